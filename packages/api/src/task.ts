@@ -1,0 +1,108 @@
+import type { ConnectorProps, OffsetStorageReader } from './connector.js'
+import type { RecordMetadata, SinkRecord, SourceRecord, TopicPartition, TopicPartitionOffset } from './records.js'
+
+/** What a source task may ask of the runtime (Kafka Connect's `SourceTaskContext`). */
+export interface SourceTaskContext {
+  /** The task's configuration. */
+  readonly configs: ConnectorProps
+  /** Committed offsets, to resume where the last run stopped. */
+  readonly offsetStorageReader: OffsetStorageReader
+}
+
+/** Reports a record that failed after the task received it (KIP-610 `ErrantRecordReporter`). */
+export interface ErrantRecordReporter {
+  /** Sends `record` with `error` to the dead letter queue / error log per `errors.*` settings. */
+  report(record: SinkRecord, error: Error): Promise<void>
+}
+
+/** What a sink task may ask of the runtime (Kafka Connect's `SinkTaskContext`). */
+export interface SinkTaskContext {
+  readonly configs: ConnectorProps
+  /** Rewinds consumption of the given partitions to these offsets (next record to read). */
+  offset(offsets: readonly TopicPartitionOffset[]): void
+  /** After a {@link RetriableError} from put, redeliver the same batch after `timeoutMs`. */
+  timeout(timeoutMs: number): void
+  /** Partitions currently assigned to this task. */
+  assignment(): readonly TopicPartition[]
+  /** Stops delivering records from these partitions until {@link resume}. */
+  pause(partitions: readonly TopicPartition[]): void
+  resume(partitions: readonly TopicPartition[]): void
+  /** Asks for an offset commit as soon as possible. */
+  requestCommit(): void
+  /** The reporter when `errors.tolerance`/DLQ is configured, else null. */
+  errantRecordReporter(): ErrantRecordReporter | null
+}
+
+/**
+ * Task side of a source connector (Kafka Connect's `SourceTask`). Runs on the task pool; the runtime
+ * calls `initialize` → `start` → `poll`* → `stop`. `poll` should wait no longer than it has to and
+ * must return promptly when `signal` aborts.
+ */
+export abstract class SourceTask {
+  #context: SourceTaskContext | undefined
+
+  initialize(context: SourceTaskContext): void {
+    this.#context = context
+  }
+
+  get context(): SourceTaskContext {
+    if (this.#context === undefined) throw new Error('task used before initialize()')
+    return this.#context
+  }
+
+  abstract version(): string
+  abstract start(props: ConnectorProps): void | Promise<void>
+  /**
+   * Returns the next records, or null/[] when none are available right now. Throw a
+   * {@link RetriableError} for transient failures (the runtime retries) and anything else to fail.
+   */
+  abstract poll(signal: AbortSignal): Promise<SourceRecord[] | null>
+  /** Stops the task. May be called while a `poll` is pending (its signal is aborted first). */
+  abstract stop(): void | Promise<void>
+
+  /** Called after source offsets have been committed (flushed). */
+  commit(): void | Promise<void> {}
+
+  /** Called per record once the broker acknowledged it (metadata null if it was filtered). */
+  commitRecord(_record: SourceRecord, _metadata: RecordMetadata | null): void {}
+}
+
+/**
+ * Task side of a sink connector (Kafka Connect's `SinkTask`). The runtime calls `initialize` →
+ * `start` → `open` → (`put` … `preCommit`)* → `close` → `stop`.
+ */
+export abstract class SinkTask {
+  #context: SinkTaskContext | undefined
+
+  initialize(context: SinkTaskContext): void {
+    this.#context = context
+  }
+
+  get context(): SinkTaskContext {
+    if (this.#context === undefined) throw new Error('task used before initialize()')
+    return this.#context
+  }
+
+  abstract version(): string
+  abstract start(props: ConnectorProps): void | Promise<void>
+  /** Writes (or buffers) a batch. Throw a {@link RetriableError} to get the batch redelivered. */
+  abstract put(records: readonly SinkRecord[], signal: AbortSignal): void | Promise<void>
+  abstract stop(): void | Promise<void>
+
+  /** Makes everything `put` so far durable. */
+  flush(_currentOffsets: readonly TopicPartitionOffset[]): void | Promise<void> {}
+
+  /**
+   * Returns the offsets that are safe to commit. The default flushes and returns `currentOffsets`
+   * (Kafka Connect's behaviour).
+   */
+  async preCommit(currentOffsets: readonly TopicPartitionOffset[]): Promise<readonly TopicPartitionOffset[]> {
+    await this.flush(currentOffsets)
+    return currentOffsets
+  }
+
+  /** Partitions newly assigned to this task. */
+  open(_partitions: readonly TopicPartition[]): void | Promise<void> {}
+  /** Partitions taken away from this task (flush what belongs to them). */
+  close(_partitions: readonly TopicPartition[]): void | Promise<void> {}
+}
