@@ -1,0 +1,92 @@
+/**
+ * The slice of the Kafka client's node-rdkafka-style API the Kafka I/O actor uses. Declared
+ * structurally so the runtime compiles against what it needs and `@sluice/kafka` stays the only
+ * package that imports the binding.
+ */
+export interface KafkaError {
+  readonly message: string
+  readonly code: number
+  readonly isRetriable?: boolean
+  readonly isFatal?: boolean
+}
+
+export interface ClientTopicPartition {
+  topic: string
+  partition: number
+  offset?: number
+}
+
+export interface DeliveryReport {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: number
+  readonly opaque?: unknown
+}
+
+export interface ConsumedMessage {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: number
+  readonly timestamp?: number
+  readonly key?: Buffer | string | null
+  readonly value: Buffer | null
+  readonly headers?: Array<Record<string, string | Buffer>>
+}
+
+export interface ProducerClient {
+  connect(opts: Record<string, unknown>, cb: (err: KafkaError | null) => void): unknown
+  on(event: 'delivery-report', fn: (err: KafkaError | null, report: DeliveryReport) => void): unknown
+  on(event: 'event.error', fn: (err: KafkaError) => void): unknown
+  produce(
+    topic: string,
+    partition: number | null,
+    value: Buffer | null,
+    key: Buffer | null,
+    timestamp: number | null,
+    opaque: unknown,
+    headers: Array<Record<string, Buffer>> | undefined,
+  ): unknown
+  setPollInterval(ms: number): unknown
+  flush(timeoutMs: number, cb: (err: KafkaError | null) => void): unknown
+  disconnect(timeoutMs: number, cb: (err: unknown) => void): unknown
+}
+
+export interface ConsumerClient {
+  connect(opts: Record<string, unknown>, cb: (err: KafkaError | null) => void): unknown
+  on(event: 'event.error', fn: (err: KafkaError) => void): unknown
+  subscribe(topics: Array<string | RegExp>): unknown
+  unsubscribe(): unknown
+  consume(n: number, cb: (err: KafkaError | null, messages: ConsumedMessage[]) => void): void
+  setDefaultConsumeTimeout(ms: number): void
+  assign(partitions: ClientTopicPartition[]): unknown
+  unassign(): unknown
+  pause(partitions: ClientTopicPartition[]): unknown
+  resume(partitions: ClientTopicPartition[]): unknown
+  seek(tp: ClientTopicPartition, timeout: number, cb: (err: KafkaError | null) => void): unknown
+  commit(offsets: ClientTopicPartition[]): unknown
+  commitSync(offsets: ClientTopicPartition[]): unknown
+  disconnect(cb: (err: unknown) => void): unknown
+}
+
+/** Creates Kafka clients from librdkafka-style config maps; supplied by `@sluice/kafka`. */
+export interface KafkaClientFactory {
+  producer(config: Record<string, string | number | boolean | Function>): ProducerClient
+  consumer(config: Record<string, string | number | boolean | Function>): ConsumerClient
+  /** Committed offsets of a consumer group (sink connector offsets). */
+  groupOffsets?(groupId: string, bootstrapServers: string): Promise<Array<{ topic: string; partition: number; offset: number }>>
+  /** Sets (or with null, resets/deletes) a consumer group's committed offsets. */
+  alterGroupOffsets?(
+    groupId: string,
+    bootstrapServers: string,
+    offsets: Array<{ topic: string; partition: number; offset: number | null }> | null,
+  ): Promise<void>
+}
+
+/** librdkafka's error codes the actor branches on. */
+export const ERR = {
+  QUEUE_FULL: -184,
+  ASSIGN_PARTITIONS: -175,
+  REVOKE_PARTITIONS: -174,
+  TIMED_OUT: -185,
+  NO_OFFSET: -168,
+} as const

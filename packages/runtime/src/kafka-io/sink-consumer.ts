@@ -1,0 +1,283 @@
+import type { TopicPartition, TopicPartitionOffset } from '@sluice/api'
+import { ConnectError } from '@sluice/api'
+import type { ConsumedRecord } from '../wire/messages.js'
+import type { ClientTopicPartition, ConsumedMessage, ConsumerClient, KafkaClientFactory, KafkaError } from './client-types.js'
+import { ERR } from './client-types.js'
+
+/** What the consumer hands to (and hears from) the sink task it feeds. */
+export interface SinkConsumerHandler {
+  /** A batch to deliver; the task answers with {@link SinkConsumer.batchDone} for `batch`. */
+  deliver(batch: number, topics: readonly string[], records: ConsumedRecord[]): void
+  assigned(partitions: readonly TopicPartition[]): void
+  revoked(partitions: readonly TopicPartition[]): void
+  failed(err: ConnectError): void
+}
+
+export interface SinkConsumerOptions {
+  readonly name: string
+  readonly topics: readonly string[]
+  readonly topicsRegex: string | undefined
+  /** Batches delivered to the task and not yet put; the consumer pauses at this many. */
+  readonly maxInFlightBatches: number
+  readonly maxPollRecords: number
+}
+
+const key = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`
+
+/**
+ * The consumer of one sink task, owned by the Kafka I/O actor on the main thread (group
+ * `connect-<connector>`). Backpressure is by credit: once `maxInFlightBatches` batches wait for the
+ * task, every assigned partition is paused and `consume()` keeps running empty to stay in the group.
+ */
+export class SinkConsumer {
+  readonly #client: ConsumerClient
+  readonly #opts: SinkConsumerOptions
+  readonly #handler: SinkConsumerHandler
+  #credits: number
+  #paused = false
+  #userPaused = new Set<string>()
+  #targetPaused = false
+  #assignment = new Map<string, TopicPartition>()
+  /** Offsets whose records the task has put (next offset to read per partition). */
+  readonly #putOffsets = new Map<string, TopicPartitionOffset>()
+  readonly #pendingBatches = new Map<number, readonly TopicPartitionOffset[]>()
+  #nextBatch = 1
+  #running = false
+  #loop: Promise<void> | undefined
+  #wake: (() => void) | undefined
+
+  private constructor(client: ConsumerClient, opts: SinkConsumerOptions, handler: SinkConsumerHandler) {
+    this.#client = client
+    this.#opts = opts
+    this.#handler = handler
+    this.#credits = opts.maxInFlightBatches
+  }
+
+  static async open(
+    factory: KafkaClientFactory,
+    config: Record<string, string | number | boolean>,
+    opts: SinkConsumerOptions,
+    handler: SinkConsumerHandler,
+  ): Promise<SinkConsumer> {
+    let self: SinkConsumer | undefined
+    const client = factory.consumer({
+      ...config,
+      // Assignment changes go through the task (open/close), so the consumer must not assign alone.
+      rebalance_cb: function (this: ConsumerClient, err: KafkaError, assignment: ClientTopicPartition[]) {
+        if (err.code === ERR.ASSIGN_PARTITIONS) {
+          this.assign(assignment)
+          self?.#onAssigned(assignment)
+        } else if (err.code === ERR.REVOKE_PARTITIONS) {
+          self?.#onRevoked(assignment)
+          this.unassign()
+        }
+      },
+    })
+    self = new SinkConsumer(client, opts, handler)
+    client.on('event.error', () => {
+      // Broker connection hiccups are retried by librdkafka; fatal errors surface from consume().
+    })
+    await new Promise<void>((resolve, reject) =>
+      client.connect({}, (err) =>
+        err ? reject(new ConnectError('XC_KAFKA', `consumer ${opts.name} could not connect: ${err.message}`, { stage: 'consume', retriable: true })) : resolve(),
+      ),
+    )
+    client.setDefaultConsumeTimeout(100)
+    const subscription: Array<string | RegExp> =
+      opts.topicsRegex !== undefined ? [new RegExp(`^${opts.topicsRegex}`)] : [...opts.topics]
+    client.subscribe(subscription)
+    return self
+  }
+
+  /** Partitions currently assigned. */
+  get assignment(): TopicPartition[] {
+    return [...this.#assignment.values()]
+  }
+
+  #onAssigned(parts: ClientTopicPartition[]): void {
+    const added = parts.map((p) => ({ topic: p.topic, partition: p.partition }))
+    for (const p of added) this.#assignment.set(key(p), p)
+    if (this.#paused) this.#client.pause(added)
+    this.#handler.assigned(added)
+  }
+
+  #onRevoked(parts: ClientTopicPartition[]): void {
+    const gone = parts.map((p) => ({ topic: p.topic, partition: p.partition }))
+    // Commit what the task already put for these partitions while we still own them.
+    const offsets = gone.flatMap((p) => {
+      const o = this.#putOffsets.get(key(p))
+      return o === undefined ? [] : [o]
+    })
+    if (offsets.length > 0) {
+      try {
+        this.#client.commitSync(offsets.map((o) => ({ ...o })))
+      } catch {
+        // A failed commit on revoke only means redelivery (at-least-once).
+      }
+    }
+    for (const p of gone) {
+      this.#assignment.delete(key(p))
+      this.#putOffsets.delete(key(p))
+    }
+    this.#handler.revoked(gone)
+  }
+
+  start(): void {
+    this.#running = true
+    this.#loop = this.#run()
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      this.#applyPause()
+      const want = this.#credits > 0 && !this.#targetPaused ? this.#opts.maxPollRecords : 1
+      let messages: ConsumedMessage[]
+      try {
+        messages = await this.#consume(want)
+      } catch (err) {
+        const e = err as KafkaError
+        if (e.isFatal === true) {
+          this.#handler.failed(new ConnectError('XC_KAFKA', `consumer ${this.#opts.name}: ${e.message}`, { stage: 'consume' }))
+          return
+        }
+        continue
+      }
+      if (!this.#running) return
+      if (messages.length > 0) this.#deliver(messages)
+      else if (this.#credits <= 0 || this.#targetPaused) await this.#sleep(50)
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms)
+      this.#wake = () => {
+        clearTimeout(t)
+        resolve()
+      }
+    })
+  }
+
+  #consume(n: number): Promise<ConsumedMessage[]> {
+    return new Promise((resolve, reject) => this.#client.consume(n, (err, msgs) => (err ? reject(err) : resolve(msgs))))
+  }
+
+  #applyPause(): void {
+    const shouldPause = this.#credits <= 0 || this.#targetPaused
+    if (shouldPause === this.#paused) return
+    const all = [...this.#assignment.values()]
+    if (shouldPause) this.#client.pause(all)
+    else this.#client.resume(all.filter((p) => !this.#userPaused.has(key(p))))
+    this.#paused = shouldPause
+  }
+
+  #deliver(messages: ConsumedMessage[]): void {
+    const topics: string[] = []
+    const topicIdx = new Map<string, number>()
+    const next = new Map<string, TopicPartitionOffset>()
+    const records: ConsumedRecord[] = new Array(messages.length)
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i]!
+      let ti = topicIdx.get(m.topic)
+      if (ti === undefined) {
+        ti = topics.length
+        topics.push(m.topic)
+        topicIdx.set(m.topic, ti)
+      }
+      let headers: Array<string | Uint8Array | null> | null = null
+      if (m.headers !== undefined && m.headers.length > 0) {
+        headers = []
+        for (const h of m.headers) {
+          for (const hk in h) {
+            const v = h[hk]!
+            headers.push(hk, typeof v === 'string' ? Buffer.from(v) : v)
+          }
+        }
+      }
+      const k = m.key
+      records[i] = [
+        ti,
+        m.partition,
+        m.offset,
+        m.timestamp ?? -1,
+        m.timestamp === undefined ? 0 : 1,
+        k === undefined || k === null ? null : typeof k === 'string' ? Buffer.from(k) : k,
+        m.value,
+        headers,
+      ]
+      next.set(`${m.topic}\u0000${m.partition}`, { topic: m.topic, partition: m.partition, offset: m.offset + 1 })
+    }
+    const offsets = [...next.values()]
+    this.#credits--
+    const batch = this.#nextBatch++
+    this.#pendingBatches.set(batch, offsets)
+    this.#handler.deliver(batch, topics, records)
+  }
+
+  /** The task finished `put` for batch `batch`: its offsets become candidates for commit. */
+  batchDone(batch: number): void {
+    const offsets = this.#pendingBatches.get(batch)
+    if (offsets === undefined) return
+    this.#pendingBatches.delete(batch)
+    for (const o of offsets) if (this.#assignment.has(key(o))) this.#putOffsets.set(key(o), o)
+    this.#credits++
+    this.#wake?.()
+  }
+
+  /** Batches delivered but not yet put. */
+  get outstanding(): number {
+    return this.#pendingBatches.size
+  }
+
+  /** Offsets put so far (what `preCommit` is asked about). */
+  currentOffsets(): TopicPartitionOffset[] {
+    return [...this.#putOffsets.values()]
+  }
+
+  /** Commits offsets the task approved in `preCommit`. */
+  commit(offsets: readonly TopicPartitionOffset[], sync = false): void {
+    const owned = offsets.filter((o) => this.#assignment.has(key(o))).map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset }))
+    if (owned.length === 0) return
+    if (sync) this.#client.commitSync(owned)
+    else this.#client.commit(owned)
+  }
+
+  setTargetPaused(paused: boolean): void {
+    this.#targetPaused = paused
+    this.#wake?.()
+  }
+
+  pausePartitions(parts: readonly TopicPartition[]): void {
+    for (const p of parts) this.#userPaused.add(key(p))
+    this.#client.pause(parts.map((p) => ({ ...p })))
+  }
+
+  resumePartitions(parts: readonly TopicPartition[]): void {
+    for (const p of parts) this.#userPaused.delete(key(p))
+    if (!this.#paused) this.#client.resume(parts.map((p) => ({ ...p })))
+  }
+
+  /** Rewinds partitions (SinkTaskContext.offset). */
+  seek(offsets: readonly TopicPartitionOffset[]): void {
+    for (const o of offsets) {
+      this.#client.seek({ topic: o.topic, partition: o.partition, offset: o.offset }, 1000, () => undefined)
+    }
+  }
+
+  /** Stops consuming (the loop ends after the current consume call returns). */
+  async stopConsuming(): Promise<void> {
+    this.#running = false
+    this.#wake?.()
+    await this.#loop
+  }
+
+  async close(): Promise<void> {
+    await this.stopConsuming()
+    try {
+      this.#client.unsubscribe()
+    } catch {
+      // Unsubscribing before disconnect avoids a known hang on destroy; failing it is harmless.
+    }
+    await new Promise<void>((resolve) => this.#client.disconnect(() => resolve()))
+  }
+}

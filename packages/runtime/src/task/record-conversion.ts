@@ -1,0 +1,167 @@
+import type {
+  Converter,
+  HeaderConverter,
+  Predicate,
+  SinkRecord,
+  SourceRecord,
+  TimestampType,
+  Transformation,
+} from '@sluice/api'
+import { ConnectError, Headers } from '@sluice/api'
+import { createPlugin } from '../plugins/loader.js'
+import type { ConsumedRecord, PluginRef, ProduceRecord, TaskSpec } from '../wire/messages.js'
+
+/** One link of the SMT chain with its optional predicate. */
+interface ChainLink {
+  readonly alias: string
+  readonly transform: Transformation
+  readonly predicate: Predicate | undefined
+  readonly negate: boolean
+}
+
+/** The converters and transform chain of a task, instantiated on the task's thread. */
+export interface TaskPlugins {
+  readonly key: Converter
+  readonly value: Converter
+  readonly header: HeaderConverter
+  readonly chain: readonly ChainLink[]
+}
+
+async function converter(ref: PluginRef, isKey: boolean): Promise<Converter> {
+  const c = (await createPlugin(ref.modulePath, ref.className, 'converter')) as Converter
+  c.configure(ref.configs, isKey)
+  return c
+}
+
+export async function loadTaskPlugins(spec: TaskSpec): Promise<TaskPlugins> {
+  const header = (await createPlugin(spec.headerConverter.modulePath, spec.headerConverter.className)) as HeaderConverter
+  header.configure(spec.headerConverter.configs)
+  const chain: ChainLink[] = []
+  for (const t of spec.transforms) {
+    const transform = (await createPlugin(t.modulePath, t.className, 'transformation')) as Transformation
+    transform.configure(t.configs)
+    let predicate: Predicate | undefined
+    if (t.predicate !== undefined) {
+      predicate = (await createPlugin(t.predicate.modulePath, t.predicate.className, 'predicate')) as Predicate
+      predicate.configure(t.predicate.configs)
+    }
+    chain.push({ alias: t.alias, transform, predicate, negate: t.negate })
+  }
+  return {
+    key: await converter(spec.keyConverter, true),
+    value: await converter(spec.valueConverter, false),
+    header,
+    chain,
+  }
+}
+
+/** Applies the SMT chain; null means a transform dropped the record. */
+export function applyChain<R extends SourceRecord | SinkRecord>(chain: readonly ChainLink[], record: R): R | null {
+  let current: R | null = record
+  for (let i = 0; i < chain.length && current !== null; i++) {
+    const link = chain[i]!
+    if (link.predicate !== undefined && link.predicate.test(current) === link.negate) continue
+    try {
+      current = link.transform.apply(current) as R | null
+    } catch (err) {
+      throw new ConnectError('XC_TRANSFORM', `transform "${link.alias}" failed on a record of topic ${current.topic}: ${(err as Error).message}`, {
+        stage: 'transform',
+        cause: err,
+      })
+    }
+  }
+  return current
+}
+
+/**
+ * Converts a transformed source record into the packed tuple the Kafka I/O actor produces.
+ * `topicIndex` interns topic names so each batch carries every name once.
+ */
+export function toProduceRecord(p: TaskPlugins, r: SourceRecord, topicIndex: (topic: string) => number): ProduceRecord {
+  let headers: Array<string | Uint8Array | null> | null = null
+  if (r.headers.size > 0) {
+    headers = []
+    for (const h of r.headers) {
+      let bytes: Uint8Array | null
+      try {
+        bytes = p.header.fromConnectHeader(r.topic, h.key, h.schema, h.value)
+      } catch (err) {
+        throw stageError('convert.header', `header "${h.key}"`, r.topic, err)
+      }
+      headers.push(h.key, bytes)
+    }
+  }
+  let key: Uint8Array | null
+  try {
+    key = p.key.fromConnectData(r.topic, r.headers, r.keySchema, r.key)
+  } catch (err) {
+    throw stageError('convert.key', 'key', r.topic, err)
+  }
+  let value: Uint8Array | null
+  try {
+    value = p.value.fromConnectData(r.topic, r.headers, r.valueSchema, r.value)
+  } catch (err) {
+    throw stageError('convert.value', 'value', r.topic, err)
+  }
+  return [topicIndex(r.topic), r.kafkaPartition ?? -1, key, value, r.timestamp ?? -1, headers]
+}
+
+const TIMESTAMP_TYPES: readonly TimestampType[] = ['NO_TIMESTAMP_TYPE', 'CREATE_TIME', 'LOG_APPEND_TIME']
+
+/** Converts a consumed tuple into the SinkRecord a sink task sees. */
+export function toSinkRecord(p: TaskPlugins, topics: readonly string[], c: ConsumedRecord): SinkRecord {
+  const [ti, partition, offset, ts, tsType, keyBytes, valueBytes, rawHeaders] = c
+  const topic = topics[ti]!
+  const headers = new Headers()
+  if (rawHeaders !== null) {
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+      const hk = rawHeaders[i] as string
+      try {
+        const sv = p.header.toConnectHeader(topic, hk, rawHeaders[i + 1] as Uint8Array | null)
+        headers.add(hk, sv.value, sv.schema)
+      } catch (err) {
+        throw stageError('convert.header', `header "${hk}" at offset ${offset} of ${topic}-${partition}`, topic, err)
+      }
+    }
+  }
+  let key
+  try {
+    key = p.key.toConnectData(topic, headers, keyBytes)
+  } catch (err) {
+    throw stageError('convert.key', `key at offset ${offset} of ${topic}-${partition}`, topic, err)
+  }
+  let value
+  try {
+    value = p.value.toConnectData(topic, headers, valueBytes)
+  } catch (err) {
+    throw stageError('convert.value', `value at offset ${offset} of ${topic}-${partition}`, topic, err)
+  }
+  return {
+    topic,
+    kafkaPartition: partition,
+    kafkaOffset: offset,
+    keySchema: key.schema,
+    key: key.value,
+    valueSchema: value.schema,
+    value: value.value,
+    timestamp: ts < 0 ? null : ts,
+    timestampType: TIMESTAMP_TYPES[tsType] ?? 'NO_TIMESTAMP_TYPE',
+    headers,
+    originalTopic: topic,
+    originalKafkaPartition: partition,
+    originalKafkaOffset: offset,
+  }
+}
+
+function stageError(
+  stage: 'convert.key' | 'convert.value' | 'convert.header',
+  what: string,
+  topic: string,
+  err: unknown,
+): ConnectError {
+  if (ConnectError.is(err) && err.stage === stage) return err
+  return new ConnectError('XC_CONVERTER', `failed to convert ${what} for topic ${topic}: ${(err as Error).message}`, {
+    stage,
+    cause: err,
+  })
+}

@@ -1,0 +1,383 @@
+import { createRequire } from 'node:module'
+import type { MessagePort } from 'node:worker_threads'
+import { threadId } from 'node:worker_threads'
+import type {
+  Connector,
+  OffsetStorageReader,
+  SinkRecord,
+  SinkTask,
+  SinkTaskContext,
+  SourceOffset,
+  SourcePartition,
+  SourceRecord,
+  SourceTask,
+  TopicPartition,
+  TopicPartitionOffset,
+} from '@sluice/api'
+import { ConnectError, decodeError, encodeError, RetriableError } from '@sluice/api'
+import { concatMap, defer, Subject, takeUntil } from 'rxjs'
+import { createPlugin } from '../plugins/loader.js'
+import { decode, send } from '../wire/codec.js'
+import type { FromTask, ProduceRecord, TaskSpec, ToTask } from '../wire/messages.js'
+import type { TaskPlugins } from './record-conversion.js'
+import { applyChain, loadTaskPlugins, toProduceRecord, toSinkRecord } from './record-conversion.js'
+
+/**
+ * A task actor: one connector task living on a pool thread. It talks to its supervisor on the main
+ * thread only through `port`, with msgpackr-encoded, transferred messages. Failures are reported as
+ * `failed` messages; the actor then stops and resolves, so a task failure never kills the thread
+ * (and the other actors sharing it).
+ */
+export class TaskActor {
+  readonly #port: MessagePort
+  readonly #spec: TaskSpec
+  readonly #abort = new AbortController()
+  readonly #stopped = new Subject<void>()
+  #plugins!: TaskPlugins
+  #paused: boolean
+  #resume: (() => void) | undefined
+  #nextReq = 1
+  readonly #pending = new Map<number, (msg: ToTask) => void>()
+  #done!: () => void
+  #finished = false
+
+  constructor(port: MessagePort, spec: TaskSpec) {
+    this.#port = port
+    this.#spec = spec
+    this.#paused = spec.targetState !== 'STARTED'
+  }
+
+  /** Runs the task until it stops or fails. Never rejects: failures become `failed` messages. */
+  run(): Promise<void> {
+    const done = new Promise<void>((resolve) => {
+      this.#done = resolve
+    })
+    this.#port.on('message', (buf: ArrayBuffer) => this.#onMessage(decode<ToTask>(buf)))
+    this.#start().catch((err: unknown) => this.#fail(err, 'task.start'))
+    return done
+  }
+
+  #send(msg: FromTask): void {
+    send(this.#port, msg)
+  }
+
+  #request<T extends ToTask>(build: (req: number) => FromTask): Promise<T> {
+    const req = this.#nextReq++
+    return new Promise<T>((resolve) => {
+      this.#pending.set(req, resolve as (m: ToTask) => void)
+      this.#send(build(req))
+    })
+  }
+
+  #onMessage(msg: ToTask): void {
+    switch (msg.type) {
+      case 'offsets': {
+        const resolve = this.#pending.get(msg.req)
+        this.#pending.delete(msg.req)
+        resolve?.(msg)
+        return
+      }
+      case 'target':
+        this.#setPaused(msg.state !== 'STARTED')
+        return
+      case 'stop':
+        void this.#stop()
+        return
+      case 'diagnostics': {
+        // The proof that no pool thread loads the Kafka binding: what this thread's CJS loader holds.
+        const loaded = Object.keys(createRequire(import.meta.url).cache)
+        this.#send({ type: 'diagnostics', req: msg.req, loadedModules: loaded, threadId })
+        return
+      }
+      default:
+        this.#onData?.(msg)
+    }
+  }
+
+  #onData: ((msg: ToTask) => void) | undefined
+
+  #setPaused(paused: boolean): void {
+    if (this.#paused === paused) return
+    this.#paused = paused
+    if (!paused) {
+      this.#resume?.()
+      this.#resume = undefined
+    }
+    this.#send({ type: 'state', state: paused ? 'PAUSED' : 'RUNNING' })
+  }
+
+  #whileNotPaused(): Promise<void> {
+    if (!this.#paused) return Promise.resolve()
+    return new Promise((resolve) => {
+      this.#resume = resolve
+      this.#abort.signal.addEventListener('abort', () => resolve(), { once: true })
+    })
+  }
+
+  async #start(): Promise<void> {
+    const spec = this.#spec
+    this.#plugins = await loadTaskPlugins(spec)
+    const connector = (await createPlugin(spec.connectorPlugin.modulePath, spec.connectorPlugin.className)) as Connector
+    const TaskClass = connector.taskClass()
+    if (spec.kind === 'source') await this.#runSource(new TaskClass() as SourceTask)
+    else await this.#runSink(new TaskClass() as SinkTask)
+  }
+
+  // ---- source ------------------------------------------------------------------------------
+
+  async #runSource(task: SourceTask): Promise<void> {
+    const spec = this.#spec
+    const reader: OffsetStorageReader = {
+      offset: async (partition) => (await this.#readOffsets([partition]))[0] ?? null,
+      offsets: async (partitions) => {
+        const offsets = await this.#readOffsets(partitions)
+        return partitions.map((partition, i) => ({ partition, offset: offsets[i] ?? null }))
+      },
+    }
+    task.initialize({ configs: spec.taskProps, offsetStorageReader: reader })
+    this.#task = task
+    await task.start(spec.taskProps)
+    this.#send({ type: 'state', state: this.#paused ? 'PAUSED' : 'RUNNING' })
+
+    const tracksRecords = task.commitRecord !== (Object.getPrototypeOf(Object.getPrototypeOf(task)) as SourceTask).commitRecord
+    const inFlight = new Map<number, SourceRecord[]>()
+    let nextBatch = 1
+    // Credits: one per batch the Kafka I/O actor may hold unacknowledged. A poll happens only when a
+    // credit is available, so a slow broker stops polling instead of growing a buffer.
+    const credits = new Subject<void>()
+    this.#onData = (msg) => {
+      if (msg.type === 'produced') {
+        const records = inFlight.get(msg.batch)
+        inFlight.delete(msg.batch)
+        if (records !== undefined) for (const r of records) task.commitRecord(r, null)
+        credits.next()
+      } else if (msg.type === 'produce.failed') {
+        this.#fail(decodeError(msg.error), 'produce')
+      } else if (msg.type === 'offsets.committed') {
+        Promise.resolve(task.commit()).catch((err: unknown) => this.#fail(err, 'commit'))
+      }
+    }
+
+    const pollOnce = async (): Promise<void> => {
+      for (;;) {
+        await this.#whileNotPaused()
+        if (this.#abort.signal.aborted) return
+        let records: SourceRecord[] | null
+        try {
+          records = await task.poll(this.#abort.signal)
+        } catch (err) {
+          if (this.#abort.signal.aborted) return
+          if (ConnectError.is(err) && err.retriable) continue
+          throw wrap(err, 'poll')
+        }
+        if (records === null || records.length === 0) {
+          // Let other actors on this thread run between empty polls.
+          await new Promise((r) => setImmediate(r))
+          continue
+        }
+        const batch = nextBatch++
+        const topics: string[] = []
+        const topicIdx = new Map<string, number>()
+        const intern = (t: string): number => {
+          let i = topicIdx.get(t)
+          if (i === undefined) {
+            i = topics.length
+            topics.push(t)
+            topicIdx.set(t, i)
+          }
+          return i
+        }
+        const out: ProduceRecord[] = []
+        const offsets = new Map<string, readonly [SourcePartition, SourceOffset]>()
+        for (const r of records) {
+          let t: SourceRecord | null
+          try {
+            t = applyChain(this.#plugins.chain, r)
+            if (t !== null) out.push(toProduceRecord(this.#plugins, t, intern))
+          } catch (err) {
+            if (spec.errorsTolerance !== 'all') throw err
+            if (spec.errorsLogEnable) console.error(`[${spec.connector}-${spec.task}] skipped record: ${(err as Error).message}`)
+          }
+          // The offset advances even for dropped/skipped records, as Kafka Connect does.
+          if (r.sourcePartition !== null && r.sourceOffset !== null) {
+            offsets.set(JSON.stringify(r.sourcePartition), [r.sourcePartition, r.sourceOffset])
+          }
+        }
+        if (tracksRecords) inFlight.set(batch, records)
+        this.#send({ type: 'batch', batch, topics, records: out, offsets: [...offsets.values()] })
+        return
+      }
+    }
+
+    await new Promise<void>((resolve, reject) => {
+      credits
+        .pipe(
+          concatMap(() => defer(pollOnce)),
+          takeUntil(this.#stopped),
+        )
+        .subscribe({ error: reject, complete: resolve })
+      for (let i = 0; i < spec.maxInFlightBatches; i++) credits.next()
+    })
+  }
+
+  #readOffsets(partitions: readonly SourcePartition[]): Promise<Array<SourceOffset | null>> {
+    return this.#request<Extract<ToTask, { type: 'offsets' }>>((req) => ({ type: 'offsets.read', req, partitions })).then(
+      (m) => m.offsets,
+    )
+  }
+
+  // ---- sink --------------------------------------------------------------------------------
+
+  async #runSink(task: SinkTask): Promise<void> {
+    const spec = this.#spec
+    let assignment: TopicPartition[] = []
+    let redeliverAfterMs = 0
+    const ctx: SinkTaskContext = {
+      configs: spec.taskProps,
+      offset: (offsets: readonly TopicPartitionOffset[]) => this.#send({ type: 'sink.rewind', offsets }),
+      timeout: (ms: number) => {
+        redeliverAfterMs = ms
+      },
+      assignment: () => assignment,
+      pause: (partitions) => this.#send({ type: 'sink.pause', partitions }),
+      resume: (partitions) => this.#send({ type: 'sink.resume', partitions }),
+      requestCommit: () => this.#send({ type: 'sink.request-commit' }),
+      errantRecordReporter: () => null,
+    }
+    task.initialize(ctx)
+    this.#task = task
+    await task.start(spec.taskProps)
+    this.#send({ type: 'state', state: this.#paused ? 'PAUSED' : 'RUNNING' })
+
+    const put = async (records: SinkRecord[]): Promise<void> => {
+      for (;;) {
+        await this.#whileNotPaused()
+        if (this.#abort.signal.aborted) return
+        try {
+          await task.put(records, this.#abort.signal)
+          return
+        } catch (err) {
+          if (this.#abort.signal.aborted) return
+          if (!(err instanceof RetriableError || (ConnectError.is(err) && err.retriable))) throw wrap(err, 'put')
+          // Kafka Connect redelivers the same batch after context.timeout(ms).
+          await delay(redeliverAfterMs, this.#abort.signal)
+        }
+      }
+    }
+
+    // Messages are handled strictly one after another: put, preCommit and rebalance callbacks of
+    // a sink task must never overlap. The queue is bounded by the main thread's credit count.
+    const inbox = new Subject<ToTask>()
+    this.#onData = (msg) => inbox.next(msg)
+    await new Promise<void>((resolve, reject) => {
+      inbox
+        .pipe(
+          concatMap((msg) =>
+            defer(async () => {
+              switch (msg.type) {
+                case 'records': {
+                  const records: SinkRecord[] = []
+                  for (const c of msg.records) {
+                    try {
+                      const r = applyChain(this.#plugins.chain, toSinkRecord(this.#plugins, msg.topics, c))
+                      if (r !== null) records.push(r)
+                    } catch (err) {
+                      if (spec.errorsTolerance !== 'all') throw err
+                      if (spec.errorsLogEnable) console.error(`[${spec.connector}-${spec.task}] skipped record: ${(err as Error).message}`)
+                    }
+                  }
+                  if (records.length > 0) await put(records)
+                  if (!this.#abort.signal.aborted) this.#send({ type: 'records.done', batch: msg.batch })
+                  return
+                }
+                case 'precommit': {
+                  let offsets: readonly TopicPartitionOffset[]
+                  try {
+                    offsets = await task.preCommit(msg.offsets)
+                  } catch (err) {
+                    throw wrap(err, 'flush')
+                  }
+                  this.#send({ type: 'precommit.done', req: msg.req, offsets })
+                  return
+                }
+                case 'partitions.assigned':
+                  assignment = [...assignment, ...msg.partitions]
+                  await task.open(msg.partitions)
+                  this.#send({ type: 'partitions.done', req: msg.req })
+                  return
+                case 'partitions.revoked': {
+                  const gone = new Set(msg.partitions.map((p) => `${p.topic}\u0000${p.partition}`))
+                  assignment = assignment.filter((p) => !gone.has(`${p.topic}\u0000${p.partition}`))
+                  await task.close(msg.partitions)
+                  this.#send({ type: 'partitions.done', req: msg.req })
+                  return
+                }
+                default:
+                  return
+              }
+            }),
+          ),
+          takeUntil(this.#stopped),
+        )
+        .subscribe({ error: reject, complete: resolve })
+    })
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------
+
+  #task: SourceTask | SinkTask | undefined
+
+  async #stop(): Promise<void> {
+    if (this.#finished) return
+    this.#abort.abort(new ConnectError('XC_ABORTED', 'task is stopping'))
+    this.#stopped.next()
+    this.#stopped.complete()
+    try {
+      await this.#task?.stop()
+    } catch (err) {
+      this.#finish({ type: 'failed', error: encodeError(wrap(err, 'task.stop')) })
+      return
+    }
+    this.#finish({ type: 'stopped' })
+  }
+
+  #fail(err: unknown, stage: 'task.start' | 'produce' | 'commit' | 'poll' | 'put'): void {
+    if (this.#finished) return
+    const error = wrap(err, stage)
+    this.#abort.abort(error)
+    this.#stopped.next()
+    this.#stopped.complete()
+    Promise.resolve()
+      .then(() => this.#task?.stop())
+      .catch(() => undefined)
+      .finally(() => this.#finish({ type: 'failed', error: encodeError(error) }))
+  }
+
+  #finish(last: FromTask): void {
+    if (this.#finished) return
+    this.#finished = true
+    this.#send(last)
+    this.#port.close()
+    this.#done()
+  }
+}
+
+function wrap(err: unknown, stage: 'task.start' | 'task.stop' | 'produce' | 'commit' | 'poll' | 'put' | 'flush'): ConnectError {
+  if (ConnectError.is(err)) return err
+  const e = err instanceof Error ? err : new Error(String(err))
+  return new ConnectError('XC_TASK_CRASHED', `${stage} failed: ${e.message}`, { stage, cause: e })
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0 || signal.aborted) {
+      setImmediate(resolve)
+      return
+    }
+    const t = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => {
+      clearTimeout(t)
+      resolve()
+    }, { once: true })
+  })
+}

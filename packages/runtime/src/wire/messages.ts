@@ -1,0 +1,99 @@
+import type { ConnectorProps, ErrorEnvelope, SourceOffset, SourcePartition, TopicPartition, TopicPartitionOffset } from '@sluice/api'
+import type { TargetState } from '../worker/worker-api.js'
+
+/** A plugin instance to create on a task thread: which module to import and which class it names. */
+export interface PluginRef {
+  readonly modulePath: string
+  readonly className: string
+  readonly configs: Readonly<Record<string, unknown>>
+}
+
+/** A configured SMT of the chain (`transforms.<alias>.*`), optionally guarded by a predicate. */
+export interface TransformRef extends PluginRef {
+  readonly alias: string
+  readonly predicate?: PluginRef & { readonly alias: string }
+  readonly negate: boolean
+}
+
+/** Everything a task actor needs to start; sent once as the Piscina task's data. */
+export interface TaskSpec {
+  readonly connector: string
+  readonly task: number
+  readonly kind: 'source' | 'sink'
+  readonly connectorPlugin: PluginRef
+  readonly taskProps: ConnectorProps
+  readonly keyConverter: PluginRef
+  readonly valueConverter: PluginRef
+  readonly headerConverter: PluginRef
+  readonly transforms: readonly TransformRef[]
+  readonly targetState: TargetState
+  /** Source: batches handed to the Kafka I/O actor but not yet acknowledged. */
+  readonly maxInFlightBatches: number
+  /** errors.tolerance: 'none' | 'all'. */
+  readonly errorsTolerance: 'none' | 'all'
+  readonly errorsLogEnable: boolean
+}
+
+/**
+ * A source batch ready to produce. Records are tuples to keep the packed form small:
+ * `[topicIndex, partition (-1 = any), key, value, timestamp (-1 = none), headers ([k, v, k, v…]) | null]`.
+ */
+export type ProduceRecord = [number, number, Uint8Array | null, Uint8Array | null, number, Array<string | Uint8Array | null> | null]
+
+/**
+ * A consumed batch: `[topicIndex, partition, offset, timestamp (-1 = none), timestampType (0 none, 1 create,
+ * 2 log-append), key, value, headers ([k, v, …]) | null]`.
+ */
+export type ConsumedRecord = [
+  number,
+  number,
+  number,
+  number,
+  number,
+  Uint8Array | null,
+  Uint8Array | null,
+  Array<string | Uint8Array | null> | null,
+]
+
+/** Messages from the main thread to a task actor. */
+export type ToTask =
+  | { readonly type: 'produced'; readonly batch: number }
+  | { readonly type: 'produce.failed'; readonly batch: number; readonly error: ErrorEnvelope }
+  | { readonly type: 'offsets'; readonly req: number; readonly offsets: Array<SourceOffset | null> }
+  | { readonly type: 'offsets.committed' }
+  | {
+      readonly type: 'records'
+      readonly batch: number
+      readonly topics: readonly string[]
+      readonly records: readonly ConsumedRecord[]
+    }
+  | { readonly type: 'precommit'; readonly req: number; readonly offsets: readonly TopicPartitionOffset[] }
+  | { readonly type: 'partitions.assigned'; readonly req: number; readonly partitions: readonly TopicPartition[] }
+  | { readonly type: 'partitions.revoked'; readonly req: number; readonly partitions: readonly TopicPartition[] }
+  | { readonly type: 'target'; readonly state: TargetState }
+  | { readonly type: 'stop' }
+  | { readonly type: 'diagnostics'; readonly req: number }
+
+/** Messages from a task actor to the main thread. */
+export type FromTask =
+  | { readonly type: 'started' }
+  | { readonly type: 'state'; readonly state: 'RUNNING' | 'PAUSED' }
+  | {
+      readonly type: 'batch'
+      readonly batch: number
+      readonly topics: readonly string[]
+      readonly records: readonly ProduceRecord[]
+      /** Last source offset per source partition in this batch, committable once it is acknowledged. */
+      readonly offsets: ReadonlyArray<readonly [SourcePartition, SourceOffset]>
+    }
+  | { readonly type: 'offsets.read'; readonly req: number; readonly partitions: readonly SourcePartition[] }
+  | { readonly type: 'records.done'; readonly batch: number }
+  | { readonly type: 'precommit.done'; readonly req: number; readonly offsets: readonly TopicPartitionOffset[] }
+  | { readonly type: 'partitions.done'; readonly req: number }
+  | { readonly type: 'sink.pause'; readonly partitions: readonly TopicPartition[] }
+  | { readonly type: 'sink.resume'; readonly partitions: readonly TopicPartition[] }
+  | { readonly type: 'sink.rewind'; readonly offsets: readonly TopicPartitionOffset[] }
+  | { readonly type: 'sink.request-commit' }
+  | { readonly type: 'failed'; readonly error: ErrorEnvelope }
+  | { readonly type: 'stopped' }
+  | { readonly type: 'diagnostics'; readonly req: number; readonly loadedModules: readonly string[]; readonly threadId: number }

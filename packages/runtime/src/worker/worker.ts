@@ -1,0 +1,526 @@
+import { availableParallelism } from 'node:os'
+import type { MessagePort } from 'node:worker_threads'
+import type { Connector, ConnectorProps, SourceOffset, SourcePartition } from '@sluice/api'
+import { ConfigError, ConnectError, errorTrace, NotFoundError } from '@sluice/api'
+import { Piscina } from 'piscina'
+import type { Clock } from '../clock.js'
+import { systemClock } from '../clock.js'
+import type { KafkaClientFactory } from '../kafka-io/client-types.js'
+import { createClient, toLibrdkafkaConfig, withPrefix } from '../kafka-io/client-config.js'
+import { loadPluginRegistry } from '../plugins/registry.js'
+import { defaultRestartPolicy, type RestartPolicyOptions } from '../supervisor/restart-policy.js'
+import { encode } from '../wire/codec.js'
+import type { PluginRef, TaskSpec, TransformRef } from '../wire/messages.js'
+import { type SourceOffsetStore, TaskProxy } from './task-proxy.js'
+import type {
+  ConnectorTaskId,
+  ConnectWorker,
+  PluginRegistry,
+  SinkOffsetEntry,
+  SourceOffsetEntry,
+  StatusListener,
+  TargetState,
+} from './worker-api.js'
+
+/** Source offset store with the read-all needed by `GET /connectors/{c}/offsets`. */
+export interface ConnectorOffsetStore extends SourceOffsetStore {
+  getAll(connector: string): Array<{ partition: SourcePartition; offset: SourceOffset | null }>
+}
+
+export interface CreateWorkerOptions {
+  /** Worker properties (Kafka Connect keys), as read from worker.properties. */
+  readonly props: Readonly<Record<string, string>>
+  readonly listener: StatusListener
+  /** Kafka client factory; defaults to `@sluice/kafka`. */
+  readonly kafka?: KafkaClientFactory
+  /** Source offset store; defaults to the standalone file store at `offset.storage.file.filename`. */
+  readonly offsetStore?: ConnectorOffsetStore
+  readonly clock?: Clock
+  /** Overrides of the restart policy (also settable with `task.restart.*` worker keys). */
+  readonly restartPolicy?: Partial<RestartPolicyOptions>
+}
+
+/** The default Kafka client factory, loaded lazily so nothing imports the binding by accident. */
+async function defaultKafkaFactory(): Promise<KafkaClientFactory> {
+  const mod = (await import('@sluice/kafka')) as unknown as { rdkafkaFactory?: KafkaClientFactory }
+  if (mod.rdkafkaFactory === undefined) throw new ConnectError('XC_KAFKA', '@sluice/kafka does not export rdkafkaFactory')
+  return mod.rdkafkaFactory
+}
+
+async function defaultOffsetStore(props: Readonly<Record<string, string>>): Promise<ConnectorOffsetStore> {
+  const file = props['offset.storage.file.filename']
+  if (file === undefined || file.trim() === '') {
+    throw new ConfigError(
+      'Missing required configuration "offset.storage.file.filename" which has no default value. Standalone mode stores source offsets there; add e.g. offset.storage.file.filename=/tmp/connect.offsets',
+      { 'offset.storage.file.filename': ['Missing required configuration "offset.storage.file.filename" which has no default value.'] },
+    )
+  }
+  const { FileOffsetStore } = await import('../offsets/file-offset-store.js')
+  const store = new FileOffsetStore(file)
+  await store.load()
+  return store as unknown as ConnectorOffsetStore
+}
+
+const intProp = (props: Readonly<Record<string, string>>, key: string, dflt: number): number => {
+  const raw = props[key]
+  if (raw === undefined || raw.trim() === '') return dflt
+  const n = Number(raw.trim())
+  if (!Number.isFinite(n)) throw new ConfigError(`Invalid value ${raw} for configuration ${key}: Not a number of type LONG`, { [key]: [`Not a number: ${raw}`] })
+  return n
+}
+
+interface ConnectorState {
+  readonly name: string
+  props: ConnectorProps
+  instance: Connector | undefined
+  target: TargetState
+}
+
+/**
+ * Creates a worker: loads plugins, starts the task pool, and runs connectors and tasks for a herder.
+ * Connector instances live on the main thread; task actors live on a Piscina pool; every Kafka client
+ * lives on the main thread (see docs/adr/0003-task-actors-on-piscina.md).
+ */
+export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  const props = options.props
+  const pluginPath = (props['plugin.path'] ?? '').split(',').filter((s) => s.trim() !== '')
+  const plugins = await loadPluginRegistry(pluginPath)
+  const kafka = options.kafka ?? (await defaultKafkaFactory())
+  const offsets = options.offsetStore ?? (await defaultOffsetStore(props))
+  return new Worker(options, plugins, kafka, offsets)
+}
+
+/** {@link ConnectWorker} implementation; see {@link createWorker}. */
+export class Worker implements ConnectWorker {
+  readonly workerId: string
+  readonly plugins: PluginRegistry
+  readonly #props: Readonly<Record<string, string>>
+  readonly #listener: StatusListener
+  readonly #kafka: KafkaClientFactory
+  readonly #offsets: ConnectorOffsetStore
+  readonly #clock: Clock
+  readonly #restart: RestartPolicyOptions
+  readonly #pool: Piscina
+  readonly #connectors = new Map<string, ConnectorState>()
+  readonly #tasks = new Map<string, TaskProxy>()
+  readonly #activeTopics = new Map<string, Set<string>>()
+  readonly #flushIntervalMs: number
+  readonly #gracefulTimeoutMs: number
+  #flushTimer: ReturnType<Clock['setTimeout']> | undefined
+  #flushing: Promise<void> | undefined
+  #stopped = false
+  /** Set by the herder: a connector asked for its task configs to be regenerated. */
+  onTaskReconfigurationRequest: ((connector: string) => void) | undefined
+
+  constructor(options: CreateWorkerOptions, plugins: PluginRegistry, kafka: KafkaClientFactory, offsets: ConnectorOffsetStore) {
+    const props = options.props
+    this.#props = props
+    this.#listener = options.listener
+    this.#kafka = kafka
+    this.#offsets = offsets
+    this.plugins = plugins
+    this.#clock = options.clock ?? systemClock
+    this.#restart = {
+      initialBackoffMs: intProp(props, 'task.restart.backoff.initial.ms', defaultRestartPolicy.initialBackoffMs),
+      maxBackoffMs: intProp(props, 'task.restart.backoff.max.ms', defaultRestartPolicy.maxBackoffMs),
+      maxRestarts: intProp(props, 'task.restart.max.attempts', defaultRestartPolicy.maxRestarts),
+      windowMs: intProp(props, 'task.restart.window.ms', defaultRestartPolicy.windowMs),
+      ...options.restartPolicy,
+    }
+    this.#flushIntervalMs = intProp(props, 'offset.flush.interval.ms', 60_000)
+    this.#gracefulTimeoutMs = intProp(props, 'task.shutdown.graceful.timeout.ms', 5000)
+    const host = props['rest.advertised.host.name'] ?? '127.0.0.1'
+    const listeners = props.listeners ?? 'http://:8083'
+    const port = props['rest.advertised.port'] ?? /:(\d+)/.exec(listeners.split(',')[0] ?? '')?.[1] ?? '8083'
+    this.workerId = `${host}:${port}`
+    const threads = intProp(props, 'task.pool.threads', Math.max(1, availableParallelism()))
+    // Long-lived actors: threads are never reaped, and 'disabled' atomics keep an idle thread's
+    // event loop running so actors' timers and ports work between messages.
+    this.#pool = new Piscina({
+      filename: new URL('../task/task-host.js', import.meta.url).href,
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      atomics: 'disabled',
+      concurrentTasksPerWorker: intProp(props, 'task.pool.actors.per.thread', 256),
+    })
+    this.#pool.on('error', () => {
+      // A thread that dies while idle: its actors' run promises reject and their proxies restart them.
+    })
+    this.#scheduleFlush()
+  }
+
+  #launch = (port: MessagePort, spec: TaskSpec): Promise<void> => {
+    return this.#pool.run({ port, spec: encode(spec) }, { transferList: [port] }) as Promise<void>
+  }
+
+  // ---- connectors --------------------------------------------------------------------------
+
+  async startConnector(name: string, props: ConnectorProps, targetState: TargetState): Promise<void> {
+    const existing = this.#connectors.get(name)
+    if (existing?.instance !== undefined) await this.stopConnector(name)
+    const entry = this.plugins.resolve(props['connector.class'] ?? '', undefined)
+    if (entry.kind !== 'source' && entry.kind !== 'sink') {
+      throw new ConfigError(`connector.class ${entry.className} is a ${entry.kind}, not a connector`, {
+        'connector.class': [`${entry.className} is not a connector`],
+      })
+    }
+    const state: ConnectorState = { name, props, instance: undefined, target: targetState }
+    this.#connectors.set(name, state)
+    if (targetState === 'STOPPED') {
+      this.#listener.onConnectorState(name, 'STOPPED')
+      return
+    }
+    const instance = entry.definition.create() as Connector
+    instance.initialize({
+      requestTaskReconfiguration: () => this.onTaskReconfigurationRequest?.(name),
+      raiseError: (error: Error) => this.#listener.onConnectorState(name, 'FAILED', errorTrace(error)),
+    })
+    try {
+      await instance.start(props)
+    } catch (err) {
+      this.#listener.onConnectorState(name, 'FAILED', errorTrace(err))
+      throw err
+    }
+    state.instance = instance
+    this.#listener.onConnectorState(name, targetState === 'PAUSED' ? 'PAUSED' : 'RUNNING')
+  }
+
+  async connectorTaskConfigs(name: string): Promise<ConnectorProps[]> {
+    const state = this.#connectors.get(name)
+    if (state === undefined) throw new NotFoundError(`Connector ${name} not found`)
+    if (state.instance === undefined) return []
+    const maxTasks = Number(state.props['tasks.max'] ?? '1')
+    const configs = await state.instance.taskConfigs(maxTasks)
+    const taskClass = state.instance.taskClass().name
+    const sink = this.isSinkConnector(state.props)
+    return configs.map((c) => {
+      const out: Record<string, string> = { ...c, 'task.class': c['task.class'] ?? taskClass }
+      // Kafka Connect hands a sink's topic subscription to every task config.
+      if (sink) {
+        for (const k of ['topics', 'topics.regex']) {
+          const v = state.props[k]
+          if (v !== undefined && out[k] === undefined) out[k] = v
+        }
+      }
+      return out
+    })
+  }
+
+  async stopConnector(name: string): Promise<void> {
+    const state = this.#connectors.get(name)
+    if (state === undefined) return
+    const instance = state.instance
+    state.instance = undefined
+    if (instance !== undefined) {
+      try {
+        await instance.stop()
+      } catch (err) {
+        this.#listener.onConnectorState(name, 'FAILED', errorTrace(err))
+        return
+      }
+    }
+    this.#connectors.delete(name)
+  }
+
+  isSinkConnector(props: ConnectorProps): boolean {
+    return this.plugins.resolve(props['connector.class'] ?? '').kind === 'sink'
+  }
+
+  async setTargetState(name: string, state: TargetState): Promise<void> {
+    const c = this.#connectors.get(name)
+    const tasks = [...this.#tasks.values()].filter((t) => t.id.connector === name)
+    if (state === 'STOPPED') {
+      await this.stopTasks(tasks.map((t) => t.id))
+      if (c !== undefined) {
+        await this.stopConnector(name)
+        this.#connectors.set(name, { ...c, instance: undefined, target: 'STOPPED' })
+      }
+      this.#listener.onConnectorState(name, 'STOPPED')
+      return
+    }
+    if (c !== undefined) {
+      c.target = state
+      if (c.instance === undefined) {
+        await this.startConnector(name, c.props, state)
+      } else {
+        this.#listener.onConnectorState(name, state === 'PAUSED' ? 'PAUSED' : 'RUNNING')
+      }
+    }
+    for (const t of tasks) t.setTargetState(state)
+  }
+
+  // ---- plugin references for task actors -------------------------------------------------------
+
+  #pluginRef(kind: 'converter' | 'header_converter' | 'transformation' | 'predicate', className: string, configs: Record<string, unknown>): PluginRef {
+    const entry = this.plugins.resolve(className, kind)
+    return { modulePath: entry.modulePath, className: entry.className, configs }
+  }
+
+  /**
+   * A connector-level `key.converter` (with its `key.converter.*` settings) wins over the worker's,
+   * as in Kafka Connect; the converter also learns which role it plays through `converter.type`.
+   */
+  #converterRef(role: 'key' | 'value' | 'header', connectorProps: ConnectorProps): PluginRef {
+    const key = `${role}.converter`
+    const fromConnector = connectorProps[key]
+    const source = fromConnector !== undefined && fromConnector.trim() !== '' ? connectorProps : this.#props
+    let className = source[key]?.trim()
+    if (className === undefined || className === '') {
+      if (role !== 'header') {
+        throw new ConfigError(`Missing required configuration "${key}" which has no default value. Set it in the worker properties or the connector config.`, {
+          [key]: [`Missing required configuration "${key}" which has no default value.`],
+        })
+      }
+      className = 'org.apache.kafka.connect.storage.SimpleHeaderConverter'
+    }
+    return this.#pluginRef(role === 'header' ? 'header_converter' : 'converter', className, {
+      ...withPrefix(source, `${key}.`),
+      'converter.type': role,
+    })
+  }
+
+  #transformRefs(props: ConnectorProps): TransformRef[] {
+    const aliases = (props.transforms ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== '')
+    return aliases.map((alias) => {
+      const prefix = `transforms.${alias}.`
+      const type = props[`${prefix}type`]
+      if (type === undefined || type.trim() === '') {
+        throw new ConfigError(`Missing required configuration "${prefix}type" which has no default value.`, {
+          [`${prefix}type`]: ['Missing required configuration'],
+        })
+      }
+      const { type: _t, predicate: predName, negate, ...configs } = withPrefix(props, prefix)
+      let predicate: TransformRef['predicate']
+      if (predName !== undefined && predName.trim() !== '') {
+        const pPrefix = `predicates.${predName.trim()}.`
+        const pType = props[`${pPrefix}type`]
+        if (pType === undefined) {
+          throw new ConfigError(`Missing required configuration "${pPrefix}type" which has no default value.`, {
+            [`${pPrefix}type`]: ['Missing required configuration'],
+          })
+        }
+        const { type: _pt, ...pConfigs } = withPrefix(props, pPrefix)
+        predicate = { alias: predName.trim(), ...this.#pluginRef('predicate', pType, pConfigs) }
+      }
+      return {
+        alias,
+        ...this.#pluginRef('transformation', type, configs),
+        ...(predicate !== undefined && { predicate }),
+        negate: negate === 'true',
+      }
+    })
+  }
+
+  // ---- tasks -------------------------------------------------------------------------------
+
+  #key(id: ConnectorTaskId): string {
+    return `${id.connector}\u0000${id.task}`
+  }
+
+  /** The task proxy (for diagnostics and tests). */
+  task(id: ConnectorTaskId): TaskProxy | undefined {
+    return this.#tasks.get(this.#key(id))
+  }
+
+  async startTask(id: ConnectorTaskId, connectorProps: ConnectorProps, taskProps: ConnectorProps, targetState: TargetState): Promise<void> {
+    const key = this.#key(id)
+    const old = this.#tasks.get(key)
+    if (old !== undefined) await old.stop()
+    const connectorEntry = this.plugins.resolve(connectorProps['connector.class'] ?? '')
+    const kind = connectorEntry.kind === 'sink' ? 'sink' : 'source'
+    const spec: Omit<TaskSpec, 'targetState'> = {
+      connector: id.connector,
+      task: id.task,
+      kind,
+      connectorPlugin: { modulePath: connectorEntry.modulePath, className: connectorEntry.className, configs: {} },
+      taskProps,
+      keyConverter: this.#converterRef('key', connectorProps),
+      valueConverter: this.#converterRef('value', connectorProps),
+      headerConverter: this.#converterRef('header', connectorProps),
+      transforms: this.#transformRefs(connectorProps),
+      maxInFlightBatches: intProp(this.#props, 'task.max.inflight.batches', 4),
+      errorsTolerance: connectorProps['errors.tolerance'] === 'all' ? 'all' : 'none',
+      errorsLogEnable: connectorProps['errors.log.enable'] === 'true',
+    }
+    const bootstrap = this.#props['bootstrap.servers'] ?? 'localhost:9092'
+    const producerConfig = {
+      ...toLibrdkafkaConfig({
+        'linger.ms': '5',
+        ...withPrefix(this.#props, 'producer.'),
+        ...withPrefix(connectorProps, 'producer.override.'),
+      }),
+      'bootstrap.servers': bootstrap,
+      'client.id': `connector-producer-${id.connector}-${id.task}`,
+      // Kafka Connect forces acks=all for source producers; idempotence keeps per-partition order
+      // with several requests in flight, where Kafka Connect instead forces max.in.flight=1.
+      acks: 'all',
+      'enable.idempotence': true,
+    }
+    const consumerProps = { ...withPrefix(this.#props, 'consumer.'), ...withPrefix(connectorProps, 'consumer.override.') }
+    const consumerConfig = {
+      ...toLibrdkafkaConfig(consumerProps),
+      'bootstrap.servers': bootstrap,
+      'group.id': `connect-${id.connector}`,
+      'client.id': `connector-consumer-${id.connector}-${id.task}`,
+      'enable.auto.commit': false,
+      'auto.offset.reset': consumerProps['auto.offset.reset'] ?? 'earliest',
+    }
+    const topics = (connectorProps.topics ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== '')
+    const proxy = new TaskProxy(id, spec, targetState, {
+      clock: this.#clock,
+      listener: this.#listener,
+      launch: this.#launch,
+      kafka: {
+        producer: (cfg) => createClient('producer', cfg as Record<string, string>, () => this.#kafka.producer(cfg)),
+        consumer: (cfg) => createClient('consumer', cfg as Record<string, string>, () => this.#kafka.consumer(cfg)),
+      },
+      offsets: this.#offsets,
+      restart: this.#restart,
+      gracefulTimeoutMs: this.#gracefulTimeoutMs,
+      producerConfig,
+      consumerConfig,
+      sinkTopics: topics,
+      sinkTopicsRegex: connectorProps['topics.regex'] === undefined || connectorProps['topics.regex'] === '' ? undefined : connectorProps['topics.regex'],
+      maxPollRecords: intProp(consumerProps, 'max.poll.records', 2000),
+      onTopicUsed: (t) => this.#trackTopic(id.connector, t),
+    })
+    this.#tasks.set(key, proxy)
+    try {
+      await proxy.start()
+    } catch (err) {
+      this.#listener.onTaskState(id, 'FAILED', errorTrace(err))
+      throw err
+    }
+  }
+
+  /** Restarts one task with a fresh actor (REST restart), resetting its failure budget. */
+  async restartTask(id: ConnectorTaskId): Promise<void> {
+    const t = this.#tasks.get(this.#key(id))
+    if (t === undefined) throw new NotFoundError(`Task ${id.connector}-${id.task} not found`)
+    await t.restart()
+  }
+
+  async stopTasks(ids: readonly ConnectorTaskId[]): Promise<void> {
+    const proxies = ids.flatMap((id) => {
+      const t = this.#tasks.get(this.#key(id))
+      return t === undefined ? [] : [t]
+    })
+    // Kafka Connect's graceful timeout is a budget for all tasks together: stop them in parallel.
+    await Promise.all(proxies.map((t) => t.stop()))
+    await this.#flushSourceOffsets(proxies)
+    for (const t of proxies) this.#tasks.delete(this.#key(t.id))
+  }
+
+  // ---- offsets -----------------------------------------------------------------------------
+
+  #scheduleFlush(): void {
+    if (this.#stopped) return
+    this.#flushTimer = this.#clock.setTimeout(() => {
+      this.#flushing = this.flushOffsets().finally(() => {
+        this.#flushing = undefined
+        this.#scheduleFlush()
+      })
+    }, this.#flushIntervalMs)
+  }
+
+  /** Commits what is safe: acknowledged source offsets to the store, put sink offsets to the group. */
+  async flushOffsets(): Promise<void> {
+    const all = [...this.#tasks.values()]
+    await this.#flushSourceOffsets(all)
+    await Promise.all(all.map((t) => t.commitSink().catch(() => undefined)))
+  }
+
+  async #flushSourceOffsets(tasks: readonly TaskProxy[]): Promise<void> {
+    const committed: TaskProxy[] = []
+    for (const t of tasks) {
+      const entries = t.takeCommittableOffsets()
+      if (entries.length > 0) {
+        this.#offsets.set(t.id.connector, entries)
+        committed.push(t)
+      }
+    }
+    if (committed.length === 0) return
+    await this.#offsets.flush()
+    for (const t of committed) t.notifyOffsetsCommitted()
+  }
+
+  async connectorOffsets(name: string, props: ConnectorProps): Promise<Array<SourceOffsetEntry | SinkOffsetEntry>> {
+    if (this.isSinkConnector(props)) {
+      if (this.#kafka.groupOffsets === undefined) throw new ConnectError('XC_KAFKA', 'sink offsets need an admin client')
+      const rows = await this.#kafka.groupOffsets(`connect-${name}`, this.#props['bootstrap.servers'] ?? 'localhost:9092')
+      return rows.map((r) => ({ partition: { kafka_topic: r.topic, kafka_partition: r.partition }, offset: { kafka_offset: r.offset } }))
+    }
+    return this.#offsets.getAll(name).filter((e) => e.offset !== null)
+  }
+
+  async modifyConnectorOffsets(
+    name: string,
+    props: ConnectorProps,
+    offsets: ReadonlyArray<SourceOffsetEntry | SinkOffsetEntry> | null,
+  ): Promise<string> {
+    if (this.isSinkConnector(props)) {
+      if (this.#kafka.alterGroupOffsets === undefined) throw new ConnectError('XC_KAFKA', 'sink offsets need an admin client')
+      const rows =
+        offsets === null
+          ? null
+          : (offsets as SinkOffsetEntry[]).map((o) => ({
+              topic: o.partition.kafka_topic,
+              partition: o.partition.kafka_partition,
+              offset: o.offset === null ? null : o.offset.kafka_offset,
+            }))
+      await this.#kafka.alterGroupOffsets(`connect-${name}`, this.#props['bootstrap.servers'] ?? 'localhost:9092', rows)
+    } else {
+      const entries =
+        offsets === null
+          ? this.#offsets.getAll(name).map((e) => ({ partition: e.partition, offset: null }))
+          : (offsets as SourceOffsetEntry[]).map((o) => ({ partition: o.partition, offset: o.offset }))
+      this.#offsets.set(name, entries)
+      await this.#offsets.flush()
+    }
+    return offsets === null
+      ? 'The offsets for this connector have been reset successfully'
+      : 'The offsets for this connector have been altered successfully'
+  }
+
+  // ---- topic tracking ----------------------------------------------------------------------
+
+  #trackTopic(connector: string, topic: string): void {
+    if (this.#props['topic.tracking.enable'] === 'false') return
+    let set = this.#activeTopics.get(connector)
+    if (set === undefined) {
+      set = new Set()
+      this.#activeTopics.set(connector, set)
+    }
+    set.add(topic)
+  }
+
+  activeTopics(name: string): readonly string[] {
+    return [...(this.#activeTopics.get(name) ?? [])]
+  }
+
+  resetActiveTopics(name: string): void {
+    this.#activeTopics.delete(name)
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return
+    this.#stopped = true
+    if (this.#flushTimer !== undefined) this.#clock.clearTimeout(this.#flushTimer)
+    await this.#flushing
+    await this.stopTasks([...this.#tasks.values()].map((t) => t.id))
+    for (const name of [...this.#connectors.keys()]) await this.stopConnector(name)
+    await this.#offsets.flush()
+    await this.#pool.destroy()
+  }
+}
+
+export type { PluginRef, TransformRef }
