@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { after, describe, test } from 'node:test'
+import { ManualClock } from '@sluice/runtime'
+import { runConnector, startTestWorker, uniqueTopic } from '../src/worker-harness.js'
+
+// Restart backoff runs on an injected clock: the test moves time forward by hand, so nothing here
+// sleeps on the wall clock for backoff. Waits below are for asynchronous events from task threads.
+describe('task supervision', () => {
+  const counterDir = mkdtempSync(path.join(tmpdir(), 'sluice-fail-'))
+  const clock = new ManualClock(Date.now())
+  const policy = { initialBackoffMs: 1000, maxBackoffMs: 8000, maxRestarts: 2, windowMs: 600_000 }
+  const started = startTestWorker({}, { clock, restartPolicy: policy })
+  after(async () => (await started).worker.stop())
+
+  test('a task that throws in poll is restarted: RUNNING → RESTARTING → RUNNING', async () => {
+    const { worker, listener } = await started
+    const name = 'throws-once'
+    await runConnector(worker, name, {
+      'connector.class': 'FailingSource',
+      topic: uniqueTopic('sup-throw'),
+      'fail.mode': 'throw',
+      'fail.after.polls': '2',
+      'fail.times': '1',
+      'fail.counter.file': path.join(counterDir, name),
+    })
+    await listener.waitFor((ev) => ev.some((e) => e.connector === name && e.state === 'RESTARTING'), 'RESTARTING')
+    const restarting = listener.events.find((e) => e.connector === name && e.state === 'RESTARTING')!
+    assert.match(restarting.trace ?? '', /deliberate failure in poll/)
+    // Nothing restarts until the backoff has elapsed on the clock.
+    assert.deepEqual(listener.taskStates(name), ['RUNNING', 'RESTARTING'])
+    clock.advance(policy.initialBackoffMs)
+    await listener.waitFor((ev) => ev.filter((e) => e.connector === name && e.state === 'RUNNING').length >= 2, 'RUNNING again')
+    assert.deepEqual(listener.taskStates(name), ['RUNNING', 'RESTARTING', 'RUNNING'])
+  })
+
+  test('a task whose worker thread exits is detected and restarted', async () => {
+    const { worker, listener } = await started
+    const name = 'exits-once'
+    await runConnector(worker, name, {
+      'connector.class': 'FailingSource',
+      topic: uniqueTopic('sup-exit'),
+      'fail.mode': 'exit',
+      'fail.after.polls': '2',
+      'fail.times': '1',
+      'fail.counter.file': path.join(counterDir, name),
+    })
+    await listener.waitFor((ev) => ev.some((e) => e.connector === name && e.state === 'RESTARTING'), 'RESTARTING after thread exit')
+    const restarting = listener.events.find((e) => e.connector === name && e.state === 'RESTARTING')!
+    assert.match(restarting.trace ?? '', /task thread died/)
+    clock.advance(policy.initialBackoffMs)
+    await listener.waitFor((ev) => ev.filter((e) => e.connector === name && e.state === 'RUNNING').length >= 2, 'RUNNING after thread exit')
+  })
+
+  test('a task that keeps failing ends FAILED with its trace, after capped exponential backoff', async () => {
+    const { worker, listener } = await started
+    const name = 'always-fails'
+    await runConnector(worker, name, {
+      'connector.class': 'FailingSource',
+      topic: uniqueTopic('sup-always'),
+      'fail.mode': 'throw',
+      'fail.after.polls': '0',
+      'fail.times': '-1',
+    })
+    const restarts = () => listener.events.filter((e) => e.connector === name && e.state === 'RESTARTING').length
+    await listener.waitFor(() => restarts() === 1, 'first RESTARTING')
+    clock.advance(1000) // first backoff: initial
+    await listener.waitFor(() => restarts() === 2, 'second RESTARTING')
+    clock.advance(1999)
+    // The second delay doubled: one millisecond short of it, nothing has restarted yet.
+    assert.equal(listener.taskStates(name).at(-1), 'RESTARTING')
+    clock.advance(1)
+    await listener.waitFor((ev) => ev.some((e) => e.connector === name && e.state === 'FAILED'), 'FAILED')
+    const failed = listener.events.find((e) => e.connector === name && e.state === 'FAILED')!
+    assert.match(failed.trace ?? '', /deliberate failure in poll #1/)
+    assert.deepEqual(listener.taskStates(name), ['RUNNING', 'RESTARTING', 'RUNNING', 'RESTARTING', 'RUNNING', 'FAILED'])
+  })
+
+  test('stop is graceful first, then forced after task.shutdown.graceful.timeout.ms', async () => {
+    const { worker, listener } = await started
+    const name = 'hangs'
+    const [id] = await runConnector(worker, name, {
+      'connector.class': 'FailingSource',
+      topic: uniqueTopic('sup-hang'),
+      'fail.mode': 'hang',
+      'fail.after.polls': '1',
+    })
+    await listener.waitFor((ev) => ev.some((e) => e.connector === name && e.state === 'RUNNING'), 'RUNNING')
+    let done = false
+    const stopping = worker.stopTasks([id!]).then(() => {
+      done = true
+    })
+    await new Promise((r) => setTimeout(r, 300))
+    assert.equal(done, false, 'a hung task is given the graceful timeout before it is abandoned')
+    clock.advance(5000) // task.shutdown.graceful.timeout.ms default
+    await stopping
+    assert.equal(listener.taskStates(name).at(-1), 'STOPPED')
+  })
+})
