@@ -99,7 +99,14 @@ function notANumber(name: string, value: unknown, type: ConfigType): ConfigError
   return invalidConfigValue(name, value, `Not a number of type ${type}`)
 }
 
-function parseInteger(name: string, value: unknown, type: ConfigType, min: bigint, max: bigint, expected: string): number | bigint {
+function parseInteger(
+  name: string,
+  value: unknown,
+  type: ConfigType,
+  min: bigint,
+  max: bigint,
+  expected: string,
+): number | bigint {
   let big: bigint
   if (typeof value === 'string') {
     const trimmed = value.trim()
@@ -111,7 +118,11 @@ function parseInteger(name: string, value: unknown, type: ConfigType, min: bigin
   } else if (typeof value === 'bigint') {
     big = value
   } else {
-    throw invalidConfigValue(name, value, `Expected value to be ${expected}, but it was a ${describeType(value)}`)
+    throw invalidConfigValue(
+      name,
+      value,
+      `Expected value to be ${expected}, but it was a ${describeType(value)}`,
+    )
   }
   if (big < min || big > max) throw notANumber(name, value, type)
   return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big
@@ -141,10 +152,18 @@ export function parseConfigValue(name: string, value: unknown, type: ConfigType)
     case 'PASSWORD':
       if (value instanceof Password) return value
       if (trimmed !== undefined) return new Password(trimmed)
-      throw invalidConfigValue(name, value, `Expected value to be a string, but it was a ${describeType(value)}`)
+      throw invalidConfigValue(
+        name,
+        value,
+        `Expected value to be a string, but it was a ${describeType(value)}`,
+      )
     case 'STRING':
       if (trimmed !== undefined) return trimmed
-      throw invalidConfigValue(name, value, `Expected value to be a string, but it was a ${describeType(value)}`)
+      throw invalidConfigValue(
+        name,
+        value,
+        `Expected value to be a string, but it was a ${describeType(value)}`,
+      )
     case 'INT':
       return parseInteger(name, value, type, -(2n ** 31n), 2n ** 31n - 1n, 'a 32-bit integer')
     case 'SHORT':
@@ -158,7 +177,11 @@ export function parseConfigValue(name: string, value: unknown, type: ConfigType)
         if (!DOUBLE_RE.test(trimmed)) throw notANumber(name, value, type)
         return Number(trimmed.replace(/[fFdD]$/, ''))
       }
-      throw invalidConfigValue(name, value, `Expected value to be a double, but it was a ${describeType(value)}`)
+      throw invalidConfigValue(
+        name,
+        value,
+        `Expected value to be a double, but it was a ${describeType(value)}`,
+      )
     case 'LIST':
       if (Array.isArray(value)) return value
       if (trimmed !== undefined) return trimmed === '' ? [] : trimmed.split(/\s*,\s*/)
@@ -365,7 +388,9 @@ export class ConfigDef {
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err
         delete values[key.name]
-        ;(errors[key.name] ??= []).push(err.message)
+        const list = errors[key.name] ?? []
+        list.push(err.message)
+        errors[key.name] = list
       }
     }
     const messages = Object.values(errors).flat()
@@ -506,7 +531,12 @@ export class ConfigDef {
     for (const d of key.dependents) this.#parseForValidate(d, props, parsed, values, seen)
   }
 
-  #validateRecommended(name: string, parsed: ParsedConfig, values: Map<string, ConfigValue>, seen: Set<string>): void {
+  #validateRecommended(
+    name: string,
+    parsed: ParsedConfig,
+    values: Map<string, ConfigValue>,
+    seen: Set<string>,
+  ): void {
     const key = this.#keys.get(name)
     const config = values.get(name)
     if (key === undefined || config === undefined || seen.has(name)) return

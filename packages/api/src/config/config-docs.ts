@@ -22,7 +22,10 @@ function cell(text: string): string {
  * ```
  */
 export function configDocs(def: ConfigDef): string {
-  const rows = ['| Name | Description | Type | Default | Valid Values | Importance |', '|---|---|---|---|---|---|']
+  const rows = [
+    '| Name | Description | Type | Default | Valid Values | Importance |',
+    '|---|---|---|---|---|---|',
+  ]
   for (const key of def.sortedConfigs()) {
     if (key.internal) continue
     rows.push(

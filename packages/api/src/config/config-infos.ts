@@ -1,5 +1,5 @@
 import { type ConfigDef, type ConfigKey, convertToString } from './config-def.js'
-import { ConfigValue } from './config-value.js'
+import type { ConfigValue } from './config-value.js'
 import type { ConfigType } from './types.js'
 
 /** JSON `definition` of one key in a validate response (Kafka Connect's `ConfigKeyInfo`). */
@@ -104,7 +104,10 @@ export function generateConfigInfos(
   for (const [keyName, key] of keys) {
     const v = byName.get(keyName)
     if (v !== undefined) errorCount += v.errorMessages.length
-    configs.push({ definition: configKeyInfo(key), value: v === undefined ? null : configValueInfo(v, key.type) })
+    configs.push({
+      definition: configKeyInfo(key),
+      value: v === undefined ? null : configValueInfo(v, key.type),
+    })
   }
   return { name, error_count: errorCount, groups: [...groups], configs }
 }
@@ -113,7 +116,10 @@ export function generateConfigInfos(
  * Concatenates several {@link ConfigInfos} under one name, summing error counts and merging groups in order
  * (Kafka Connect's `AbstractHerder.mergeConfigInfos`).
  */
-export function mergeConfigInfos(name: string, ...infos: readonly (ConfigInfos | null | undefined)[]): ConfigInfos {
+export function mergeConfigInfos(
+  name: string,
+  ...infos: readonly (ConfigInfos | null | undefined)[]
+): ConfigInfos {
   let errorCount = 0
   const configs: ConfigInfo[] = []
   const groups = new Set<string>()
@@ -147,5 +153,10 @@ export function configInfos(
   groups?: readonly string[],
   values?: readonly ConfigValue[],
 ): ConfigInfos {
-  return generateConfigInfos(connectorClass, def.configKeys(), values ?? def.validate(props), groups ?? def.groups())
+  return generateConfigInfos(
+    connectorClass,
+    def.configKeys(),
+    values ?? def.validate(props),
+    groups ?? def.groups(),
+  )
 }

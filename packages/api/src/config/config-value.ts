@@ -22,7 +22,12 @@ export class ConfigValue {
   /** Whether a UI should show the key (from the key's recommender). */
   visible: boolean
 
-  constructor(name: string, value: unknown = null, recommendedValues: unknown[] = [], errorMessages: string[] = []) {
+  constructor(
+    name: string,
+    value: unknown = null,
+    recommendedValues: unknown[] = [],
+    errorMessages: string[] = [],
+  ) {
     this.name = name
     this.value = value
     this.recommendedValues = recommendedValues

@@ -5,18 +5,27 @@
  * @packageDocumentation
  */
 
+export { AbstractConfig } from './abstract-config.js'
+export type { ConfigKey, ConfigKeyDefinition, DuplicateKeyPolicy, Recommender } from './config-def.js'
 // Definitions, parsing and validation.
 export { ConfigDef, convertToString, parseConfigValue } from './config-def.js'
-export type { ConfigKey, ConfigKeyDefinition, DuplicateKeyPolicy, Recommender } from './config-def.js'
+export { configDocs, configRst } from './config-docs.js'
+export { formatConfigValue, invalidConfigValue, invalidValueMessage } from './config-exception.js'
+export type { ConfigInfo, ConfigInfos, ConfigKeyInfo, ConfigValueInfo } from './config-infos.js'
+// REST validate body and docs.
+export {
+  configInfos,
+  configKeyInfo,
+  configValueInfo,
+  generateConfigInfos,
+  mergeConfigInfos,
+} from './config-infos.js'
 export { ConfigValue } from './config-value.js'
-export { CONFIG_TYPES, NO_DEFAULT_VALUE } from './types.js'
-export type { ConfigType, Importance, NoDefaultValue, ParsedConfig, Width } from './types.js'
-export { AbstractConfig } from './abstract-config.js'
-
 // Values and errors.
 export { Password } from './password.js'
-export { formatConfigValue, invalidConfigValue, invalidValueMessage } from './config-exception.js'
-
+export type { ConfigType, Importance, NoDefaultValue, ParsedConfig, Width } from './types.js'
+export { CONFIG_TYPES, NO_DEFAULT_VALUE } from './types.js'
+export type { Validator } from './validators.js'
 // Validators.
 export {
   CaseInsensitiveValidString,
@@ -30,9 +39,3 @@ export {
   ValidList,
   ValidString,
 } from './validators.js'
-export type { Validator } from './validators.js'
-
-// REST validate body and docs.
-export { configInfos, configKeyInfo, configValueInfo, generateConfigInfos, mergeConfigInfos } from './config-infos.js'
-export type { ConfigInfo, ConfigInfos, ConfigKeyInfo, ConfigValueInfo } from './config-infos.js'
-export { configDocs, configRst } from './config-docs.js'

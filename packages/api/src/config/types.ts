@@ -1,5 +1,14 @@
 /** The type of a config value (Kafka's `ConfigDef.Type`). */
-export type ConfigType = 'BOOLEAN' | 'STRING' | 'INT' | 'SHORT' | 'LONG' | 'DOUBLE' | 'LIST' | 'CLASS' | 'PASSWORD'
+export type ConfigType =
+  | 'BOOLEAN'
+  | 'STRING'
+  | 'INT'
+  | 'SHORT'
+  | 'LONG'
+  | 'DOUBLE'
+  | 'LIST'
+  | 'CLASS'
+  | 'PASSWORD'
 
 /** Every {@link ConfigType}, in Kafka's declaration order. */
 export const CONFIG_TYPES: readonly ConfigType[] = Object.freeze([

@@ -117,7 +117,11 @@ export class CaseInsensitiveValidString implements Validator {
 
   ensureValid(name: string, value: unknown): void {
     if (typeof value !== 'string' || !this.validStrings.includes(value.toUpperCase())) {
-      throw invalidConfigValue(name, value, `String must be one of (case insensitive): ${this.validStrings.join(', ')}`)
+      throw invalidConfigValue(
+        name,
+        value,
+        `String must be one of (case insensitive): ${this.validStrings.join(', ')}`,
+      )
     }
   }
 
@@ -153,7 +157,8 @@ export class ValidList implements Validator {
 /** Rejects `null` (Kafka's `ConfigDef.NonNullValidator`): `Invalid value null for configuration x: entry must be non null`. */
 export class NonNullValidator implements Validator {
   ensureValid(name: string, value: unknown): void {
-    if (value === null || value === undefined) throw invalidConfigValue(name, 'null', 'entry must be non null')
+    if (value === null || value === undefined)
+      throw invalidConfigValue(name, 'null', 'entry must be non null')
   }
 
   toString(): string {
@@ -269,7 +274,10 @@ export class LambdaValidator implements Validator {
    * @param ensureValid throws a {@link ConfigError} for invalid values (any other error is wrapped in one)
    * @param describe the docs description of the valid values
    */
-  static with(ensureValid: (name: string, value: unknown) => void, describe: () => string = () => ''): LambdaValidator {
+  static with(
+    ensureValid: (name: string, value: unknown) => void,
+    describe: () => string = () => '',
+  ): LambdaValidator {
     return new LambdaValidator(ensureValid, describe)
   }
 

@@ -38,7 +38,7 @@ export const DecimalLogical = Object.freeze({
    * @throws {@link DataError} when the parameter is missing or not an integer
    */
   scale(schema: Schema): number {
-    const text = schema.parameters?.['scale']
+    const text = schema.parameters?.scale
     if (text === undefined) throw new DataError('Invalid Decimal schema: scale parameter not found.')
     if (!/^[+-]?\d+$/.test(text.trim()) || !Number.isSafeInteger(Number(text))) {
       throw new DataError(`Invalid scale parameter found in Decimal schema: ${text}`)

@@ -76,7 +76,8 @@ export class Decimal {
    */
   setScale(newScale: number): Decimal {
     if (newScale === this.scale) return this
-    if (newScale > this.scale) return new Decimal(this.unscaled * 10n ** BigInt(newScale - this.scale), newScale)
+    if (newScale > this.scale)
+      return new Decimal(this.unscaled * 10n ** BigInt(newScale - this.scale), newScale)
     const divisor = 10n ** BigInt(this.scale - newScale)
     if (this.unscaled % divisor !== 0n) {
       throw new DataError(`Cannot rescale ${this.toString()} to scale ${newScale} without rounding`)

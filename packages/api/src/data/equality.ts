@@ -78,7 +78,13 @@ const keyCache = new WeakMap<Schema, string>()
 export function schemaKey(schema: Schema): string {
   const cached = keyCache.get(schema)
   if (cached !== undefined) return cached
-  const parts: unknown[] = [schema.type, schema.isOptional ? 1 : 0, schema.name ?? null, schema.version ?? null, schema.doc ?? null]
+  const parts: unknown[] = [
+    schema.type,
+    schema.isOptional ? 1 : 0,
+    schema.name ?? null,
+    schema.version ?? null,
+    schema.doc ?? null,
+  ]
   parts.push(
     schema.parameters === undefined
       ? null
@@ -86,7 +92,11 @@ export function schemaKey(schema: Schema): string {
           .sort()
           .map((k) => [k, schema.parameters?.[k]]),
   )
-  parts.push(schema.defaultValue === undefined || schema.defaultValue === null ? null : canonicalValue(schema.defaultValue))
+  parts.push(
+    schema.defaultValue === undefined || schema.defaultValue === null
+      ? null
+      : canonicalValue(schema.defaultValue),
+  )
   if (schema.type === 'STRUCT') parts.push(schema.fields.map((f) => [f.name, schemaKey(f.schema)]))
   if (schema.type === 'MAP') parts.push(schemaKey(schema.keySchema))
   if (schema.type === 'MAP' || schema.type === 'ARRAY') parts.push(schemaKey(schema.valueSchema))
@@ -100,7 +110,8 @@ export function schemaKey(schema: Schema): string {
 function canonicalValue(v: unknown): unknown {
   if (v === null || v === undefined) return null
   if (typeof v === 'bigint') return { n: v.toString() }
-  if (typeof v === 'number') return Number.isInteger(v) ? { n: v.toString() } : Number.isFinite(v) ? v : String(v)
+  if (typeof v === 'number')
+    return Number.isInteger(v) ? { n: v.toString() } : Number.isFinite(v) ? v : String(v)
   if (typeof v !== 'object') return v
   if (v instanceof Uint8Array) return { b: Array.from(v) }
   if (v instanceof Date) return { t: v.getTime() }
@@ -111,10 +122,17 @@ function canonicalValue(v: unknown): unknown {
   }
   if (isStruct(v)) {
     const s = v as Struct
-    return { s: schemaKey(s.schema), v: s.schema.fields.map((f) => canonicalValue(s.getWithoutDefault(f.name))) }
+    return {
+      s: schemaKey(s.schema),
+      v: s.schema.fields.map((f) => canonicalValue(s.getWithoutDefault(f.name))),
+    }
   }
   // A plain object stands for a MAP with string keys.
-  return { m: Object.entries(v).map(([k, x]) => [k, canonicalValue(x)]).sort(compareJson) }
+  return {
+    m: Object.entries(v)
+      .map(([k, x]) => [k, canonicalValue(x)])
+      .sort(compareJson),
+  }
 }
 
 function compareJson(a: unknown, b: unknown): number {
@@ -160,9 +178,12 @@ export function valuesEqual(a: unknown, b: unknown): boolean {
     const sa = a as Struct
     const sb = b as Struct
     if (!schemaEquals(sa.schema, sb.schema)) return false
-    return sa.schema.fields.every((f) => valuesEqual(sa.getWithoutDefault(f.name), sb.getWithoutDefault(f.name)))
+    return sa.schema.fields.every((f) =>
+      valuesEqual(sa.getWithoutDefault(f.name), sb.getWithoutDefault(f.name)),
+    )
   }
-  if (b instanceof Uint8Array || b instanceof Date || b instanceof Decimal || Array.isArray(b) || isStruct(b)) return false
+  if (b instanceof Uint8Array || b instanceof Date || b instanceof Decimal || Array.isArray(b) || isStruct(b))
+    return false
   return mapsEqual(toEntries(a), toEntries(b))
 }
 

@@ -1,5 +1,5 @@
 import { DataError } from '../errors.js'
-import { ConnectSchema, type Schema, type SchemaType, SCHEMA_TYPES } from './schema.js'
+import { ConnectSchema, SCHEMA_TYPES, type Schema, type SchemaType } from './schema.js'
 import { validateValue } from './validate-value.js'
 
 /**
@@ -100,7 +100,8 @@ export class SchemaBuilder {
    * @throws {@link SchemaBuilderError} `valueSchema cannot be null.`
    */
   static array(valueSchema: Schema | SchemaBuilder): SchemaBuilder {
-    if (valueSchema === null || valueSchema === undefined) throw new SchemaBuilderError('valueSchema cannot be null.')
+    if (valueSchema === null || valueSchema === undefined)
+      throw new SchemaBuilderError('valueSchema cannot be null.')
     const b = new SchemaBuilder('ARRAY')
     b.#valueSchema = valueSchema
     return b
@@ -110,8 +111,10 @@ export class SchemaBuilder {
    * @throws {@link SchemaBuilderError} `keySchema cannot be null.` / `valueSchema cannot be null.`
    */
   static map(keySchema: Schema | SchemaBuilder, valueSchema: Schema | SchemaBuilder): SchemaBuilder {
-    if (keySchema === null || keySchema === undefined) throw new SchemaBuilderError('keySchema cannot be null.')
-    if (valueSchema === null || valueSchema === undefined) throw new SchemaBuilderError('valueSchema cannot be null.')
+    if (keySchema === null || keySchema === undefined)
+      throw new SchemaBuilderError('keySchema cannot be null.')
+    if (valueSchema === null || valueSchema === undefined)
+      throw new SchemaBuilderError('valueSchema cannot be null.')
     const b = new SchemaBuilder('MAP')
     b.#keySchema = keySchema
     b.#valueSchema = valueSchema
@@ -181,13 +184,13 @@ export class SchemaBuilder {
   }
   /** Sets one parameter (may be called repeatedly; later values win). */
   parameter(key: string, value: string): this {
-    ;(this.#parameters ??= {})[key] = value
+    this.#parameters = { ...this.#parameters, [key]: value }
     return this
   }
   /** Sets several parameters; an empty map leaves `parameters` unset. */
   parameters(params: Readonly<Record<string, string>>): this {
     if (Object.keys(params).length === 0) return this
-    Object.assign((this.#parameters ??= {}), params)
+    this.#parameters = { ...this.#parameters, ...params }
     return this
   }
 
@@ -204,7 +207,11 @@ export class SchemaBuilder {
       fields:
         this.#fields === undefined
           ? undefined
-          : [...this.#fields.values()].map((f) => ({ name: f.name, index: f.index, schema: built(f.schema) })),
+          : [...this.#fields.values()].map((f) => ({
+              name: f.name,
+              index: f.index,
+              schema: built(f.schema),
+            })),
       keySchema: this.#keySchema === undefined ? undefined : built(this.#keySchema),
       valueSchema: this.#valueSchema === undefined ? undefined : built(this.#valueSchema),
     })
@@ -212,7 +219,9 @@ export class SchemaBuilder {
 
   /** `SchemaBuilder{name:TYPE}` or `SchemaBuilder{TYPE}`. */
   toString(): string {
-    return this.#name !== undefined ? `SchemaBuilder{${this.#name}:${this.type}}` : `SchemaBuilder{${this.type}}`
+    return this.#name !== undefined
+      ? `SchemaBuilder{${this.#name}:${this.type}}`
+      : `SchemaBuilder{${this.type}}`
   }
 }
 

@@ -177,7 +177,8 @@ export class ConnectSchema implements Schema {
     if (this.type !== 'MAP' && this.type !== 'ARRAY') {
       throw new DataError('Cannot look up value schema on non-array and non-map type')
     }
-    if (this.#valueSchema === undefined) throw new DataError(`No value schema defined for ${this.type.toLowerCase()} schema`)
+    if (this.#valueSchema === undefined)
+      throw new DataError(`No value schema defined for ${this.type.toLowerCase()} schema`)
     return this.#valueSchema
   }
 

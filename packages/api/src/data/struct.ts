@@ -44,7 +44,8 @@ export class Struct {
   get(field: string | Field): unknown {
     const f = this.#lookup(field)
     const value = this.#values[f.index]
-    if ((value === null || value === undefined) && f.schema.defaultValue !== undefined) return f.schema.defaultValue
+    if ((value === null || value === undefined) && f.schema.defaultValue !== undefined)
+      return f.schema.defaultValue
     return value ?? null
   }
 
@@ -71,7 +72,10 @@ export class Struct {
   validate(): void {
     for (const f of this.schema.fields) {
       const value = this.#values[f.index]
-      if ((value === null || value === undefined) && (f.schema.isOptional || f.schema.defaultValue !== undefined)) {
+      if (
+        (value === null || value === undefined) &&
+        (f.schema.isOptional || f.schema.defaultValue !== undefined)
+      ) {
         continue
       }
       validateValue(f.schema, value, f.name)
@@ -162,7 +166,9 @@ function formatValue(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(formatValue).join(', ')}]`
   if (v instanceof Date) return v.toISOString()
   if (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype) {
-    return `{${Object.entries(v).map(([k, x]) => `${k}=${formatValue(x)}`).join(', ')}}`
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${k}=${formatValue(x)}`)
+      .join(', ')}}`
   }
   return String(v)
 }

@@ -1,7 +1,12 @@
 import { DataError } from '../errors.js'
 import { Decimal } from './decimal.js'
 import { schemaEquals } from './equality.js'
-import { DATE_LOGICAL_NAME, DECIMAL_LOGICAL_NAME, TIME_LOGICAL_NAME, TIMESTAMP_LOGICAL_NAME } from './logical-names.js'
+import {
+  DATE_LOGICAL_NAME,
+  DECIMAL_LOGICAL_NAME,
+  TIME_LOGICAL_NAME,
+  TIMESTAMP_LOGICAL_NAME,
+} from './logical-names.js'
 import type { Schema, SchemaType } from './schema.js'
 import type { Struct } from './struct.js'
 import { isStruct } from './struct-brand.js'
@@ -45,7 +50,9 @@ function describe(value: unknown): string {
 function invalid(schema: Schema, value: unknown, location: string, detail?: string): DataError {
   const name = schema.name === undefined ? '' : ` "${schema.name}"`
   const what = detail ?? describe(value)
-  return new DataError(`Invalid JavaScript value for schema${name} with type ${schema.type}: ${what} for ${location}`)
+  return new DataError(
+    `Invalid JavaScript value for schema${name} with type ${schema.type}: ${what} for ${location}`,
+  )
 }
 
 function isPlainObject(value: object): boolean {
@@ -79,7 +86,8 @@ function check(schema: Schema, value: unknown, location: string): void {
     case 'INT32': {
       if (typeof value !== 'number') throw invalid(schema, value, location)
       const [min, max] = INT_RANGES[schema.type] ?? [0, 0]
-      if (!Number.isInteger(value)) throw invalid(schema, value, location, `number ${value} is not an integer`)
+      if (!Number.isInteger(value))
+        throw invalid(schema, value, location, `number ${value} is not an integer`)
       if (value < min || value > max) {
         throw invalid(schema, value, location, `number ${value} out of range [${min}, ${max}]`)
       }
@@ -87,7 +95,8 @@ function check(schema: Schema, value: unknown, location: string): void {
     }
     case 'INT64':
       if (typeof value === 'number') {
-        if (!Number.isInteger(value)) throw invalid(schema, value, location, `number ${value} is not an integer`)
+        if (!Number.isInteger(value))
+          throw invalid(schema, value, location, `number ${value} is not an integer`)
         if (value < -(2 ** 63) || value >= 2 ** 63) {
           throw invalid(schema, value, location, `number ${value} out of range [${INT64_MIN}, ${INT64_MAX}]`)
         }
