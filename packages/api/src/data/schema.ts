@@ -164,7 +164,8 @@ export class ConnectSchema implements Schema {
     }
     this.#keySchema = init.keySchema
     this.#valueSchema = init.valueSchema
-    Object.freeze(this)
+    // Frozen unless subclassed (a subclass constructor must still be able to add its own fields).
+    if (new.target === ConnectSchema) Object.freeze(this)
   }
 
   get keySchema(): Schema {
