@@ -6,17 +6,28 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { capture, log, run } from './lib/proc.mjs'
 import { root, toolsDir } from './lib/paths.mjs'
+import { capture, log, run } from './lib/proc.mjs'
 
 // Debian packages librdkafka links against when built with CKJS_LINKING=dynamic. Without them the
 // Kafka client's build tries to download zlib/OpenSSL/zstd/curl sources and fails offline.
-export const APT_PACKAGES = ['zlib1g-dev', 'libssl-dev', 'libzstd-dev', 'liblz4-dev', 'libcurl4-openssl-dev', 'libsasl2-dev']
+export const APT_PACKAGES = [
+  'zlib1g-dev',
+  'libssl-dev',
+  'libzstd-dev',
+  'liblz4-dev',
+  'libcurl4-openssl-dev',
+  'libsasl2-dev',
+]
 
-const PNPM_VERSION = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).packageManager.split('@')[1]
+const PNPM_VERSION = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).packageManager.split(
+  '@',
+)[1]
 
 function missingAptPackages() {
-  return APT_PACKAGES.filter((p) => capture('dpkg-query', ['-W', '-f=${Status}', p]) !== 'install ok installed')
+  return APT_PACKAGES.filter(
+    (p) => capture('dpkg-query', ['-W', '-f=${Status}', p]) !== 'install ok installed',
+  )
 }
 
 async function ensureAptPackages() {
@@ -41,7 +52,14 @@ export async function ensurePnpm() {
   if (capture('pnpm', ['--version']) === PNPM_VERSION) return 'pnpm'
   log(`installing pnpm ${PNPM_VERSION} into ${path.relative(root, toolsDir)}`)
   mkdirSync(toolsDir, { recursive: true })
-  await run('npm', ['install', '--prefix', toolsDir, '--no-save', '--no-package-lock', `pnpm@${PNPM_VERSION}`])
+  await run('npm', [
+    'install',
+    '--prefix',
+    toolsDir,
+    '--no-save',
+    '--no-package-lock',
+    `pnpm@${PNPM_VERSION}`,
+  ])
   return local
 }
 
@@ -51,7 +69,10 @@ function installStamp() {
     const p = path.join(root, f)
     if (existsSync(p)) h.update(readFileSync(p))
   }
-  const workspaceManifests = capture('git', ['ls-files', '*package.json'], { cwd: root }) ?? ''
+  const workspaceManifests =
+    capture('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*package.json'], {
+      cwd: root,
+    }) ?? ''
   for (const f of workspaceManifests.split('\n').filter(Boolean)) {
     const p = path.join(root, f)
     if (existsSync(p)) h.update(f).update(readFileSync(p))
@@ -60,7 +81,13 @@ function installStamp() {
 }
 
 export function buildEnv() {
-  const env = { ...process.env, CKJS_LINKING: 'dynamic' }
+  // turbo looks up the package manager binary on PATH, so the pinned pnpm's folder goes first.
+  const bin = path.join(toolsDir, 'node_modules', '.bin')
+  const env = {
+    ...process.env,
+    CKJS_LINKING: 'dynamic',
+    PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,
+  }
   // node-gyp must find headers locally: downloading them is not possible on this network.
   if (!env.npm_config_nodedir && existsSync('/usr/include/node/node.h')) env.npm_config_nodedir = '/usr'
   return env
@@ -80,7 +107,12 @@ export async function setup({ build = true } = {}) {
   await ensureAptPackages()
   const pnpm = await ensurePnpm()
   await install(pnpm)
-  if (build) await run(pnpm, ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], { cwd: root })
+  if (build) {
+    await run(pnpm, ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], {
+      cwd: root,
+      env: buildEnv(),
+    })
+  }
   return { pnpm }
 }
 

@@ -1,7 +1,8 @@
 // Where the project keeps its caches and run state. Everything lives inside the checkout
 // (ignored by git) so CI can cache it and a clean `git clean -xdf` resets the machine state.
-import { fileURLToPath } from 'node:url'
+
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const cacheDir = path.join(root, '.cache')

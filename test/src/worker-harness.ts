@@ -3,14 +3,25 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ConnectorProps } from '@sluice/api'
-import type { Clock, ConnectorTaskId, CreateWorkerOptions, State, StatusListener, Worker } from '@sluice/runtime'
+import type {
+  Clock,
+  ConnectorTaskId,
+  CreateWorkerOptions,
+  State,
+  StatusListener,
+  Worker,
+} from '@sluice/runtime'
 import { createWorker } from '@sluice/runtime'
+import { ensureBroker } from './broker.js'
 
-/** Bootstrap servers of the broker the test run uses (started by `npm test`). */
-export const bootstrap = process.env.KAFKA_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092'
+/** Bootstrap servers of the broker the test run uses (started by `npm test`, or here when run alone). */
+export const bootstrap = ensureBroker()
 
 /** Directory of the deliberately misbehaving test plugins, for `plugin.path`. */
-export const testPluginsDir = path.resolve(fileURLToPath(import.meta.url), '../../../../packages/test-plugins')
+export const testPluginsDir = path.resolve(
+  fileURLToPath(import.meta.url),
+  '../../../../packages/test-plugins',
+)
 
 export interface StateEvent {
   readonly connector: string
@@ -45,11 +56,17 @@ export class RecordingListener implements StatusListener {
   }
 
   /** Waits until `pred` holds for the recorded events (events arrive asynchronously from threads). */
-  async waitFor(pred: (events: readonly StateEvent[]) => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  async waitFor(
+    pred: (events: readonly StateEvent[]) => boolean,
+    what: string,
+    timeoutMs = 60_000,
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs
     while (!pred(this.events)) {
       if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for ${what}; events: ${JSON.stringify(this.events.map((e) => [e.connector, e.task, e.state]))}`)
+        throw new Error(
+          `timed out waiting for ${what}; events: ${JSON.stringify(this.events.map((e) => [e.connector, e.task, e.state]))}`,
+        )
       }
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, 200)
@@ -87,7 +104,11 @@ export async function startTestWorker(
 }
 
 /** Starts a connector and all its tasks directly on a worker (what the herder does). */
-export async function runConnector(worker: Worker, name: string, props: ConnectorProps): Promise<ConnectorTaskId[]> {
+export async function runConnector(
+  worker: Worker,
+  name: string,
+  props: ConnectorProps,
+): Promise<ConnectorTaskId[]> {
   const full = { name, ...props }
   await worker.startConnector(name, full, 'STARTED')
   const configs = await worker.connectorTaskConfigs(name)

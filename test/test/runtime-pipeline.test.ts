@@ -30,16 +30,25 @@ describe('runtime pipelines against the broker', () => {
       'consumer.override.max.poll.records': '100',
       'count.file': path.join(dir, 'bp-count'),
     })
-    await listener.waitFor((ev) => ev.some((e) => e.connector === 'bp-sink' && e.state === 'RUNNING'), 'sink RUNNING')
+    await listener.waitFor(
+      (ev) => ev.some((e) => e.connector === 'bp-sink' && e.state === 'RUNNING'),
+      'sink RUNNING',
+    )
     const source = worker.task(src!)!
     const sinkTask = worker.task(sink!)!
     // The source finishes producing everything while the slow sink is still far behind...
     const deadline = Date.now() + 120_000
     while (source.recordsIn < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
     assert.equal(source.recordsIn, total, 'the source produced every record')
-    assert.ok(sinkTask.recordsIn < total, `the sink is still behind (${sinkTask.recordsIn} of ${total} consumed)`)
+    assert.ok(
+      sinkTask.recordsIn < total,
+      `the sink is still behind (${sinkTask.recordsIn} of ${total} consumed)`,
+    )
     // ...and yet the sink side never held more than its credits' worth of records.
-    assert.ok(sinkTask.maxOutstandingBatches <= 2, `outstanding batches ${sinkTask.maxOutstandingBatches} <= 2`)
+    assert.ok(
+      sinkTask.maxOutstandingBatches <= 2,
+      `outstanding batches ${sinkTask.maxOutstandingBatches} <= 2`,
+    )
     assert.ok(sinkTask.recordsIn > 0, 'the sink consumed something')
     await worker.stopTasks([src!, sink!])
   })
@@ -47,14 +56,29 @@ describe('runtime pipelines against the broker', () => {
   test('no task thread ever loads the Kafka binding; the main thread does', async () => {
     const { worker, listener } = await started
     const topic = uniqueTopic('threads')
-    const [src] = await runConnector(worker, 'threads-source', { 'connector.class': 'Datagen', topic, 'max.records': '1000', 'tasks.max': '1' })
-    const [sink] = await runConnector(worker, 'threads-sink', { 'connector.class': 'SlowSink', topics: topic, 'put.delay.ms': '1' })
+    const [src] = await runConnector(worker, 'threads-source', {
+      'connector.class': 'Datagen',
+      topic,
+      'max.records': '1000',
+      'tasks.max': '1',
+    })
+    const [sink] = await runConnector(worker, 'threads-sink', {
+      'connector.class': 'SlowSink',
+      topics: topic,
+      'put.delay.ms': '1',
+    })
     await listener.waitFor(
-      (ev) => ['threads-source', 'threads-sink'].every((c) => ev.some((e) => e.connector === c && e.task === 0 && e.state === 'RUNNING')),
+      (ev) =>
+        ['threads-source', 'threads-sink'].every((c) =>
+          ev.some((e) => e.connector === c && e.task === 0 && e.state === 'RUNNING'),
+        ),
       'both tasks RUNNING',
     )
     const mainLoaded = Object.keys(createRequire(import.meta.url).cache)
-    assert.ok(mainLoaded.some((m) => KAFKA_MODULE.test(m)), 'sanity: the main thread loaded the Kafka client (the check can see it)')
+    assert.ok(
+      mainLoaded.some((m) => KAFKA_MODULE.test(m)),
+      'sanity: the main thread loaded the Kafka client (the check can see it)',
+    )
     for (const id of [src!, sink!]) {
       const diag = await worker.task(id)!.diagnostics()
       assert.ok(diag !== undefined, `task ${id.connector} answered`)

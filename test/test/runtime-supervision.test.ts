@@ -26,13 +26,19 @@ describe('task supervision', () => {
       'fail.times': '1',
       'fail.counter.file': path.join(counterDir, name),
     })
-    await listener.waitFor((ev) => ev.some((e) => e.connector === name && e.state === 'RESTARTING'), 'RESTARTING')
+    await listener.waitFor(
+      (ev) => ev.some((e) => e.connector === name && e.state === 'RESTARTING'),
+      'RESTARTING',
+    )
     const restarting = listener.events.find((e) => e.connector === name && e.state === 'RESTARTING')!
     assert.match(restarting.trace ?? '', /deliberate failure in poll/)
     // Nothing restarts until the backoff has elapsed on the clock.
     assert.deepEqual(listener.taskStates(name), ['RUNNING', 'RESTARTING'])
     clock.advance(policy.initialBackoffMs)
-    await listener.waitFor((ev) => ev.filter((e) => e.connector === name && e.state === 'RUNNING').length >= 2, 'RUNNING again')
+    await listener.waitFor(
+      (ev) => ev.filter((e) => e.connector === name && e.state === 'RUNNING').length >= 2,
+      'RUNNING again',
+    )
     assert.deepEqual(listener.taskStates(name), ['RUNNING', 'RESTARTING', 'RUNNING'])
   })
 
@@ -47,11 +53,17 @@ describe('task supervision', () => {
       'fail.times': '1',
       'fail.counter.file': path.join(counterDir, name),
     })
-    await listener.waitFor((ev) => ev.some((e) => e.connector === name && e.state === 'RESTARTING'), 'RESTARTING after thread exit')
+    await listener.waitFor(
+      (ev) => ev.some((e) => e.connector === name && e.state === 'RESTARTING'),
+      'RESTARTING after thread exit',
+    )
     const restarting = listener.events.find((e) => e.connector === name && e.state === 'RESTARTING')!
     assert.match(restarting.trace ?? '', /task thread died/)
     clock.advance(policy.initialBackoffMs)
-    await listener.waitFor((ev) => ev.filter((e) => e.connector === name && e.state === 'RUNNING').length >= 2, 'RUNNING after thread exit')
+    await listener.waitFor(
+      (ev) => ev.filter((e) => e.connector === name && e.state === 'RUNNING').length >= 2,
+      'RUNNING after thread exit',
+    )
   })
 
   test('a task that keeps failing ends FAILED with its trace, after capped exponential backoff', async () => {
@@ -64,7 +76,8 @@ describe('task supervision', () => {
       'fail.after.polls': '0',
       'fail.times': '-1',
     })
-    const restarts = () => listener.events.filter((e) => e.connector === name && e.state === 'RESTARTING').length
+    const restarts = () =>
+      listener.events.filter((e) => e.connector === name && e.state === 'RESTARTING').length
     await listener.waitFor(() => restarts() === 1, 'first RESTARTING')
     clock.advance(1000) // first backoff: initial
     await listener.waitFor(() => restarts() === 2, 'second RESTARTING')
@@ -75,7 +88,14 @@ describe('task supervision', () => {
     await listener.waitFor((ev) => ev.some((e) => e.connector === name && e.state === 'FAILED'), 'FAILED')
     const failed = listener.events.find((e) => e.connector === name && e.state === 'FAILED')!
     assert.match(failed.trace ?? '', /deliberate failure in poll #1/)
-    assert.deepEqual(listener.taskStates(name), ['RUNNING', 'RESTARTING', 'RUNNING', 'RESTARTING', 'RUNNING', 'FAILED'])
+    assert.deepEqual(listener.taskStates(name), [
+      'RUNNING',
+      'RESTARTING',
+      'RUNNING',
+      'RESTARTING',
+      'RUNNING',
+      'FAILED',
+    ])
   })
 
   test('stop is graceful first, then forced after task.shutdown.graceful.timeout.ms', async () => {

@@ -21,7 +21,9 @@ class UppercaseValue {
 
   apply(record) {
     if (this.#field === '') {
-      return typeof record.value === 'string' ? newRecord(record, { value: record.value.toUpperCase() }) : record
+      return typeof record.value === 'string'
+        ? newRecord(record, { value: record.value.toUpperCase() })
+        : record
     }
     const v = record.value
     if (v === null || typeof v !== 'object' || typeof v.get !== 'function') return record

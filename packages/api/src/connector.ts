@@ -1,6 +1,6 @@
 import type { ConfigDef, ConfigValue } from './config/index.js'
-import type { SourceTask, SinkTask } from './task.js'
 import type { SourceOffset, SourcePartition, TopicPartition } from './records.js'
+import type { SinkTask, SourceTask } from './task.js'
 
 /** String-valued configuration as users write it (properties files, REST JSON). */
 export type ConnectorProps = Readonly<Record<string, string>>
@@ -23,7 +23,9 @@ export interface OffsetStorageReader {
   /** The last committed offset of `partition`, or null if there is none. */
   offset(partition: SourcePartition): Promise<SourceOffset | null>
   /** Offsets of several partitions at once; missing ones map to null. */
-  offsets(partitions: readonly SourcePartition[]): Promise<Array<{ partition: SourcePartition; offset: SourceOffset | null }>>
+  offsets(
+    partitions: readonly SourcePartition[],
+  ): Promise<Array<{ partition: SourcePartition; offset: SourceOffset | null }>>
 }
 
 /** Constructor of a task class, as returned by {@link Connector.taskClass}. */

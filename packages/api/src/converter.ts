@@ -12,7 +12,12 @@ export type PluginConfigs = Readonly<Record<string, unknown>>
 export interface Converter {
   configure(configs: PluginConfigs, isKey: boolean): void
   /** Serializes `value` (of `schema`, or schemaless when null). Null values stay null (tombstones). */
-  fromConnectData(topic: string, headers: Headers | undefined, schema: Schema | null, value: unknown): Uint8Array | null
+  fromConnectData(
+    topic: string,
+    headers: Headers | undefined,
+    schema: Schema | null,
+    value: unknown,
+  ): Uint8Array | null
   /** Deserializes bytes read from `topic`. */
   toConnectData(topic: string, headers: Headers | undefined, value: Uint8Array | null): SchemaAndValue
   config(): ConfigDef
@@ -22,7 +27,12 @@ export interface Converter {
 /** Converts header values (Kafka Connect's `HeaderConverter`). */
 export interface HeaderConverter {
   configure(configs: PluginConfigs): void
-  fromConnectHeader(topic: string, headerKey: string, schema: Schema | null, value: unknown): Uint8Array | null
+  fromConnectHeader(
+    topic: string,
+    headerKey: string,
+    schema: Schema | null,
+    value: unknown,
+  ): Uint8Array | null
   toConnectHeader(topic: string, headerKey: string, value: Uint8Array | null): SchemaAndValue
   config(): ConfigDef
   close?(): void

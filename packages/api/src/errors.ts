@@ -28,6 +28,8 @@ export type ErrorCode =
   | 'XC_KAFKA'
   | 'XC_KAFKA_RETRIABLE'
   | 'XC_PLUGIN'
+  | 'XC_BAD_REQUEST'
+  | 'XC_FORBIDDEN'
 
 /** Pipeline stage an error happened in (Kafka Connect's `Stage`). */
 export type Stage =
@@ -110,7 +112,11 @@ export class DataError extends ConnectError {
 /** A config that does not validate. `errors` maps each bad key to its messages. */
 export class ConfigError extends ConnectError {
   readonly errors: Readonly<Record<string, readonly string[]>>
-  constructor(message: string, errors: Readonly<Record<string, readonly string[]>> = {}, options: ConnectErrorOptions = {}) {
+  constructor(
+    message: string,
+    errors: Readonly<Record<string, readonly string[]>> = {},
+    options: ConnectErrorOptions = {},
+  ) {
     super('XC_CONFIG_INVALID', message, { ...options, retriable: false })
     this.name = 'ConfigError'
     this.errors = errors
@@ -122,6 +128,30 @@ export class NotFoundError extends ConnectError {
   constructor(message: string, options: ConnectErrorOptions = {}) {
     super('XC_NOT_FOUND', message, options)
     this.name = 'NotFoundError'
+  }
+}
+
+/** A connector (or other named thing) that is being created already exists (REST 409). */
+export class AlreadyExistsError extends ConnectError {
+  constructor(message: string, options: ConnectErrorOptions = {}) {
+    super('XC_ALREADY_EXISTS', message, options)
+    this.name = 'AlreadyExistsError'
+  }
+}
+
+/** A request that is malformed or not allowed in the current state (REST 400). */
+export class BadRequestError extends ConnectError {
+  constructor(message: string, options: ConnectErrorOptions = {}) {
+    super('XC_BAD_REQUEST', message, options)
+    this.name = 'BadRequestError'
+  }
+}
+
+/** A request the worker's configuration forbids, e.g. topic tracking disabled (REST 403). */
+export class ForbiddenError extends ConnectError {
+  constructor(message: string, options: ConnectErrorOptions = {}) {
+    super('XC_FORBIDDEN', message, options)
+    this.name = 'ForbiddenError'
   }
 }
 
@@ -179,6 +209,15 @@ export function decodeError(env: ErrorEnvelope): ConnectError {
       break
     case 'XC_NOT_FOUND':
       err = new NotFoundError(env.message, options)
+      break
+    case 'XC_ALREADY_EXISTS':
+      err = new AlreadyExistsError(env.message, options)
+      break
+    case 'XC_BAD_REQUEST':
+      err = new BadRequestError(env.message, options)
+      break
+    case 'XC_FORBIDDEN':
+      err = new ForbiddenError(env.message, options)
       break
     default:
       err = new ConnectError(env.code, env.message, options)

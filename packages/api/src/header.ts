@@ -28,7 +28,8 @@ export class Headers implements Iterable<Header> {
 
   /** Appends a header. */
   add(key: string, value: unknown, schema: Schema | null = null): this {
-    ;(this.#items ??= []).push({ key, schema, value })
+    this.#items ??= []
+    this.#items.push({ key, schema, value })
     return this
   }
 

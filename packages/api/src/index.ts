@@ -5,28 +5,42 @@
  * @packageDocumentation
  */
 
-// Data model: schemas, structs, logical types.
-export * from './data/index.js'
 // Configuration definitions, parsing and validation.
 export * from './config/index.js'
-
+export type {
+  ConnectorContext,
+  ConnectorProps,
+  ExactlyOnceSupport,
+  OffsetStorageReader,
+  SourceConnectorContext,
+  TaskClass,
+} from './connector.js'
+// Connectors and tasks.
+export { Connector, SinkConnector, SourceConnector } from './connector.js'
+// Converters, transforms, predicates, plugins.
+export type { Converter, HeaderConverter, PluginConfigs } from './converter.js'
+// Data model: schemas, structs, logical types.
+export * from './data/index.js'
+export type { ConnectErrorOptions, ErrorCode, ErrorEnvelope, Stage } from './errors.js'
 // Errors and their cross-thread envelope.
 export {
+  AlreadyExistsError,
+  BadRequestError,
   ConfigError,
   ConnectError,
   DataError,
   decodeError,
   encodeError,
   errorTrace,
+  ForbiddenError,
   NotFoundError,
   RetriableError,
 } from './errors.js'
-export type { ConnectErrorOptions, ErrorCode, ErrorEnvelope, Stage } from './errors.js'
-
+export type { Header } from './header.js'
 // Records and headers.
 export { Headers } from './header.js'
-export type { Header } from './header.js'
-export { newRecord, sinkRecord, sourceRecord } from './records.js'
+export type { PluginDefinition, PluginKind, PluginKinds } from './plugin.js'
+export { definePlugin } from './plugin.js'
 export type {
   ConnectRecord,
   RecordChanges,
@@ -41,22 +55,7 @@ export type {
   TopicPartition,
   TopicPartitionOffset,
 } from './records.js'
-
-// Connectors and tasks.
-export { Connector, SinkConnector, SourceConnector } from './connector.js'
-export type {
-  ConnectorContext,
-  ConnectorProps,
-  ExactlyOnceSupport,
-  OffsetStorageReader,
-  SourceConnectorContext,
-  TaskClass,
-} from './connector.js'
-export { SinkTask, SourceTask } from './task.js'
+export { newRecord, sinkRecord, sourceRecord } from './records.js'
 export type { ErrantRecordReporter, SinkTaskContext, SourceTaskContext } from './task.js'
-
-// Converters, transforms, predicates, plugins.
-export type { Converter, HeaderConverter, PluginConfigs } from './converter.js'
+export { SinkTask, SourceTask } from './task.js'
 export type { Predicate, Transformation } from './transformation.js'
-export { definePlugin } from './plugin.js'
-export type { PluginDefinition, PluginKind } from './plugin.js'

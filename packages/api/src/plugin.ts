@@ -5,7 +5,8 @@ import type { Predicate, Transformation } from './transformation.js'
 /** The kinds of plugins, named as `GET /connector-plugins` names them. */
 export type PluginKind = 'source' | 'sink' | 'converter' | 'header_converter' | 'transformation' | 'predicate'
 
-interface PluginKinds {
+/** The instance type each plugin kind creates. */
+export interface PluginKinds {
   source: SourceConnector
   sink: SinkConnector
   converter: Converter

@@ -128,7 +128,10 @@ export function sinkRecord(init: SinkRecordInit): SinkRecord {
 
 /** The fields a transform may change (Kafka Connect's `newRecord(...)` arguments). */
 export type RecordChanges = Partial<
-  Pick<ConnectRecord, 'topic' | 'kafkaPartition' | 'keySchema' | 'key' | 'valueSchema' | 'value' | 'timestamp' | 'headers'>
+  Pick<
+    ConnectRecord,
+    'topic' | 'kafkaPartition' | 'keySchema' | 'key' | 'valueSchema' | 'value' | 'timestamp' | 'headers'
+  >
 >
 
 /**

@@ -1,5 +1,11 @@
 import type { ConnectorProps, OffsetStorageReader } from './connector.js'
-import type { RecordMetadata, SinkRecord, SourceRecord, TopicPartition, TopicPartitionOffset } from './records.js'
+import type {
+  RecordMetadata,
+  SinkRecord,
+  SourceRecord,
+  TopicPartition,
+  TopicPartitionOffset,
+} from './records.js'
 
 /** What a source task may ask of the runtime (Kafka Connect's `SourceTaskContext`). */
 export interface SourceTaskContext {

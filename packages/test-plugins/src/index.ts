@@ -42,7 +42,13 @@ const failingConfig = new ConfigDef()
     importance: 'HIGH',
     documentation: 'throw: poll throws; exit: the thread exits; hang: poll and stop never return.',
   })
-  .define({ name: 'fail.after.polls', type: 'INT', defaultValue: 3, importance: 'MEDIUM', documentation: 'Polls that succeed before failing.' })
+  .define({
+    name: 'fail.after.polls',
+    type: 'INT',
+    defaultValue: 3,
+    importance: 'MEDIUM',
+    documentation: 'Polls that succeed before failing.',
+  })
   .define({
     name: 'fail.times',
     type: 'INT',
@@ -50,7 +56,13 @@ const failingConfig = new ConfigDef()
     importance: 'MEDIUM',
     documentation: 'How many failures in total (across restarts) before the task behaves; -1 = always fail.',
   })
-  .define({ name: 'fail.counter.file', type: 'STRING', defaultValue: '', importance: 'LOW', documentation: 'File counting failures across restarts.' })
+  .define({
+    name: 'fail.counter.file',
+    type: 'STRING',
+    defaultValue: '',
+    importance: 'LOW',
+    documentation: 'File counting failures across restarts.',
+  })
 
 class FailingSourceTask extends SourceTask {
   #props: ConnectorProps = {}
@@ -72,17 +84,38 @@ class FailingSourceTask extends SourceTask {
     const counter = this.#props['fail.counter.file'] ?? ''
     this.#polls++
     if (this.#polls > after) {
-      const failures = counter === '' ? 0 : Number((() => { try { return readFileSync(counter, 'utf8') } catch { return '0' } })())
+      const failures =
+        counter === ''
+          ? 0
+          : Number(
+              (() => {
+                try {
+                  return readFileSync(counter, 'utf8')
+                } catch {
+                  return '0'
+                }
+              })(),
+            )
       if (times < 0 || failures < times) {
         if (counter !== '') bumpCounter(counter)
         if (mode === 'exit') process.exit(3)
         if (mode === 'hang') return new Promise(() => undefined)
-        throw new ConnectError('XC_TASK_CRASHED', `deliberate failure in poll #${this.#polls}`, { stage: 'poll' })
+        throw new ConnectError('XC_TASK_CRASHED', `deliberate failure in poll #${this.#polls}`, {
+          stage: 'poll',
+        })
       }
     }
     await new Promise((r) => setTimeout(r, 10))
     if (signal.aborted) return null
-    return [sourceRecord({ sourcePartition: { p: 0 }, sourceOffset: { seq: ++this.#seq }, topic: this.#props.topic ?? 'test', valueSchema: Schemas.STRING, value: `v${this.#seq}` })]
+    return [
+      sourceRecord({
+        sourcePartition: { p: 0 },
+        sourceOffset: { seq: ++this.#seq },
+        topic: this.#props.topic ?? 'test',
+        valueSchema: Schemas.STRING,
+        value: `v${this.#seq}`,
+      }),
+    ]
   }
 
   stop(): Promise<void> | void {
@@ -111,8 +144,20 @@ class FailingSourceConnector extends SourceConnector {
 }
 
 const slowSinkConfig = new ConfigDef()
-  .define({ name: 'put.delay.ms', type: 'INT', defaultValue: 100, importance: 'HIGH', documentation: 'How long each put takes.' })
-  .define({ name: 'count.file', type: 'STRING', defaultValue: '', importance: 'LOW', documentation: 'File the task writes its record count to.' })
+  .define({
+    name: 'put.delay.ms',
+    type: 'INT',
+    defaultValue: 100,
+    importance: 'HIGH',
+    documentation: 'How long each put takes.',
+  })
+  .define({
+    name: 'count.file',
+    type: 'STRING',
+    defaultValue: '',
+    importance: 'LOW',
+    documentation: 'File the task writes its record count to.',
+  })
 
 class SlowSinkTask extends SinkTask {
   #delay = 100
@@ -128,10 +173,14 @@ class SlowSinkTask extends SinkTask {
   async put(records: readonly SinkRecord[], signal: AbortSignal): Promise<void> {
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, this.#delay)
-      signal.addEventListener('abort', () => {
-        clearTimeout(t)
-        resolve()
-      }, { once: true })
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(t)
+          resolve()
+        },
+        { once: true },
+      )
     })
     this.#count += records.length
     if (this.#countFile !== '') writeFileSync(this.#countFile, String(this.#count))

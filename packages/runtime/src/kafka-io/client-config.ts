@@ -70,7 +70,7 @@ export function withPrefix(props: Readonly<Record<string, string>>, prefix: stri
 }
 
 /** Wraps a client construction so a bad setting names the key and where it came from. */
-export function createClient<T>(what: string, config: ClientConfig, create: () => T): T {
+export function createClient<T>(what: string, create: () => T): T {
   try {
     return create()
   } catch (err) {

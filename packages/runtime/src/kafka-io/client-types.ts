@@ -73,7 +73,10 @@ export interface KafkaClientFactory {
   producer(config: Record<string, string | number | boolean | Function>): ProducerClient
   consumer(config: Record<string, string | number | boolean | Function>): ConsumerClient
   /** Committed offsets of a consumer group (sink connector offsets). */
-  groupOffsets?(groupId: string, bootstrapServers: string): Promise<Array<{ topic: string; partition: number; offset: number }>>
+  groupOffsets?(
+    groupId: string,
+    bootstrapServers: string,
+  ): Promise<Array<{ topic: string; partition: number; offset: number }>>
   /** Sets (or with null, resets/deletes) a consumer group's committed offsets. */
   alterGroupOffsets?(
     groupId: string,

@@ -1,7 +1,13 @@
 import type { TopicPartition, TopicPartitionOffset } from '@sluice/api'
 import { ConnectError } from '@sluice/api'
 import type { ConsumedRecord } from '../wire/messages.js'
-import type { ClientTopicPartition, ConsumedMessage, ConsumerClient, KafkaClientFactory, KafkaError } from './client-types.js'
+import type {
+  ClientTopicPartition,
+  ConsumedMessage,
+  ConsumerClient,
+  KafkaClientFactory,
+  KafkaError,
+} from './client-types.js'
 import { ERR } from './client-types.js'
 
 /** What the consumer hands to (and hears from) the sink task it feeds. */
@@ -66,9 +72,9 @@ export class SinkConsumer {
       rebalance_cb: function (this: ConsumerClient, err: KafkaError, assignment: ClientTopicPartition[]) {
         if (err.code === ERR.ASSIGN_PARTITIONS) {
           this.assign(assignment)
-          self?.#onAssigned(assignment)
+          if (self !== undefined) self.#onAssigned(assignment)
         } else if (err.code === ERR.REVOKE_PARTITIONS) {
-          self?.#onRevoked(assignment)
+          if (self !== undefined) self.#onRevoked(assignment)
           this.unassign()
         }
       },
@@ -79,7 +85,14 @@ export class SinkConsumer {
     })
     await new Promise<void>((resolve, reject) =>
       client.connect({}, (err) =>
-        err ? reject(new ConnectError('XC_KAFKA', `consumer ${opts.name} could not connect: ${err.message}`, { stage: 'consume', retriable: true })) : resolve(),
+        err
+          ? reject(
+              new ConnectError('XC_KAFKA', `consumer ${opts.name} could not connect: ${err.message}`, {
+                stage: 'consume',
+                retriable: true,
+              }),
+            )
+          : resolve(),
       ),
     )
     client.setDefaultConsumeTimeout(100)
@@ -137,7 +150,9 @@ export class SinkConsumer {
       } catch (err) {
         const e = err as KafkaError
         if (e.isFatal === true) {
-          this.#handler.failed(new ConnectError('XC_KAFKA', `consumer ${this.#opts.name}: ${e.message}`, { stage: 'consume' }))
+          this.#handler.failed(
+            new ConnectError('XC_KAFKA', `consumer ${this.#opts.name}: ${e.message}`, { stage: 'consume' }),
+          )
           return
         }
         continue
@@ -159,7 +174,9 @@ export class SinkConsumer {
   }
 
   #consume(n: number): Promise<ConsumedMessage[]> {
-    return new Promise((resolve, reject) => this.#client.consume(n, (err, msgs) => (err ? reject(err) : resolve(msgs))))
+    return new Promise((resolve, reject) =>
+      this.#client.consume(n, (err, msgs) => (err ? reject(err) : resolve(msgs))),
+    )
   }
 
   #applyPause(): void {
@@ -205,7 +222,11 @@ export class SinkConsumer {
         m.value,
         headers,
       ]
-      next.set(`${m.topic}\u0000${m.partition}`, { topic: m.topic, partition: m.partition, offset: m.offset + 1 })
+      next.set(`${m.topic}\u0000${m.partition}`, {
+        topic: m.topic,
+        partition: m.partition,
+        offset: m.offset + 1,
+      })
     }
     const offsets = [...next.values()]
     this.#credits--
@@ -236,7 +257,9 @@ export class SinkConsumer {
 
   /** Commits offsets the task approved in `preCommit`. */
   commit(offsets: readonly TopicPartitionOffset[], sync = false): void {
-    const owned = offsets.filter((o) => this.#assignment.has(key(o))).map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset }))
+    const owned = offsets
+      .filter((o) => this.#assignment.has(key(o)))
+      .map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset }))
     if (owned.length === 0) return
     if (sync) this.#client.commitSync(owned)
     else this.#client.commit(owned)

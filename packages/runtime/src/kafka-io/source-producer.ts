@@ -26,7 +26,11 @@ export class SourceProducer {
     this.#name = name
   }
 
-  static async open(factory: KafkaClientFactory, config: Record<string, string | number | boolean>, name: string): Promise<SourceProducer> {
+  static async open(
+    factory: KafkaClientFactory,
+    config: Record<string, string | number | boolean>,
+    name: string,
+  ): Promise<SourceProducer> {
     const client = factory.producer({ ...config, dr_cb: true })
     const p = new SourceProducer(client, name)
     client.on('delivery-report', (err, report) => p.#onDelivery(err, report.opaque as PendingBatch))
@@ -36,7 +40,14 @@ export class SourceProducer {
     })
     await new Promise<void>((resolve, reject) =>
       client.connect({}, (err) =>
-        err ? reject(new ConnectError('XC_KAFKA', `producer ${name} could not connect: ${err.message}`, { stage: 'produce', retriable: true })) : resolve(),
+        err
+          ? reject(
+              new ConnectError('XC_KAFKA', `producer ${name} could not connect: ${err.message}`, {
+                stage: 'produce',
+                retriable: true,
+              }),
+            )
+          : resolve(),
       ),
     )
     client.setPollInterval(5)
@@ -58,15 +69,23 @@ export class SourceProducer {
     batch.done(
       e === undefined
         ? undefined
-        : new ConnectError('XC_KAFKA', `Unrecoverable exception from producer send callback (${this.#name}): ${e.message}`, {
-            stage: 'produce',
-            retriable: false,
-          }),
+        : new ConnectError(
+            'XC_KAFKA',
+            `Unrecoverable exception from producer send callback (${this.#name}): ${e.message}`,
+            {
+              stage: 'produce',
+              retriable: false,
+            },
+          ),
     )
   }
 
   /** Produces a batch; `done` runs once, after the broker acknowledged (or rejected) every record. */
-  produce(topics: readonly string[], records: readonly ProduceRecord[], done: (err: ConnectError | undefined) => void): void {
+  produce(
+    topics: readonly string[],
+    records: readonly ProduceRecord[],
+    done: (err: ConnectError | undefined) => void,
+  ): void {
     if (this.#closed) {
       done(new ConnectError('XC_ILLEGAL_STATE', `producer ${this.#name} is closed`, { stage: 'produce' }))
       return
@@ -80,7 +99,12 @@ export class SourceProducer {
     this.#produceFrom(topics, records, 0, batch)
   }
 
-  #produceFrom(topics: readonly string[], records: readonly ProduceRecord[], start: number, batch: PendingBatch): void {
+  #produceFrom(
+    topics: readonly string[],
+    records: readonly ProduceRecord[],
+    start: number,
+    batch: PendingBatch,
+  ): void {
     const client = this.#client
     for (let i = start; i < records.length; i++) {
       const r = records[i]!
@@ -123,7 +147,13 @@ export class SourceProducer {
   flush(timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) =>
       this.#client.flush(timeoutMs, (err) =>
-        err ? reject(new ConnectError('XC_TIMEOUT', `producer ${this.#name} flush: ${err.message}`, { stage: 'produce' })) : resolve(),
+        err
+          ? reject(
+              new ConnectError('XC_TIMEOUT', `producer ${this.#name} flush: ${err.message}`, {
+                stage: 'produce',
+              }),
+            )
+          : resolve(),
       ),
     )
   }

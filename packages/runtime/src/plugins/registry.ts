@@ -51,7 +51,10 @@ function packageEntry(dir: string): string | undefined {
   rel ??= manifest.main ?? 'index.js'
   const file = path.resolve(dir, rel)
   if (!existsSync(file)) {
-    throw new ConnectError('XC_PLUGIN', `plugin package ${dir}: entry ${rel} does not exist (is the package built?)`)
+    throw new ConnectError(
+      'XC_PLUGIN',
+      `plugin package ${dir}: entry ${rel} does not exist (is the package built?)`,
+    )
   }
   return pathToFileURL(file).href
 }
@@ -63,7 +66,10 @@ export function scanPluginPath(dirs: readonly string[]): string[] {
     const dir = path.resolve(raw.trim())
     if (raw.trim() === '') continue
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-      throw new ConnectError('XC_PLUGIN', `plugin.path entry ${dir} is not a directory; fix or remove it from plugin.path`)
+      throw new ConnectError(
+        'XC_PLUGIN',
+        `plugin.path entry ${dir} is not a directory; fix or remove it from plugin.path`,
+      )
     }
     const self = packageEntry(dir)
     if (self !== undefined) {
@@ -101,7 +107,10 @@ class Registry implements PluginRegistry {
   find(nameOrAlias: string, kind?: PluginKind): PluginEntry | undefined {
     const list = this.#byName.get(nameOrAlias.trim())
     if (list === undefined) return undefined
-    const matching = kind === undefined ? list : list.filter((e) => e.kind === kind || (isConnector(kind) && isConnector(e.kind)))
+    const matching =
+      kind === undefined
+        ? list
+        : list.filter((e) => e.kind === kind || (isConnector(kind) && isConnector(e.kind)))
     // An exact class name wins over an alias another plugin happens to share.
     return matching.find((e) => e.className === nameOrAlias) ?? matching[0]
   }
@@ -111,7 +120,9 @@ class Registry implements PluginRegistry {
     if (e === undefined) {
       const what = kind === undefined ? 'plugin' : isConnector(kind) ? 'connector' : kind.replace('_', ' ')
       throw new NotFoundError(
-        `Failed to find any class that implements ${what} and which name matches ${nameOrAlias}, available ${what}s are: ${this.list(kind)
+        `Failed to find any class that implements ${what} and which name matches ${nameOrAlias}, available ${what}s are: ${this.list(
+          kind,
+        )
           .map((p) => p.className)
           .join(', ')}`,
       )
@@ -128,13 +139,23 @@ function isConnector(kind: PluginKind): boolean {
  * Loads the built-in plugins and those under `plugin.path`. Plugins are identified by class name or
  * any alias, as in Kafka Connect.
  */
-export async function loadPluginRegistry(pluginPath: readonly string[] = [], builtins: readonly string[] = BUILTIN_PLUGIN_MODULES): Promise<PluginRegistry> {
+export async function loadPluginRegistry(
+  pluginPath: readonly string[] = [],
+  builtins: readonly string[] = BUILTIN_PLUGIN_MODULES,
+): Promise<PluginRegistry> {
   const registry = new Registry()
   const modulePaths = [...builtins.map((m) => import.meta.resolve(m)), ...scanPluginPath(pluginPath)]
   for (const modulePath of modulePaths) {
     for (const def of await importPlugins(modulePath)) {
       const aliases = [...new Set([...(def.aliases ?? []), ...derivedAliases(def.className, def.kind)])]
-      registry.add({ definition: def, kind: def.kind, className: def.className, aliases, version: def.version, modulePath })
+      registry.add({
+        definition: def,
+        kind: def.kind,
+        className: def.className,
+        aliases,
+        version: def.version,
+        modulePath,
+      })
     }
   }
   return registry

@@ -19,7 +19,9 @@ export const defaultRestartPolicy: RestartPolicyOptions = {
 }
 
 /** What to do after a failure. */
-export type RestartDecision = { readonly restart: true; readonly delayMs: number } | { readonly restart: false }
+export type RestartDecision =
+  | { readonly restart: true; readonly delayMs: number }
+  | { readonly restart: false }
 
 /**
  * Capped exponential backoff with an intensity limit (Erlang's "max restarts in a period"). One

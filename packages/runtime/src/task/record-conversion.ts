@@ -2,6 +2,7 @@ import type {
   Converter,
   HeaderConverter,
   Predicate,
+  SchemaAndValue,
   SinkRecord,
   SourceRecord,
   TimestampType,
@@ -34,7 +35,10 @@ async function converter(ref: PluginRef, isKey: boolean): Promise<Converter> {
 }
 
 export async function loadTaskPlugins(spec: TaskSpec): Promise<TaskPlugins> {
-  const header = (await createPlugin(spec.headerConverter.modulePath, spec.headerConverter.className)) as HeaderConverter
+  const header = (await createPlugin(
+    spec.headerConverter.modulePath,
+    spec.headerConverter.className,
+  )) as HeaderConverter
   header.configure(spec.headerConverter.configs)
   const chain: ChainLink[] = []
   for (const t of spec.transforms) {
@@ -42,7 +46,11 @@ export async function loadTaskPlugins(spec: TaskSpec): Promise<TaskPlugins> {
     transform.configure(t.configs)
     let predicate: Predicate | undefined
     if (t.predicate !== undefined) {
-      predicate = (await createPlugin(t.predicate.modulePath, t.predicate.className, 'predicate')) as Predicate
+      predicate = (await createPlugin(
+        t.predicate.modulePath,
+        t.predicate.className,
+        'predicate',
+      )) as Predicate
       predicate.configure(t.predicate.configs)
     }
     chain.push({ alias: t.alias, transform, predicate, negate: t.negate })
@@ -56,18 +64,26 @@ export async function loadTaskPlugins(spec: TaskSpec): Promise<TaskPlugins> {
 }
 
 /** Applies the SMT chain; null means a transform dropped the record. */
-export function applyChain<R extends SourceRecord | SinkRecord>(chain: readonly ChainLink[], record: R): R | null {
+export function applyChain<R extends SourceRecord | SinkRecord>(
+  chain: readonly ChainLink[],
+  record: R,
+): R | null {
   let current: R | null = record
   for (let i = 0; i < chain.length && current !== null; i++) {
     const link = chain[i]!
-    if (link.predicate !== undefined && link.predicate.test(current) === link.negate) continue
+    const input: R = current
+    if (link.predicate !== undefined && link.predicate.test(input) === link.negate) continue
     try {
-      current = link.transform.apply(current) as R | null
+      current = link.transform.apply(input) as R | null
     } catch (err) {
-      throw new ConnectError('XC_TRANSFORM', `transform "${link.alias}" failed on a record of topic ${current.topic}: ${(err as Error).message}`, {
-        stage: 'transform',
-        cause: err,
-      })
+      throw new ConnectError(
+        'XC_TRANSFORM',
+        `transform "${link.alias}" failed on a record of topic ${input.topic}: ${(err as Error).message}`,
+        {
+          stage: 'transform',
+          cause: err,
+        },
+      )
     }
   }
   return current
@@ -77,7 +93,11 @@ export function applyChain<R extends SourceRecord | SinkRecord>(chain: readonly 
  * Converts a transformed source record into the packed tuple the Kafka I/O actor produces.
  * `topicIndex` interns topic names so each batch carries every name once.
  */
-export function toProduceRecord(p: TaskPlugins, r: SourceRecord, topicIndex: (topic: string) => number): ProduceRecord {
+export function toProduceRecord(
+  p: TaskPlugins,
+  r: SourceRecord,
+  topicIndex: (topic: string) => number,
+): ProduceRecord {
   let headers: Array<string | Uint8Array | null> | null = null
   if (r.headers.size > 0) {
     headers = []
@@ -120,17 +140,22 @@ export function toSinkRecord(p: TaskPlugins, topics: readonly string[], c: Consu
         const sv = p.header.toConnectHeader(topic, hk, rawHeaders[i + 1] as Uint8Array | null)
         headers.add(hk, sv.value, sv.schema)
       } catch (err) {
-        throw stageError('convert.header', `header "${hk}" at offset ${offset} of ${topic}-${partition}`, topic, err)
+        throw stageError(
+          'convert.header',
+          `header "${hk}" at offset ${offset} of ${topic}-${partition}`,
+          topic,
+          err,
+        )
       }
     }
   }
-  let key
+  let key: SchemaAndValue
   try {
     key = p.key.toConnectData(topic, headers, keyBytes)
   } catch (err) {
     throw stageError('convert.key', `key at offset ${offset} of ${topic}-${partition}`, topic, err)
   }
-  let value
+  let value: SchemaAndValue
   try {
     value = p.value.toConnectData(topic, headers, valueBytes)
   } catch (err) {
@@ -160,8 +185,12 @@ function stageError(
   err: unknown,
 ): ConnectError {
   if (ConnectError.is(err) && err.stage === stage) return err
-  return new ConnectError('XC_CONVERTER', `failed to convert ${what} for topic ${topic}: ${(err as Error).message}`, {
-    stage,
-    cause: err,
-  })
+  return new ConnectError(
+    'XC_CONVERTER',
+    `failed to convert ${what} for topic ${topic}: ${(err as Error).message}`,
+    {
+      stage,
+      cause: err,
+    },
+  )
 }

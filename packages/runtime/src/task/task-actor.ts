@@ -117,7 +117,10 @@ export class TaskActor {
   async #start(): Promise<void> {
     const spec = this.#spec
     this.#plugins = await loadTaskPlugins(spec)
-    const connector = (await createPlugin(spec.connectorPlugin.modulePath, spec.connectorPlugin.className)) as Connector
+    const connector = (await createPlugin(
+      spec.connectorPlugin.modulePath,
+      spec.connectorPlugin.className,
+    )) as Connector
     const TaskClass = connector.taskClass()
     if (spec.kind === 'source') await this.#runSource(new TaskClass() as SourceTask)
     else await this.#runSink(new TaskClass() as SinkTask)
@@ -139,7 +142,8 @@ export class TaskActor {
     await task.start(spec.taskProps)
     this.#send({ type: 'state', state: this.#paused ? 'PAUSED' : 'RUNNING' })
 
-    const tracksRecords = task.commitRecord !== (Object.getPrototypeOf(Object.getPrototypeOf(task)) as SourceTask).commitRecord
+    const tracksRecords =
+      task.commitRecord !== (Object.getPrototypeOf(Object.getPrototypeOf(task)) as SourceTask).commitRecord
     const inFlight = new Map<number, SourceRecord[]>()
     let nextBatch = 1
     // Credits: one per batch the Kafka I/O actor may hold unacknowledged. A poll happens only when a
@@ -196,7 +200,8 @@ export class TaskActor {
             if (t !== null) out.push(toProduceRecord(this.#plugins, t, intern))
           } catch (err) {
             if (spec.errorsTolerance !== 'all') throw err
-            if (spec.errorsLogEnable) console.error(`[${spec.connector}-${spec.task}] skipped record: ${(err as Error).message}`)
+            if (spec.errorsLogEnable)
+              console.error(`[${spec.connector}-${spec.task}] skipped record: ${(err as Error).message}`)
           }
           // The offset advances even for dropped/skipped records, as Kafka Connect does.
           if (r.sourcePartition !== null && r.sourceOffset !== null) {
@@ -221,9 +226,11 @@ export class TaskActor {
   }
 
   #readOffsets(partitions: readonly SourcePartition[]): Promise<Array<SourceOffset | null>> {
-    return this.#request<Extract<ToTask, { type: 'offsets' }>>((req) => ({ type: 'offsets.read', req, partitions })).then(
-      (m) => m.offsets,
-    )
+    return this.#request<Extract<ToTask, { type: 'offsets' }>>((req) => ({
+      type: 'offsets.read',
+      req,
+      partitions,
+    })).then((m) => m.offsets)
   }
 
   // ---- sink --------------------------------------------------------------------------------
@@ -258,7 +265,8 @@ export class TaskActor {
           return
         } catch (err) {
           if (this.#abort.signal.aborted) return
-          if (!(err instanceof RetriableError || (ConnectError.is(err) && err.retriable))) throw wrap(err, 'put')
+          if (!(err instanceof RetriableError || (ConnectError.is(err) && err.retriable)))
+            throw wrap(err, 'put')
           // Kafka Connect redelivers the same batch after context.timeout(ms).
           await delay(redeliverAfterMs, this.#abort.signal)
         }
@@ -283,7 +291,10 @@ export class TaskActor {
                       if (r !== null) records.push(r)
                     } catch (err) {
                       if (spec.errorsTolerance !== 'all') throw err
-                      if (spec.errorsLogEnable) console.error(`[${spec.connector}-${spec.task}] skipped record: ${(err as Error).message}`)
+                      if (spec.errorsLogEnable)
+                        console.error(
+                          `[${spec.connector}-${spec.task}] skipped record: ${(err as Error).message}`,
+                        )
                     }
                   }
                   if (records.length > 0) await put(records)
@@ -362,7 +373,10 @@ export class TaskActor {
   }
 }
 
-function wrap(err: unknown, stage: 'task.start' | 'task.stop' | 'produce' | 'commit' | 'poll' | 'put' | 'flush'): ConnectError {
+function wrap(
+  err: unknown,
+  stage: 'task.start' | 'task.stop' | 'produce' | 'commit' | 'poll' | 'put' | 'flush',
+): ConnectError {
   if (ConnectError.is(err)) return err
   const e = err instanceof Error ? err : new Error(String(err))
   return new ConnectError('XC_TASK_CRASHED', `${stage} failed: ${e.message}`, { stage, cause: e })
@@ -375,9 +389,13 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
       return
     }
     const t = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => {
-      clearTimeout(t)
-      resolve()
-    }, { once: true })
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t)
+        resolve()
+      },
+      { once: true },
+    )
   })
 }

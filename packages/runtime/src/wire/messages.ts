@@ -1,4 +1,11 @@
-import type { ConnectorProps, ErrorEnvelope, SourceOffset, SourcePartition, TopicPartition, TopicPartitionOffset } from '@sluice/api'
+import type {
+  ConnectorProps,
+  ErrorEnvelope,
+  SourceOffset,
+  SourcePartition,
+  TopicPartition,
+  TopicPartitionOffset,
+} from '@sluice/api'
 import type { TargetState } from '../worker/worker-api.js'
 
 /** A plugin instance to create on a task thread: which module to import and which class it names. */
@@ -38,7 +45,14 @@ export interface TaskSpec {
  * A source batch ready to produce. Records are tuples to keep the packed form small:
  * `[topicIndex, partition (-1 = any), key, value, timestamp (-1 = none), headers ([k, v, k, v…]) | null]`.
  */
-export type ProduceRecord = [number, number, Uint8Array | null, Uint8Array | null, number, Array<string | Uint8Array | null> | null]
+export type ProduceRecord = [
+  number,
+  number,
+  Uint8Array | null,
+  Uint8Array | null,
+  number,
+  Array<string | Uint8Array | null> | null,
+]
 
 /**
  * A consumed batch: `[topicIndex, partition, offset, timestamp (-1 = none), timestampType (0 none, 1 create,
@@ -68,8 +82,16 @@ export type ToTask =
       readonly records: readonly ConsumedRecord[]
     }
   | { readonly type: 'precommit'; readonly req: number; readonly offsets: readonly TopicPartitionOffset[] }
-  | { readonly type: 'partitions.assigned'; readonly req: number; readonly partitions: readonly TopicPartition[] }
-  | { readonly type: 'partitions.revoked'; readonly req: number; readonly partitions: readonly TopicPartition[] }
+  | {
+      readonly type: 'partitions.assigned'
+      readonly req: number
+      readonly partitions: readonly TopicPartition[]
+    }
+  | {
+      readonly type: 'partitions.revoked'
+      readonly req: number
+      readonly partitions: readonly TopicPartition[]
+    }
   | { readonly type: 'target'; readonly state: TargetState }
   | { readonly type: 'stop' }
   | { readonly type: 'diagnostics'; readonly req: number }
@@ -88,7 +110,11 @@ export type FromTask =
     }
   | { readonly type: 'offsets.read'; readonly req: number; readonly partitions: readonly SourcePartition[] }
   | { readonly type: 'records.done'; readonly batch: number }
-  | { readonly type: 'precommit.done'; readonly req: number; readonly offsets: readonly TopicPartitionOffset[] }
+  | {
+      readonly type: 'precommit.done'
+      readonly req: number
+      readonly offsets: readonly TopicPartitionOffset[]
+    }
   | { readonly type: 'partitions.done'; readonly req: number }
   | { readonly type: 'sink.pause'; readonly partitions: readonly TopicPartition[] }
   | { readonly type: 'sink.resume'; readonly partitions: readonly TopicPartition[] }
@@ -96,4 +122,9 @@ export type FromTask =
   | { readonly type: 'sink.request-commit' }
   | { readonly type: 'failed'; readonly error: ErrorEnvelope }
   | { readonly type: 'stopped' }
-  | { readonly type: 'diagnostics'; readonly req: number; readonly loadedModules: readonly string[]; readonly threadId: number }
+  | {
+      readonly type: 'diagnostics'
+      readonly req: number
+      readonly loadedModules: readonly string[]
+      readonly threadId: number
+    }

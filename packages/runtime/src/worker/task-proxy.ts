@@ -16,7 +16,10 @@ export type ActorLauncher = (port: MessagePort, spec: TaskSpec) => Promise<void>
 /** Where committed source offsets go (the standalone file store, or the offsets topic). */
 export interface SourceOffsetStore {
   get(connector: string, partition: SourcePartition): SourceOffset | null
-  set(connector: string, entries: ReadonlyArray<{ partition: SourcePartition; offset: SourceOffset | null }>): void
+  set(
+    connector: string,
+    entries: ReadonlyArray<{ partition: SourcePartition; offset: SourceOffset | null }>,
+  ): void
   flush(): Promise<void>
 }
 
@@ -56,14 +59,16 @@ export class TaskProxy {
   #target: TargetState
   #state: State = 'UNASSIGNED'
   #port: MessagePort | undefined
-  #run: Promise<void> | undefined
   #restartTimer: ClockTimer | undefined
   #stopping = false
   #stoppedSignal: (() => void) | undefined
   // source
   #producer: SourceProducer | undefined
   /** Batches of the current actor generation, in the order they were sent. */
-  #gen: { readonly batches: Map<number, SourceBatch>; readonly order: number[] } = { batches: new Map(), order: [] }
+  #gen: { readonly batches: Map<number, SourceBatch>; readonly order: number[] } = {
+    batches: new Map(),
+    order: [],
+  }
   /** Offsets acknowledged in order and not yet flushed to the store. */
   readonly #committable = new Map<string, readonly [SourcePartition, SourceOffset]>()
   // sink
@@ -75,7 +80,12 @@ export class TaskProxy {
   /** Highest count of sink batches waiting for `put` at once (proof that the buffer is bounded). */
   maxOutstandingBatches = 0
 
-  constructor(id: ConnectorTaskId, spec: Omit<TaskSpec, 'targetState'>, target: TargetState, deps: TaskProxyDeps) {
+  constructor(
+    id: ConnectorTaskId,
+    spec: Omit<TaskSpec, 'targetState'>,
+    target: TargetState,
+    deps: TaskProxyDeps,
+  ) {
     this.id = id
     this.#spec = spec
     this.#target = target
@@ -96,7 +106,11 @@ export class TaskProxy {
   async start(): Promise<void> {
     this.#stopping = false
     if (this.#spec.kind === 'source') {
-      this.#producer ??= await SourceProducer.open(this.#deps.kafka, this.#deps.producerConfig, `${this.id.connector}-${this.id.task}`)
+      this.#producer ??= await SourceProducer.open(
+        this.#deps.kafka,
+        this.#deps.producerConfig,
+        `${this.id.connector}-${this.id.task}`,
+      )
     }
     this.#launch()
     if (this.#spec.kind === 'sink') {
@@ -114,11 +128,16 @@ export class TaskProxy {
           deliver: (batch, topics, records) => {
             this.recordsIn += records.length
             for (const t of topics) this.#deps.onTopicUsed(t)
-            this.maxOutstandingBatches = Math.max(this.maxOutstandingBatches, this.#consumer?.outstanding ?? 0)
+            this.maxOutstandingBatches = Math.max(
+              this.maxOutstandingBatches,
+              this.#consumer?.outstanding ?? 0,
+            )
             this.#post({ type: 'records', batch, topics, records })
           },
-          assigned: (partitions) => this.#post({ type: 'partitions.assigned', req: this.#nextReq++, partitions }),
-          revoked: (partitions) => this.#post({ type: 'partitions.revoked', req: this.#nextReq++, partitions }),
+          assigned: (partitions) =>
+            this.#post({ type: 'partitions.assigned', req: this.#nextReq++, partitions }),
+          revoked: (partitions) =>
+            this.#post({ type: 'partitions.revoked', req: this.#nextReq++, partitions }),
           failed: (err) => this.#onFailure(err),
         },
       )
@@ -135,13 +154,14 @@ export class TaskProxy {
     port1.on('message', (buf: ArrayBuffer) => this.#onMessage(port1, decode<FromTask>(buf)))
     const spec: TaskSpec = { ...this.#spec, targetState: this.#target }
     const run = this.#deps.launch(port2, spec)
-    this.#run = run
     run.then(
       () => undefined,
       (err: unknown) => {
         // The actor's thread died (crash, exit, OOM): everything on it is gone.
         if (this.#port !== port1) return
-        this.#onFailure(new ConnectError('XC_WORKER_LOST', `task thread died: ${(err as Error).message}`, { cause: err }))
+        this.#onFailure(
+          new ConnectError('XC_WORKER_LOST', `task thread died: ${(err as Error).message}`, { cause: err }),
+        )
       },
     )
   }
@@ -166,7 +186,8 @@ export class TaskProxy {
           // Offsets acknowledged but not yet flushed are newer than the store's: a restarted actor
           // resumes from them, which avoids re-sending what a failed predecessor already delivered.
           offsets: msg.partitions.map(
-            (p) => this.#committable.get(JSON.stringify(p))?.[1] ?? this.#deps.offsets.get(this.id.connector, p),
+            (p) =>
+              this.#committable.get(JSON.stringify(p))?.[1] ?? this.#deps.offsets.get(this.id.connector, p),
           ),
         })
         return
@@ -220,7 +241,8 @@ export class TaskProxy {
     const port = this.#port
     producer.produce(msg.topics, msg.records, (err) => {
       if (err !== undefined) {
-        if (port === this.#port) this.#post({ type: 'produce.failed', batch: msg.batch, error: encodeError(err) })
+        if (port === this.#port)
+          this.#post({ type: 'produce.failed', batch: msg.batch, error: encodeError(err) })
         return
       }
       entry.acked = true
@@ -269,7 +291,10 @@ export class TaskProxy {
     if (consumer === undefined || this.#port === undefined) return
     const current = consumer.currentOffsets()
     if (current.length === 0) return
-    const reply = await this.#ask((req) => ({ type: 'precommit', req, offsets: current }), this.#deps.gracefulTimeoutMs)
+    const reply = await this.#ask(
+      (req) => ({ type: 'precommit', req, offsets: current }),
+      this.#deps.gracefulTimeoutMs,
+    )
     if (reply?.type !== 'precommit.done') return
     try {
       consumer.commit(reply.offsets as TopicPartitionOffset[], sync)

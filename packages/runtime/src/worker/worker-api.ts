@@ -66,7 +66,12 @@ export interface ConnectWorker {
   /** Task configs from the running connector's `taskConfigs(tasks.max)`, with runtime keys added. */
   connectorTaskConfigs(name: string): Promise<ConnectorProps[]>
   /** Starts a task; supervision (restart with backoff) is the worker's job from then on. */
-  startTask(id: ConnectorTaskId, connectorProps: ConnectorProps, taskProps: ConnectorProps, targetState: TargetState): Promise<void>
+  startTask(
+    id: ConnectorTaskId,
+    connectorProps: ConnectorProps,
+    taskProps: ConnectorProps,
+    targetState: TargetState,
+  ): Promise<void>
   /** Stops a connector instance (not its tasks). */
   stopConnector(name: string): Promise<void>
   /** Stops tasks gracefully, then forcibly after `task.shutdown.graceful.timeout.ms`. */

@@ -5,8 +5,8 @@ import { ConfigError, ConnectError, errorTrace, NotFoundError } from '@sluice/ap
 import { Piscina } from 'piscina'
 import type { Clock } from '../clock.js'
 import { systemClock } from '../clock.js'
-import type { KafkaClientFactory } from '../kafka-io/client-types.js'
 import { createClient, toLibrdkafkaConfig, withPrefix } from '../kafka-io/client-config.js'
+import type { KafkaClientFactory } from '../kafka-io/client-types.js'
 import { loadPluginRegistry } from '../plugins/registry.js'
 import { defaultRestartPolicy, type RestartPolicyOptions } from '../supervisor/restart-policy.js'
 import { encode } from '../wire/codec.js'
@@ -43,7 +43,8 @@ export interface CreateWorkerOptions {
 /** The default Kafka client factory, loaded lazily so nothing imports the binding by accident. */
 async function defaultKafkaFactory(): Promise<KafkaClientFactory> {
   const mod = (await import('@sluice/kafka')) as unknown as { rdkafkaFactory?: KafkaClientFactory }
-  if (mod.rdkafkaFactory === undefined) throw new ConnectError('XC_KAFKA', '@sluice/kafka does not export rdkafkaFactory')
+  if (mod.rdkafkaFactory === undefined)
+    throw new ConnectError('XC_KAFKA', '@sluice/kafka does not export rdkafkaFactory')
   return mod.rdkafkaFactory
 }
 
@@ -52,7 +53,11 @@ async function defaultOffsetStore(props: Readonly<Record<string, string>>): Prom
   if (file === undefined || file.trim() === '') {
     throw new ConfigError(
       'Missing required configuration "offset.storage.file.filename" which has no default value. Standalone mode stores source offsets there; add e.g. offset.storage.file.filename=/tmp/connect.offsets',
-      { 'offset.storage.file.filename': ['Missing required configuration "offset.storage.file.filename" which has no default value.'] },
+      {
+        'offset.storage.file.filename': [
+          'Missing required configuration "offset.storage.file.filename" which has no default value.',
+        ],
+      },
     )
   }
   const { FileOffsetStore } = await import('../offsets/file-offset-store.js')
@@ -65,7 +70,10 @@ const intProp = (props: Readonly<Record<string, string>>, key: string, dflt: num
   const raw = props[key]
   if (raw === undefined || raw.trim() === '') return dflt
   const n = Number(raw.trim())
-  if (!Number.isFinite(n)) throw new ConfigError(`Invalid value ${raw} for configuration ${key}: Not a number of type LONG`, { [key]: [`Not a number: ${raw}`] })
+  if (!Number.isFinite(n))
+    throw new ConfigError(`Invalid value ${raw} for configuration ${key}: Not a number of type LONG`, {
+      [key]: [`Not a number: ${raw}`],
+    })
   return n
 }
 
@@ -112,7 +120,12 @@ export class Worker implements ConnectWorker {
   /** Set by the herder: a connector asked for its task configs to be regenerated. */
   onTaskReconfigurationRequest: ((connector: string) => void) | undefined
 
-  constructor(options: CreateWorkerOptions, plugins: PluginRegistry, kafka: KafkaClientFactory, offsets: ConnectorOffsetStore) {
+  constructor(
+    options: CreateWorkerOptions,
+    plugins: PluginRegistry,
+    kafka: KafkaClientFactory,
+    offsets: ConnectorOffsetStore,
+  ) {
     const props = options.props
     this.#props = props
     this.#listener = options.listener
@@ -121,7 +134,11 @@ export class Worker implements ConnectWorker {
     this.plugins = plugins
     this.#clock = options.clock ?? systemClock
     this.#restart = {
-      initialBackoffMs: intProp(props, 'task.restart.backoff.initial.ms', defaultRestartPolicy.initialBackoffMs),
+      initialBackoffMs: intProp(
+        props,
+        'task.restart.backoff.initial.ms',
+        defaultRestartPolicy.initialBackoffMs,
+      ),
       maxBackoffMs: intProp(props, 'task.restart.backoff.max.ms', defaultRestartPolicy.maxBackoffMs),
       maxRestarts: intProp(props, 'task.restart.max.attempts', defaultRestartPolicy.maxRestarts),
       windowMs: intProp(props, 'task.restart.window.ms', defaultRestartPolicy.windowMs),
@@ -252,7 +269,11 @@ export class Worker implements ConnectWorker {
 
   // ---- plugin references for task actors -------------------------------------------------------
 
-  #pluginRef(kind: 'converter' | 'header_converter' | 'transformation' | 'predicate', className: string, configs: Record<string, unknown>): PluginRef {
+  #pluginRef(
+    kind: 'converter' | 'header_converter' | 'transformation' | 'predicate',
+    className: string,
+    configs: Record<string, unknown>,
+  ): PluginRef {
     const entry = this.plugins.resolve(className, kind)
     return { modulePath: entry.modulePath, className: entry.className, configs }
   }
@@ -268,9 +289,12 @@ export class Worker implements ConnectWorker {
     let className = source[key]?.trim()
     if (className === undefined || className === '') {
       if (role !== 'header') {
-        throw new ConfigError(`Missing required configuration "${key}" which has no default value. Set it in the worker properties or the connector config.`, {
-          [key]: [`Missing required configuration "${key}" which has no default value.`],
-        })
+        throw new ConfigError(
+          `Missing required configuration "${key}" which has no default value. Set it in the worker properties or the connector config.`,
+          {
+            [key]: [`Missing required configuration "${key}" which has no default value.`],
+          },
+        )
       }
       className = 'org.apache.kafka.connect.storage.SimpleHeaderConverter'
     }
@@ -299,9 +323,12 @@ export class Worker implements ConnectWorker {
         const pPrefix = `predicates.${predName.trim()}.`
         const pType = props[`${pPrefix}type`]
         if (pType === undefined) {
-          throw new ConfigError(`Missing required configuration "${pPrefix}type" which has no default value.`, {
-            [`${pPrefix}type`]: ['Missing required configuration'],
-          })
+          throw new ConfigError(
+            `Missing required configuration "${pPrefix}type" which has no default value.`,
+            {
+              [`${pPrefix}type`]: ['Missing required configuration'],
+            },
+          )
         }
         const { type: _pt, ...pConfigs } = withPrefix(props, pPrefix)
         predicate = { alias: predName.trim(), ...this.#pluginRef('predicate', pType, pConfigs) }
@@ -326,7 +353,12 @@ export class Worker implements ConnectWorker {
     return this.#tasks.get(this.#key(id))
   }
 
-  async startTask(id: ConnectorTaskId, connectorProps: ConnectorProps, taskProps: ConnectorProps, targetState: TargetState): Promise<void> {
+  async startTask(
+    id: ConnectorTaskId,
+    connectorProps: ConnectorProps,
+    taskProps: ConnectorProps,
+    targetState: TargetState,
+  ): Promise<void> {
     const key = this.#key(id)
     const old = this.#tasks.get(key)
     if (old !== undefined) await old.stop()
@@ -336,7 +368,11 @@ export class Worker implements ConnectWorker {
       connector: id.connector,
       task: id.task,
       kind,
-      connectorPlugin: { modulePath: connectorEntry.modulePath, className: connectorEntry.className, configs: {} },
+      connectorPlugin: {
+        modulePath: connectorEntry.modulePath,
+        className: connectorEntry.className,
+        configs: {},
+      },
       taskProps,
       keyConverter: this.#converterRef('key', connectorProps),
       valueConverter: this.#converterRef('value', connectorProps),
@@ -360,7 +396,10 @@ export class Worker implements ConnectWorker {
       acks: 'all',
       'enable.idempotence': true,
     }
-    const consumerProps = { ...withPrefix(this.#props, 'consumer.'), ...withPrefix(connectorProps, 'consumer.override.') }
+    const consumerProps = {
+      ...withPrefix(this.#props, 'consumer.'),
+      ...withPrefix(connectorProps, 'consumer.override.'),
+    }
     const consumerConfig = {
       ...toLibrdkafkaConfig(consumerProps),
       'bootstrap.servers': bootstrap,
@@ -378,8 +417,8 @@ export class Worker implements ConnectWorker {
       listener: this.#listener,
       launch: this.#launch,
       kafka: {
-        producer: (cfg) => createClient('producer', cfg as Record<string, string>, () => this.#kafka.producer(cfg)),
-        consumer: (cfg) => createClient('consumer', cfg as Record<string, string>, () => this.#kafka.consumer(cfg)),
+        producer: (cfg) => createClient('producer', () => this.#kafka.producer(cfg)),
+        consumer: (cfg) => createClient('consumer', () => this.#kafka.consumer(cfg)),
       },
       offsets: this.#offsets,
       restart: this.#restart,
@@ -387,7 +426,10 @@ export class Worker implements ConnectWorker {
       producerConfig,
       consumerConfig,
       sinkTopics: topics,
-      sinkTopicsRegex: connectorProps['topics.regex'] === undefined || connectorProps['topics.regex'] === '' ? undefined : connectorProps['topics.regex'],
+      sinkTopicsRegex:
+        connectorProps['topics.regex'] === undefined || connectorProps['topics.regex'] === ''
+          ? undefined
+          : connectorProps['topics.regex'],
       maxPollRecords: intProp(consumerProps, 'max.poll.records', 2000),
       onTopicUsed: (t) => this.#trackTopic(id.connector, t),
     })
@@ -451,11 +493,21 @@ export class Worker implements ConnectWorker {
     for (const t of committed) t.notifyOffsetsCommitted()
   }
 
-  async connectorOffsets(name: string, props: ConnectorProps): Promise<Array<SourceOffsetEntry | SinkOffsetEntry>> {
+  async connectorOffsets(
+    name: string,
+    props: ConnectorProps,
+  ): Promise<Array<SourceOffsetEntry | SinkOffsetEntry>> {
     if (this.isSinkConnector(props)) {
-      if (this.#kafka.groupOffsets === undefined) throw new ConnectError('XC_KAFKA', 'sink offsets need an admin client')
-      const rows = await this.#kafka.groupOffsets(`connect-${name}`, this.#props['bootstrap.servers'] ?? 'localhost:9092')
-      return rows.map((r) => ({ partition: { kafka_topic: r.topic, kafka_partition: r.partition }, offset: { kafka_offset: r.offset } }))
+      if (this.#kafka.groupOffsets === undefined)
+        throw new ConnectError('XC_KAFKA', 'sink offsets need an admin client')
+      const rows = await this.#kafka.groupOffsets(
+        `connect-${name}`,
+        this.#props['bootstrap.servers'] ?? 'localhost:9092',
+      )
+      return rows.map((r) => ({
+        partition: { kafka_topic: r.topic, kafka_partition: r.partition },
+        offset: { kafka_offset: r.offset },
+      }))
     }
     return this.#offsets.getAll(name).filter((e) => e.offset !== null)
   }
@@ -466,7 +518,8 @@ export class Worker implements ConnectWorker {
     offsets: ReadonlyArray<SourceOffsetEntry | SinkOffsetEntry> | null,
   ): Promise<string> {
     if (this.isSinkConnector(props)) {
-      if (this.#kafka.alterGroupOffsets === undefined) throw new ConnectError('XC_KAFKA', 'sink offsets need an admin client')
+      if (this.#kafka.alterGroupOffsets === undefined)
+        throw new ConnectError('XC_KAFKA', 'sink offsets need an admin client')
       const rows =
         offsets === null
           ? null
@@ -475,7 +528,11 @@ export class Worker implements ConnectWorker {
               partition: o.partition.kafka_partition,
               offset: o.offset === null ? null : o.offset.kafka_offset,
             }))
-      await this.#kafka.alterGroupOffsets(`connect-${name}`, this.#props['bootstrap.servers'] ?? 'localhost:9092', rows)
+      await this.#kafka.alterGroupOffsets(
+        `connect-${name}`,
+        this.#props['bootstrap.servers'] ?? 'localhost:9092',
+        rows,
+      )
     } else {
       const entries =
         offsets === null

@@ -1,0 +1,48 @@
+import type * as Rd from '@confluentinc/kafka-javascript'
+import { KafkaAdmin } from './admin.js'
+import { kafkaBinding } from './binding.js'
+
+/** librdkafka-style config map, as the binding takes it. */
+export type ClientConfig = Record<string, string | number | boolean | ((...args: never[]) => unknown)>
+
+export function createProducer(config: ClientConfig): Rd.Producer {
+  const { Producer } = kafkaBinding()
+  return new Producer(config as Rd.ProducerGlobalConfig)
+}
+
+export function createConsumer(config: ClientConfig): Rd.KafkaConsumer {
+  const { KafkaConsumer } = kafkaBinding()
+  return new KafkaConsumer(config as Rd.ConsumerGlobalConfig, {})
+}
+
+/**
+ * The runtime's `KafkaClientFactory` (`@sluice/runtime` declares it structurally so only this package
+ * imports the binding). Group-offset calls open a short-lived admin client each time: they back REST
+ * calls on stopped connectors, not hot paths.
+ */
+export const rdkafkaFactory = {
+  producer: (config: ClientConfig) => createProducer(config),
+  consumer: (config: ClientConfig) => createConsumer(config),
+  async groupOffsets(groupId: string, bootstrapServers: string) {
+    return withAdmin(bootstrapServers, (admin) => admin.groupOffsets(groupId))
+  },
+  async alterGroupOffsets(
+    groupId: string,
+    bootstrapServers: string,
+    offsets: Array<{ topic: string; partition: number; offset: number | null }> | null,
+  ) {
+    await withAdmin(bootstrapServers, async (admin) => {
+      if (offsets === null) await admin.deleteGroupOffsets(groupId)
+      else await admin.alterGroupOffsets(groupId, offsets)
+    })
+  },
+}
+
+async function withAdmin<T>(bootstrapServers: string, fn: (admin: KafkaAdmin) => Promise<T>): Promise<T> {
+  const admin = KafkaAdmin.create({ 'bootstrap.servers': bootstrapServers })
+  try {
+    return await fn(admin)
+  } finally {
+    admin.close()
+  }
+}

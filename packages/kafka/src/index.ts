@@ -1,0 +1,14 @@
+/**
+ * `@sluice/kafka`: the only package that imports `@confluentinc/kafka-javascript`. Everything here runs
+ * on the main thread (the binding is not context-aware); worker threads must never import it.
+ *
+ * @packageDocumentation
+ */
+
+export type { NewTopicSpec, TopicPartitionOffset } from './admin.js'
+export { KafkaAdmin } from './admin.js'
+export { kafkaBinding } from './binding.js'
+export type { ClientConfig } from './factory.js'
+export { createConsumer, createProducer, rdkafkaFactory } from './factory.js'
+export type { ConfigEntry } from './wire.js'
+export { describeConfigs, KafkaProtocolError, RESOURCE_BROKER, RESOURCE_TOPIC } from './wire.js'

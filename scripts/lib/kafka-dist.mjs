@@ -1,0 +1,113 @@
+// Apache Kafka from Maven Central: resolves the jars named in scripts/kafka/pom.xml into
+// .cache/kafka/<version>/lib with the Maven repository in .cache/m2, once. Shared by the broker
+// command, the Java Connect oracle in tests and the benchmarks.
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { kafkaDir, mavenRepo, root } from './paths.mjs'
+import { capture, log, run } from './proc.mjs'
+
+export const POM = path.join(root, 'scripts', 'kafka', 'pom.xml')
+
+export const KAFKA_VERSION = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(readFileSync(POM, 'utf8'))?.[1]
+if (!KAFKA_VERSION) throw new Error(`${POM} does not declare <kafka.version>`)
+
+export const distDir = path.join(kafkaDir, KAFKA_VERSION)
+export const libDir = path.join(distDir, 'lib')
+const stampFile = path.join(distDir, '.resolved')
+
+function pomStamp() {
+  return createHash('sha256').update(readFileSync(POM)).digest('hex')
+}
+
+/** True when the jars for the current pom.xml are already in the cache (no Maven run needed). */
+export function isResolved() {
+  return existsSync(stampFile) && readFileSync(stampFile, 'utf8') === pomStamp()
+}
+
+function checkJava() {
+  // `java -version` writes to stderr; capture() returns null only when it could not run or failed.
+  if (capture('java', ['-version']) === null) {
+    throw new Error(
+      'Java was not found on PATH. Kafka needs Java 17 or newer: apt-get install openjdk-17-jre-headless',
+    )
+  }
+}
+
+/** Resolves the Kafka jars with Maven if the cache is missing or the pom changed; returns the lib dir. */
+export async function resolveKafka({ quiet = false } = {}) {
+  if (isResolved()) return libDir
+  checkJava()
+  if (capture('mvn', ['-v']) === null) {
+    throw new Error('Maven (mvn) was not found on PATH; install it (apt-get install maven) and run again')
+  }
+  if (!quiet)
+    log(`resolving Apache Kafka ${KAFKA_VERSION} from Maven Central into ${path.relative(root, distDir)}`)
+  rmSync(libDir, { recursive: true, force: true })
+  mkdirSync(libDir, { recursive: true })
+  await run(
+    'mvn',
+    [
+      '-B',
+      '-q',
+      `-Dmaven.repo.local=${mavenRepo}`,
+      '-f',
+      POM,
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${libDir}`,
+      '-DincludeScope=runtime',
+    ],
+    { cwd: root },
+  )
+  const jars = readdirSync(libDir)
+  for (const needed of [
+    `kafka_2.13-${KAFKA_VERSION}.jar`,
+    `connect-runtime-${KAFKA_VERSION}.jar`,
+    'log4j-slf4j-impl-',
+  ]) {
+    if (!jars.some((j) => j.startsWith(needed)))
+      throw new Error(`Maven did not bring ${needed} into ${libDir}`)
+  }
+  if (jars.some((j) => /^slf4j-api-2\./.test(j))) {
+    throw new Error(
+      'slf4j-api 2.x was resolved; Kafka would log nothing. Pin slf4j-api 1.7.x in scripts/kafka/pom.xml',
+    )
+  }
+  writeFileSync(stampFile, pomStamp())
+  return libDir
+}
+
+/** The classpath for `java -cp`. */
+export function classpath() {
+  return path.join(libDir, '*')
+}
+
+/** Writes a Log4j2 properties config (Kafka's own config files are in no jar) and returns its path. */
+export function writeLog4jConfig(file, { level = 'INFO', quiet = [] } = {}) {
+  const lines = [
+    'status = warn',
+    'appender.out.type = Console',
+    'appender.out.name = STDOUT',
+    'appender.out.layout.type = PatternLayout',
+    'appender.out.layout.pattern = [%d] %p %m (%c)%n',
+    `rootLogger.level = ${level}`,
+    'rootLogger.appenderRef.out.ref = STDOUT',
+  ]
+  quiet.forEach((name, i) => {
+    lines.push(`logger.q${i}.name = ${name}`, `logger.q${i}.level = WARN`)
+  })
+  mkdirSync(path.dirname(file), { recursive: true })
+  writeFileSync(file, `${lines.join('\n')}\n`)
+  return file
+}
+
+/** JVM flags Kafka's scripts use (kafka-run-class.sh's KAFKA_JVM_PERFORMANCE_OPTS). */
+export const JVM_PERFORMANCE_OPTS = [
+  '-server',
+  '-XX:+UseG1GC',
+  '-XX:MaxGCPauseMillis=20',
+  '-XX:InitiatingHeapOccupancyPercent=35',
+  '-XX:+ExplicitGCInvokesConcurrent',
+  '-XX:MaxInlineLevel=15',
+  '-Djava.awt.headless=true',
+]
