@@ -42,9 +42,15 @@ export function defaultPort() {
 function isAlive(pid) {
   try {
     process.kill(pid, 0)
-    return true
   } catch (err) {
     return err.code === 'EPERM'
+  }
+  // A killed broker whose parent is gone can linger as a zombie until init reaps it: that is dead too.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return true
   }
 }
 

@@ -12,8 +12,19 @@ export function createProducer(config: ClientConfig): Rd.Producer {
 
 export function createConsumer(config: ClientConfig): Rd.KafkaConsumer {
   const { KafkaConsumer } = kafkaBinding()
-  return new KafkaConsumer(config as Rd.ConsumerGlobalConfig, {})
+  // The binding installs the second argument as librdkafka's default topic config, replacing one set
+  // through the global config: topic-level keys given globally would silently fall back to defaults
+  // (auto.offset.reset=latest!), so they are passed in both places.
+  const topicConfig: Record<string, unknown> = {}
+  for (const key of TOPIC_LEVEL_CONSUMER_KEYS) if (config[key] !== undefined) topicConfig[key] = config[key]
+  return new KafkaConsumer(config as Rd.ConsumerGlobalConfig, topicConfig as Rd.ConsumerTopicConfig)
 }
+
+const TOPIC_LEVEL_CONSUMER_KEYS = [
+  'auto.offset.reset',
+  'offset.store.method',
+  'consume.callback.max.messages',
+] as const
 
 /**
  * The runtime's `KafkaClientFactory` (`@sluice/runtime` declares it structurally so only this package

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export type { KafkaConsumer, Message, MessageHeader, Producer } from '@confluentinc/kafka-javascript'
 export type { NewTopicSpec, TopicPartitionOffset } from './admin.js'
 export { KafkaAdmin } from './admin.js'
 export { kafkaBinding } from './binding.js'

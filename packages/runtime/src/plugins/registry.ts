@@ -10,7 +10,6 @@ import { importPlugins } from './loader.js'
 export const BUILTIN_PLUGIN_MODULES = [
   '@sluice/converters',
   '@sluice/connector-file',
-  '@sluice/connector-datagen',
 ] as const
 
 const KIND_SUFFIX: Partial<Record<PluginKind, string>> = { source: 'Connector', sink: 'Connector' }
