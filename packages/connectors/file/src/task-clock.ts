@@ -1,0 +1,37 @@
+/**
+ * Time as the connectors of this package see it. Tasks take it as a constructor option so tests drive
+ * rate limits and waits by hand instead of sleeping on the wall clock (DEVELOPERS.md: time comes from an
+ * injected clock).
+ */
+export interface TaskClock {
+  /** Milliseconds since some fixed origin (only differences matter). */
+  now(): number
+  /**
+   * Resolves after `ms` milliseconds, or as soon as any of `signals` aborts (never rejects: callers check
+   * the signals afterwards).
+   */
+  sleep(ms: number, ...signals: readonly AbortSignal[]): Promise<void>
+}
+
+/** The real clock: `performance.now()` and `setTimeout`. */
+export const systemTaskClock: TaskClock = {
+  now: () => performance.now(),
+  sleep: (ms, ...signals) => abortableDelay(ms, signals),
+}
+
+/** A `setTimeout` that any of `signals` cuts short; resolves either way. */
+export function abortableDelay(ms: number, signals: readonly AbortSignal[]): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signals.some((s) => s.aborted)) {
+      resolve()
+      return
+    }
+    const done = (): void => {
+      clearTimeout(timer)
+      for (const s of signals) s.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, Math.max(0, ms))
+    for (const s of signals) s.addEventListener('abort', done, { once: true })
+  })
+}
