@@ -36,7 +36,7 @@ describe('task supervision', () => {
     assert.deepEqual(listener.taskStates(name), ['RUNNING', 'RESTARTING'])
     clock.advance(policy.initialBackoffMs)
     await listener.waitFor(
-      (ev) => ev.filter((e) => e.connector === name && e.state === 'RUNNING').length >= 2,
+      () => listener.taskStates(name).filter((s) => s === 'RUNNING').length >= 2,
       'RUNNING again',
     )
     assert.deepEqual(listener.taskStates(name), ['RUNNING', 'RESTARTING', 'RUNNING'])
@@ -61,7 +61,7 @@ describe('task supervision', () => {
     assert.match(restarting.trace ?? '', /task thread died/)
     clock.advance(policy.initialBackoffMs)
     await listener.waitFor(
-      (ev) => ev.filter((e) => e.connector === name && e.state === 'RUNNING').length >= 2,
+      () => listener.taskStates(name).filter((s) => s === 'RUNNING').length >= 2,
       'RUNNING after thread exit',
     )
   })
@@ -107,7 +107,7 @@ describe('task supervision', () => {
       'fail.mode': 'hang',
       'fail.after.polls': '1',
     })
-    await listener.waitFor((ev) => ev.some((e) => e.connector === name && e.state === 'RUNNING'), 'RUNNING')
+    await listener.waitFor(() => listener.taskStates(name).includes('RUNNING'), 'RUNNING')
     let done = false
     const stopping = worker.stopTasks([id!]).then(() => {
       done = true

@@ -30,6 +30,9 @@ export interface SinkConsumerOptions {
 
 const key = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`
 
+/** How long a sink task may hold all its credits before its partitions are paused (see #run). */
+const KEEP_IN_GROUP_AFTER_MS = 1000
+
 /**
  * The consumer of one sink task, owned by the Kafka I/O actor on the main thread (group
  * `connect-<connector>`). Backpressure is by credit: once `maxInFlightBatches` batches wait for the
@@ -142,33 +145,71 @@ export class SinkConsumer {
 
   async #run(): Promise<void> {
     while (this.#running) {
-      this.#applyPause()
-      const want = this.#credits > 0 && !this.#targetPaused ? this.#opts.maxPollRecords : 1
+      if (this.#credits <= 0 || this.#targetPaused) {
+        // Out of credit: stop fetching for the task. Pausing partitions makes librdkafka drop what it
+        // already prefetched (a re-fetch costs up to fetch.wait.max.ms on resume), so a short wait
+        // for the task's next ack just skips consume(); only a longer one pauses and keeps calling
+        // consume() so the member stays within max.poll.interval.ms.
+        const woke = this.#targetPaused ? false : await this.#sleep(KEEP_IN_GROUP_AFTER_MS)
+        if (!this.#running) return
+        if (woke && this.#credits > 0 && !this.#targetPaused) continue
+        this.#applyPause(true)
+        let stray: ConsumedMessage[]
+        try {
+          stray = await this.#consume(1)
+        } catch (err) {
+          if (this.#fatal(err)) return
+          continue
+        }
+        // A record fetched before the pause took effect is not delivered over the bound: rewind so
+        // it is read again once there is credit.
+        if (stray.length > 0) this.#rewindTo(stray)
+        if (this.#credits <= 0 || this.#targetPaused) await this.#sleep(50)
+        continue
+      }
+      this.#applyPause(false)
       let messages: ConsumedMessage[]
       try {
-        messages = await this.#consume(want)
+        messages = await this.#consume(this.#opts.maxPollRecords)
       } catch (err) {
-        const e = err as KafkaError
-        if (e.isFatal === true) {
-          this.#handler.failed(
-            new ConnectError('XC_KAFKA', `consumer ${this.#opts.name}: ${e.message}`, { stage: 'consume' }),
-          )
-          return
-        }
+        if (this.#fatal(err)) return
         continue
       }
       if (!this.#running) return
       if (messages.length > 0) this.#deliver(messages)
-      else if (this.#credits <= 0 || this.#targetPaused) await this.#sleep(50)
     }
   }
 
-  #sleep(ms: number): Promise<void> {
+  /** Reports a fatal consumer error to the task; other errors are retried by librdkafka. */
+  #fatal(err: unknown): boolean {
+    const e = err as KafkaError
+    if (e.isFatal !== true) return false
+    this.#handler.failed(
+      new ConnectError('XC_KAFKA', `consumer ${this.#opts.name}: ${e.message}`, { stage: 'consume' }),
+    )
+    return true
+  }
+
+  #rewindTo(messages: readonly ConsumedMessage[]): void {
+    const first = new Map<string, TopicPartitionOffset>()
+    for (const m of messages) {
+      const k = `${m.topic}\u0000${m.partition}`
+      if (!first.has(k)) first.set(k, { topic: m.topic, partition: m.partition, offset: m.offset })
+    }
+    this.seek([...first.values()])
+  }
+
+  /** Resolves `true` when woken by an ack or a state change, `false` after `ms`. */
+  #sleep(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const t = setTimeout(resolve, ms)
+      const t = setTimeout(() => {
+        this.#wake = undefined
+        resolve(false)
+      }, ms)
       this.#wake = () => {
+        this.#wake = undefined
         clearTimeout(t)
-        resolve()
+        resolve(true)
       }
     })
   }
@@ -179,8 +220,7 @@ export class SinkConsumer {
     )
   }
 
-  #applyPause(): void {
-    const shouldPause = this.#credits <= 0 || this.#targetPaused
+  #applyPause(shouldPause: boolean): void {
     if (shouldPause === this.#paused) return
     const all = [...this.#assignment.values()]
     if (shouldPause) this.#client.pause(all)

@@ -79,6 +79,8 @@ export class TaskProxy {
   recordsIn = 0
   /** Highest count of sink batches waiting for `put` at once (proof that the buffer is bounded). */
   maxOutstandingBatches = 0
+  /** Largest sink batch handed to the actor (with the batch bound, caps the records buffered). */
+  maxBatchRecords = 0
 
   constructor(
     id: ConnectorTaskId,
@@ -128,6 +130,7 @@ export class TaskProxy {
           deliver: (batch, topics, records) => {
             this.recordsIn += records.length
             for (const t of topics) this.#deps.onTopicUsed(t)
+            this.maxBatchRecords = Math.max(this.maxBatchRecords, records.length)
             this.maxOutstandingBatches = Math.max(
               this.maxOutstandingBatches,
               this.#consumer?.outstanding ?? 0,

@@ -401,6 +401,9 @@ export class Worker implements ConnectWorker {
       ...withPrefix(connectorProps, 'consumer.override.'),
     }
     const consumerConfig = {
+      // librdkafka looks for a subscribed topic that does not exist yet only at this interval
+      // (default 5 min); a sink started before its source's first record should not wait that long.
+      'topic.metadata.refresh.interval.ms': 5000,
       ...toLibrdkafkaConfig(consumerProps),
       'bootstrap.servers': bootstrap,
       'group.id': `connect-${id.connector}`,
