@@ -87,6 +87,27 @@ export class KafkaAdmin {
     )
   }
 
+  /** Latest (end) offset of each partition of `topic`: the number of records ever written to it. */
+  async endOffsets(topic: string, timeoutMs = 10_000): Promise<Map<number, number>> {
+    const [description] = await this.describeTopics([topic], timeoutMs)
+    if (description === undefined) throw new Error(`topic ${topic} not found`)
+    const { OffsetSpec } = kafkaBinding()
+    const specs = description.partitions.map((p) => ({
+      topic,
+      partition: p.partition,
+      offset: OffsetSpec.LATEST,
+    }))
+    const results = await promisify<Rd.ListOffsetsResult[]>((cb) =>
+      this.#client.listOffsets(specs, { timeout: timeoutMs }, cb),
+    )
+    const out = new Map<number, number>()
+    for (const r of results) {
+      if (r.error) throw toError(r.error)
+      out.set(r.partition, r.offset)
+    }
+    return out
+  }
+
   /** Every config entry of a topic (DescribeConfigs), defaults included. */
   async topicConfigs(topic: string): Promise<Map<string, ConfigEntry>> {
     const entries = await describeConfigs(this.#servers, RESOURCE_TOPIC, topic)
