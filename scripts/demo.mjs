@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// `npm run demo`: installs what is missing, starts the local broker, runs `sluice standalone` with Kafka's
+// own quickstart files on a sample file, appends lines while it runs and shows them arriving in the sink
+// file, then says what to try next. The worker keeps running until Ctrl-C (`--once` stops it at the end).
+import { spawn } from 'node:child_process'
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { brokerPaths, start as startBroker } from './lib/kafka-broker.mjs'
+import { log } from './lib/proc.mjs'
+import { root, runDir } from './lib/paths.mjs'
+import { setup } from './setup.mjs'
+
+const { values: opts } = parseArgs({ options: { once: { type: 'boolean', default: false } } })
+const demoDir = path.join(runDir, 'demo')
+const quickstart = path.join(root, 'examples', 'quickstart')
+const FILES = ['connect-standalone.properties', 'connect-file-source.properties', 'connect-file-sink.properties']
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+function sluiceBin() {
+  const manifest = JSON.parse(readFileSync(path.join(root, 'packages', 'cli', 'package.json'), 'utf8'))
+  return path.join(root, 'packages', 'cli', manifest.bin.sluice)
+}
+
+function sinkLines(file) {
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : []
+}
+
+async function waitForLines(file, count, timeoutMs) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (sinkLines(file).length >= count) return true
+    await sleep(200)
+  }
+  return false
+}
+
+async function main() {
+  await setup()
+  const broker = await startBroker()
+  log(
+    broker.external
+      ? `using the cluster at ${broker.bootstrap}`
+      : `Kafka is up on ${broker.bootstrap} (log: ${path.relative(root, brokerPaths().serverLog)})`,
+  )
+
+  // A fresh quickstart each time: the files exactly as Kafka ships them, except that the offsets file
+  // lives in the demo folder so an earlier demo's offsets do not skip the new sample file.
+  rmSync(demoDir, { recursive: true, force: true })
+  mkdirSync(demoDir, { recursive: true })
+  for (const f of FILES) copyFileSync(path.join(quickstart, f), path.join(demoDir, f))
+  const workerProps = path.join(demoDir, FILES[0])
+  writeFileSync(
+    workerProps,
+    readFileSync(workerProps, 'utf8')
+      .replace(/^offset\.storage\.file\.filename=.*$/m, `offset.storage.file.filename=${path.join(demoDir, 'connect.offsets')}`)
+      .replace(/^bootstrap\.servers=.*$/m, `bootstrap.servers=${broker.bootstrap}`),
+  )
+  const source = path.join(demoDir, 'test.txt')
+  const sink = path.join(demoDir, 'test.sink.txt')
+  const sample = ['hello from Sluice', 'this line went file → Kafka topic connect-test → file', '{"json": "is just text here"}']
+  writeFileSync(source, `${sample.join('\n')}\n`)
+
+  const logFile = path.join(demoDir, 'worker.log')
+  const out = openSync(logFile, 'a')
+  log(`starting: sluice standalone ${FILES.join(' ')}   (in ${path.relative(root, demoDir)}, log: worker.log)`)
+  const worker = spawn(process.execPath, [sluiceBin(), 'standalone', ...FILES], {
+    cwd: demoDir,
+    stdio: ['ignore', out, out],
+  })
+  let exited = false
+  worker.on('exit', () => {
+    exited = true
+  })
+  const stop = async () => {
+    if (!exited) {
+      worker.kill('SIGTERM')
+      await new Promise((r) => worker.once('exit', r))
+    }
+  }
+  process.on('SIGINT', () => stop().then(() => process.exit(0)))
+
+  if (!(await waitForLines(sink, sample.length, 90_000))) {
+    await stop()
+    throw new Error(`the sample lines did not reach ${sink}; see ${logFile}`)
+  }
+  console.log(`\n  ${sample.length} lines arrived in ${path.relative(process.cwd(), sink)}:`)
+  for (const l of sinkLines(sink)) console.log(`    ${l}`)
+
+  // Lines appended while the worker runs are picked up as the source tails the file.
+  for (let i = 1; i <= 5; i++) {
+    appendFileSync(source, `appended line ${i} at ${new Date().toISOString()}\n`)
+    await sleep(400)
+  }
+  if (!(await waitForLines(sink, sample.length + 5, 30_000))) {
+    await stop()
+    throw new Error(`appended lines did not reach ${sink}; see ${logFile}`)
+  }
+  console.log('\n  appended 5 lines while running; the sink file now ends with:')
+  for (const l of sinkLines(sink).slice(-5)) console.log(`    ${l}`)
+
+  console.log(`
+  Sluice is running Kafka's quickstart. Try next:
+    echo "another line" >> ${source}        # watch it arrive:  tail -f ${sink}
+    curl -s localhost:8083/connectors?expand=status             # the Kafka Connect REST API
+    curl -s localhost:8083/connectors/local-file-source/offsets # source offsets (KIP-875)
+    npm run kafka -- logs                                       # the broker's log
+  The worker log is ${logFile}. ${opts.once ? '' : 'Ctrl-C stops the worker gracefully (the broker keeps running; npm run kafka -- stop).'}
+`)
+  if (opts.once) {
+    await stop()
+    return
+  }
+  await new Promise((r) => worker.once('exit', r))
+}
+
+main().catch((err) => {
+  log(`demo failed: ${err.message}`)
+  process.exit(1)
+})
