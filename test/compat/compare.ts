@@ -134,7 +134,8 @@ export function compareJson(
         if (a.length !== b.length) return [{ step, path, kind: 'length', java: a.length, sluice: b.length }]
         const sa = [...a].sort((x, y) => canonical(x).localeCompare(canonical(y)))
         const sb = [...b].sort((x, y) => canonical(x).localeCompare(canonical(y)))
-        sa.forEach((x, i) => out.push(...compareJson(step, x, sb[i], unordered, `${path}[${i}]`)))
+        for (const [i, x] of sa.entries())
+          out.push(...compareJson(step, x, sb[i], unordered, `${path}[${i}]`))
       }
       return out
     }

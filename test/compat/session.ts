@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${name}` placeholders are data, substituted per side by run-session.ts
 /**
  * The scripted REST session both workers replay, as data. `${name}` placeholders are replaced per side
  * (connector names, topic and directory differ per side because both workers share one broker: two sink

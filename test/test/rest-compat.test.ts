@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto'
 import { rmSync } from 'node:fs'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { pathToFileURL } from 'node:url'
 import { LISTED_DIFFERENCES } from '../compat/differences.js'
+import { createProxyHerder } from '../compat/proxy-herder.js'
 import { prepareSide, runSession, type SideVars, summarize } from '../compat/run-session.js'
 import {
   type ConnectProcess,
@@ -21,20 +23,26 @@ import { ensureBroker } from '../src/broker.js'
  * standalone` on the same broker replay one scripted session (test/compat/session.ts); status codes, headers
  * and JSON structure and values must match, apart from the listed differences (test/compat/differences.ts).
  *
- * `SLUICE_COMPAT_AGAINST=java` replaces Sluice by a second Java worker: a self-check that the session is
- * deterministic (no difference may show up then).
+ * `SLUICE_COMPAT_AGAINST` picks what faces Java:
+ * - unset: `sluice standalone` (the acceptance);
+ * - `java`: a second Java worker — a self-check that the session is deterministic (no difference allowed);
+ * - `rest-over-java`: Sluice's REST layer (`@sluice/rest`) over a second Java worker through a proxy herder,
+ *   which isolates REST-layer differences from herder/worker ones (only REST-level differences allowed).
  */
-const againstJava = process.env.SLUICE_COMPAT_AGAINST === 'java'
+const against = process.env.SLUICE_COMPAT_AGAINST ?? 'sluice'
+const againstJava = against === 'java'
+const restOverJava = against === 'rest-over-java'
 const cp = javaClasspath()
-const cli = againstJava ? 'java' : sluiceCli()
-const skip =
+const cli = againstJava || restOverJava ? 'java' : sluiceCli()
+// Never a silent skip: without Java, the Kafka jars or the built CLI this test fails with the reason.
+const missing =
   cp.classpath === undefined
     ? cp.reason
     : cli === undefined
-      ? 'the sluice CLI is not built (packages/cli with a "bin"); set SLUICE_CLI to its entry to run this test'
-      : false
+      ? 'the sluice CLI is not built (packages/cli with a "bin"); run npm test (it builds), or set SLUICE_CLI'
+      : undefined
 
-describe('REST API: Sluice vs Java Kafka Connect 4.1', { skip, timeout: 15 * 60_000 }, () => {
+describe('REST API: Sluice vs Java Kafka Connect 4.1', { timeout: 15 * 60_000 }, () => {
   const run = randomUUID().slice(0, 6)
   const base = path.join(repoRoot, '.run', 'compat', run)
   const vars = (side: 'java' | 'sluice'): SideVars => ({
@@ -48,6 +56,7 @@ describe('REST API: Sluice vs Java Kafka Connect 4.1', { skip, timeout: 15 * 60_
   let sluice: ConnectProcess | undefined
 
   before(async () => {
+    if (missing !== undefined) throw new Error(`cannot run the REST differential test: ${missing}`)
     const bootstrap = ensureBroker()
     prepareSide(sides.java)
     prepareSide(sides.sluice)
@@ -55,7 +64,7 @@ describe('REST API: Sluice vs Java Kafka Connect 4.1', { skip, timeout: 15 * 60_
     // Both workers start at the same time: Java Connect alone takes 5–15 s.
     const started = await Promise.allSettled([
       startJavaConnect({ bootstrap, dir: sides.java.dir, port: javaPort, classpath: cp.classpath as string }),
-      againstJava
+      againstJava || restOverJava
         ? startJavaConnect({
             bootstrap,
             dir: sides.sluice.dir,
@@ -70,6 +79,7 @@ describe('REST API: Sluice vs Java Kafka Connect 4.1', { skip, timeout: 15 * 60_
     if (started[0].status === 'fulfilled') java = started[0].value
     if (started[1].status === 'fulfilled') sluice = started[1].value
     for (const s of started) if (s.status === 'rejected') throw s.reason
+    if (restOverJava && sluice !== undefined) sluice = await restLayerOver(sluice)
   })
 
   after(async () => {
@@ -86,3 +96,39 @@ describe('REST API: Sluice vs Java Kafka Connect 4.1', { skip, timeout: 15 * 60_
     assert.equal(report.failing, 0, summarize(report, LISTED_DIFFERENCES))
   })
 })
+
+/**
+ * Puts Sluice's REST server in front of `backend` (a Java worker). `@sluice/rest` is loaded by path so the
+ * test workspace does not depend on it for this diagnostic mode only.
+ */
+async function restLayerOver(backend: ConnectProcess): Promise<ConnectProcess> {
+  const mod = (await import(
+    pathToFileURL(path.join(repoRoot, 'packages', 'rest', 'dist', 'src', 'index.js')).href
+  )) as {
+    createRestServer(
+      o: unknown,
+    ): Promise<{ start(): Promise<void>; stop(): Promise<void>; readonly url: string }>
+  }
+  const herder = await createProxyHerder(backend.url, [
+    'FileStreamSource',
+    'FileStreamSinkConnector',
+    'org.apache.kafka.connect.file.FileStreamSourceConnector',
+  ])
+  const rest = await mod.createRestServer({
+    herder,
+    workerProps: { listeners: `http://127.0.0.1:${await freePort(18085)}` },
+    // The backend is Kafka 4.1.2: report its version so only REST-layer differences remain.
+    serverInfo: { version: '4.1.2', commit: 'c82fd9b934b4c1e6' },
+  })
+  await rest.start()
+  return {
+    side: 'sluice',
+    url: rest.url.replace(/\/$/, ''),
+    workerId: backend.workerId,
+    logFile: backend.logFile,
+    async stop() {
+      await rest.stop()
+      await backend.stop()
+    },
+  }
+}

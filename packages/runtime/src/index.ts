@@ -6,6 +6,7 @@
 
 export type { Clock, ClockTimer } from './clock.js'
 export { ManualClock, systemClock } from './clock.js'
+export * from './herder/herder-api.js'
 export type { KafkaClientFactory } from './kafka-io/client-types.js'
 export { BUILTIN_PLUGIN_MODULES, loadPluginRegistry } from './plugins/registry.js'
 export type { RestartDecision, RestartPolicyOptions } from './supervisor/restart-policy.js'
@@ -15,3 +16,4 @@ export { TaskProxy } from './worker/task-proxy.js'
 export type { ConnectorOffsetStore, CreateWorkerOptions } from './worker/worker.js'
 export { createWorker, Worker } from './worker/worker.js'
 export * from './worker/worker-api.js'
+export { FileOffsetStore } from './offsets/file-offset-store.js'

@@ -129,8 +129,12 @@ export interface Herder {
   resetConnectorActiveTopics(name: string): Promise<void>
 
   plugins(connectorsOnly: boolean): PluginInfo[]
-  /** Config keys of a plugin (`GET /connector-plugins/{p}/config`). */
-  pluginConfig(pluginName: string): ConfigKeyInfo[]
+  /**
+   * Config keys of a plugin (`GET /connector-plugins/{p}/config`). `version` (4.1, `?version=`) is a
+   * version or Maven-style range; when no installed version matches, throw `BadRequestError`
+   * `Plugin <class> not found that matches the version range <range>, available versions: [<v>, ...]`.
+   */
+  pluginConfig(pluginName: string, version?: string): ConfigKeyInfo[]
   /** `PUT /connector-plugins/{p}/config/validate` (and the check before create/update). */
   validateConnectorConfig(config: Record<string, string>): Promise<ConfigInfos>
 }
