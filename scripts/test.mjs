@@ -8,6 +8,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { check as checkBoundaries } from './check-boundaries.mjs'
 import { start as startBroker, stop as stopBroker } from './lib/kafka-broker.mjs'
+import { resolveKafka } from './lib/kafka-dist.mjs'
 import { root, runDir } from './lib/paths.mjs'
 import { log, run } from './lib/proc.mjs'
 import { buildEnv, setup } from './setup.mjs'
@@ -97,6 +98,9 @@ async function main() {
   log('dependency boundaries: ok')
   if (!opts['no-lint'])
     await run(pnpm, ['exec', 'biome', 'check', '--diagnostic-level=error', '.'], { cwd: root })
+
+  // Unit tests compare against Java's behaviour too (the JsonConverter corpus), so the jars come first.
+  await resolveKafka()
 
   const results = []
   if (wantUnit) results.push(['unit', await nodeTest('unit', filter(unitTestFiles()), 2)])
