@@ -3,18 +3,31 @@
 // own quickstart files on a sample file, appends lines while it runs and shows them arriving in the sink
 // file, then says what to try next. The worker keeps running until Ctrl-C (`--once` stops it at the end).
 import { spawn } from 'node:child_process'
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { brokerPaths, start as startBroker } from './lib/kafka-broker.mjs'
-import { log } from './lib/proc.mjs'
 import { root, runDir } from './lib/paths.mjs'
+import { log } from './lib/proc.mjs'
 import { setup } from './setup.mjs'
 
 const { values: opts } = parseArgs({ options: { once: { type: 'boolean', default: false } } })
 const demoDir = path.join(runDir, 'demo')
 const quickstart = path.join(root, 'examples', 'quickstart')
-const FILES = ['connect-standalone.properties', 'connect-file-source.properties', 'connect-file-sink.properties']
+const FILES = [
+  'connect-standalone.properties',
+  'connect-file-source.properties',
+  'connect-file-sink.properties',
+]
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 function sluiceBin() {
@@ -23,7 +36,11 @@ function sluiceBin() {
 }
 
 function sinkLines(file) {
-  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : []
+  return existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+    : []
 }
 
 async function waitForLines(file, count, timeoutMs) {
@@ -53,17 +70,26 @@ async function main() {
   writeFileSync(
     workerProps,
     readFileSync(workerProps, 'utf8')
-      .replace(/^offset\.storage\.file\.filename=.*$/m, `offset.storage.file.filename=${path.join(demoDir, 'connect.offsets')}`)
+      .replace(
+        /^offset\.storage\.file\.filename=.*$/m,
+        `offset.storage.file.filename=${path.join(demoDir, 'connect.offsets')}`,
+      )
       .replace(/^bootstrap\.servers=.*$/m, `bootstrap.servers=${broker.bootstrap}`),
   )
   const source = path.join(demoDir, 'test.txt')
   const sink = path.join(demoDir, 'test.sink.txt')
-  const sample = ['hello from Sluice', 'this line went file → Kafka topic connect-test → file', '{"json": "is just text here"}']
+  const sample = [
+    'hello from Sluice',
+    'this line went file → Kafka topic connect-test → file',
+    '{"json": "is just text here"}',
+  ]
   writeFileSync(source, `${sample.join('\n')}\n`)
 
   const logFile = path.join(demoDir, 'worker.log')
   const out = openSync(logFile, 'a')
-  log(`starting: sluice standalone ${FILES.join(' ')}   (in ${path.relative(root, demoDir)}, log: worker.log)`)
+  log(
+    `starting: sluice standalone ${FILES.join(' ')}   (in ${path.relative(root, demoDir)}, log: worker.log)`,
+  )
   const worker = spawn(process.execPath, [sluiceBin(), 'standalone', ...FILES], {
     cwd: demoDir,
     stdio: ['ignore', out, out],

@@ -93,4 +93,10 @@ export interface ConnectWorker {
   resetActiveTopics(name: string): void
   /** Stops everything (two-phase) and releases Kafka clients and threads. */
   stop(): Promise<void>
+  /**
+   * Set by the herder: called when a running connector asks for its task configs to be regenerated
+   * (`ConnectorContext.requestTaskReconfiguration()`); the herder then calls {@link connectorTaskConfigs}
+   * and restarts the tasks if they changed. Added for the standalone herder; `Worker` already has it.
+   */
+  onTaskReconfigurationRequest?: ((connector: string) => void) | undefined
 }

@@ -1,0 +1,217 @@
+import { ConfigError, ConnectError } from '@sluice/api'
+import { createWorker, loadPluginRegistry, type PluginRegistry, StandaloneHerder } from '@sluice/runtime'
+import { CliError } from './cli-error.js'
+import { type ConnectorFile, parseConnectorFile } from './connector-files.js'
+import { lookupKafkaClusterId } from './kafka-cluster-id.js'
+import { type CliLogger, consoleLogger, describeError } from './logger.js'
+import { loadPropertiesFile } from './properties.js'
+import { type RestHandle, startRestServer } from './rest-hook.js'
+import { parseStandaloneConfig, type StandaloneWorkerConfig } from './worker-config.js'
+
+/**
+ * `sluice standalone worker.properties [connector.properties|connector.json]...` (Kafka's
+ * `ConnectStandalone`): validates the worker properties, starts the REST API, the worker and the standalone
+ * herder, creates the connectors of the given files, and runs until SIGINT/SIGTERM.
+ */
+
+/** Usage line, as ConnectStandalone prints it. */
+export const STANDALONE_USAGE = 'worker.properties [connector1.properties connector2.json ...]'
+
+/** What {@link startStandalone} needs. */
+export interface StandaloneOptions {
+  readonly workerPropsFile: string
+  readonly connectorFiles: readonly string[]
+  readonly logger?: CliLogger | undefined
+}
+
+/** A started standalone worker. */
+export interface RunningStandalone {
+  readonly herder: StandaloneHerder
+  readonly rest: RestHandle
+  readonly config: StandaloneWorkerConfig
+  /** Stops connectors, tasks, the worker and the REST API (graceful; idempotent). */
+  stop(): Promise<void>
+}
+
+/** Reads the worker properties file (exit 2 when it cannot be read); an empty path means none, as in Kafka. */
+export function readWorkerProps(file: string): Record<string, string> {
+  return file === '' ? {} : loadPropertiesFile(file, 'worker properties file', 2)
+}
+
+/**
+ * Reads and validates the worker properties file: types and values of every key, and the converter
+ * classes against the plugins (built-ins and `plugin.path`).
+ * @throws {@link CliError} exit 2 listing every problem
+ */
+export async function loadWorkerConfig(
+  file: string,
+): Promise<{ config: StandaloneWorkerConfig; plugins: PluginRegistry }> {
+  const props = readWorkerProps(file)
+  const pluginPath = (props['plugin.path'] ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+  let plugins: PluginRegistry
+  try {
+    plugins = await loadPluginRegistry(pluginPath)
+  } catch (err) {
+    throw startupError(`cannot load the plugins of plugin.path in ${file}`, err)
+  }
+  return { config: parseStandaloneConfig(file, props, plugins), plugins }
+}
+
+/** Stops started resources in reverse order; each at most once. */
+class Resources {
+  readonly #stops: Array<() => Promise<void>> = []
+  #stopping: Promise<void> | undefined
+
+  add(stop: () => Promise<void>): void {
+    this.#stops.push(stop)
+  }
+
+  stop(log: CliLogger): Promise<void> {
+    this.#stopping ??= (async () => {
+      for (const stop of this.#stops.reverse()) {
+        try {
+          await stop()
+        } catch (err) {
+          log.error('Error while stopping', err)
+        }
+      }
+    })()
+    return this.#stopping
+  }
+}
+
+function startupError(what: string, err: unknown): CliError {
+  if (err instanceof CliError) return err
+  const detail = err instanceof ConfigError || ConnectError.is(err) ? err.message : describeError(err)
+  return new CliError(`${what}: ${detail}`, 2, { cause: err })
+}
+
+/**
+ * Starts a standalone worker: worker config → plugins → REST API → worker and herder → connectors.
+ * Anything started is stopped again when a later step fails.
+ * @throws {@link CliError} exit 2 for worker configuration or startup problems, exit 3 for connector files
+ *   and connectors that cannot be created
+ */
+export async function startStandalone(options: StandaloneOptions): Promise<RunningStandalone> {
+  const log = options.logger ?? consoleLogger
+  log.info('Kafka Connect worker initializing ...')
+  log.info('Scanning for plugin classes. This might take a moment ...')
+  const { config } = await loadWorkerConfig(options.workerPropsFile)
+  // Connector files are read up front, so a typo fails before anything starts.
+  const connectors: ConnectorFile[] = options.connectorFiles.map((f) => parseConnectorFile(f))
+
+  const resources = new Resources()
+  const stop = (): Promise<void> => resources.stop(log)
+  try {
+    let rest: RestHandle
+    try {
+      rest = await startRestServer(config.props)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      const hint =
+        code === 'EADDRINUSE'
+          ? '; another process uses that port: change listeners in the worker properties'
+          : ''
+      throw startupError(
+        `cannot start the REST API on ${config.props.listeners ?? 'http://:8083'}${hint}`,
+        err,
+      )
+    }
+    resources.add(() => rest.stop())
+    const bootstrap = (config.values['bootstrap.servers'] as string[]).join(',')
+    const herder = new StandaloneHerder({
+      workerProps: config.props,
+      worker: (listener) => createWorker({ props: config.props, listener }),
+      kafkaClusterId: () => lookupKafkaClusterId(bootstrap),
+      workerId: rest.workerId,
+      readyOnStart: false,
+      logger: { info: (m) => log.info(m), error: (m, err) => log.error(m, err) },
+    })
+    rest.attach(herder)
+    try {
+      await herder.start()
+    } catch (err) {
+      throw startupError('cannot start the worker', err)
+    }
+    resources.add(() => herder.stop())
+    log.info(`Kafka Connect started; REST API at ${rest.url} (worker id ${rest.workerId})`)
+
+    for (const c of connectors) {
+      try {
+        const result = await herder.putConnectorConfig(c.name, c.config, {
+          allowReplace: false,
+          ...(c.initialState !== undefined && { initialState: c.initialState }),
+        })
+        log.info(`Created connector ${result.info.name}`)
+      } catch (err) {
+        throw new CliError(`Failed to create connector for ${c.file}: ${describeError(err)}`, 3, {
+          cause: err,
+        })
+      }
+    }
+    herder.markReady()
+    return { herder, rest, config, stop }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+}
+
+/** Signals the process on; injectable for tests. */
+export interface SignalSource {
+  on(signal: 'SIGINT' | 'SIGTERM', handler: () => void): unknown
+  off(signal: 'SIGINT' | 'SIGTERM', handler: () => void): unknown
+}
+
+/**
+ * Runs `sluice standalone` until SIGINT or SIGTERM, then stops gracefully; a second signal while stopping
+ * forces the exit (code 130). Resolves with the exit code.
+ */
+export async function runStandalone(
+  options: StandaloneOptions & {
+    readonly signals?: SignalSource
+    readonly forceExit?: (code: number) => void
+  },
+): Promise<number> {
+  const log = options.logger ?? consoleLogger
+  const signals = options.signals ?? process
+  const forceExit = options.forceExit ?? ((code: number) => process.exit(code))
+  let interrupts = 0
+  let signalled: (() => void) | undefined
+  const signalledPromise = new Promise<void>((resolve) => {
+    signalled = resolve
+  })
+  const onSignal = (): void => {
+    interrupts++
+    if (interrupts > 1) {
+      log.warn('Second interrupt: exiting without waiting for connectors and tasks to stop')
+      forceExit(130)
+      return
+    }
+    log.info('Kafka Connect stopping (interrupt again to force)')
+    signalled?.()
+  }
+  signals.on('SIGINT', onSignal)
+  signals.on('SIGTERM', onSignal)
+  try {
+    // A signal during startup stops the worker as soon as startup has finished.
+    const running = await startStandalone(options)
+    await signalledPromise
+    return await running.stop().then(
+      () => {
+        log.info('Kafka Connect stopped')
+        return 0
+      },
+      (err: unknown) => {
+        log.error('Kafka Connect did not stop cleanly', err)
+        return 1
+      },
+    )
+  } finally {
+    signals.off('SIGINT', onSignal)
+    signals.off('SIGTERM', onSignal)
+  }
+}
