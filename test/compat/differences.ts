@@ -18,6 +18,16 @@ export const LISTED_DIFFERENCES: readonly ListedDifference[] = [
       '(status "version", PluginInfo "version", connector.plugin.version default)',
   },
   {
+    // configs[2], [6], [8] and [10] of a FileStream validate are connector.plugin.version and the key,
+    // value and header converter .plugin.version keys (Kafka 4.1, KIP-891): their value defaults to the
+    // plugin's version and the recommended values list the installed versions.
+    step: /^validate-/,
+    path: /^\$\.configs\[(2|6|8|10)\]\.value\.(value|recommended_values\[0\])$/,
+    reason:
+      'plugin versions in validate: the *.plugin.version keys default to and recommend the Sluice plugin version ' +
+      'where Kafka reports 4.1.2',
+  },
+  {
     step: /^(validate-unknown-class|create-unknown-class)$/,
     path: '$.message',
     reason:

@@ -28,8 +28,12 @@ export interface OffsetStorageReader {
   ): Promise<Array<{ partition: SourcePartition; offset: SourceOffset | null }>>
 }
 
-/** Constructor of a task class, as returned by {@link Connector.taskClass}. */
-export type TaskClass<T> = new () => T
+/**
+ * Constructor of a task class, as returned by {@link Connector.taskClass}. A static `className` gives
+ * the name Kafka Connect reports as the task config's `task.class` (e.g. Kafka's own
+ * `org.apache.kafka.connect.file.FileStreamSourceTask`); without it the JavaScript class name is used.
+ */
+export type TaskClass<T> = (new () => T) & { readonly className?: string }
 
 /**
  * A connector: validates its configuration and splits the work into task configs

@@ -333,6 +333,9 @@ export interface DatagenTaskOptions {
 
 /** The datagen task: see {@link DatagenConnector}. */
 export class DatagenTask extends SourceTask {
+  /** Reported as `task.class` in task configs, as Kafka Connect names it. */
+  static readonly className = 'io.sluice.connect.datagen.DatagenTask'
+
   readonly #clock: TaskClock
   readonly #idleWaitMs: number
   #stopping = new AbortController()

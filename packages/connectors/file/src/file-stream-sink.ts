@@ -55,6 +55,9 @@ export interface FileStreamSinkTaskOptions {
  * `flush` therefore only waits for writes still in flight and, like Kafka, does not fsync.
  */
 export class FileStreamSinkTask extends SinkTask {
+  /** Reported as `task.class` in task configs, as Kafka Connect names it. */
+  static readonly className = 'org.apache.kafka.connect.file.FileStreamSinkTask'
+
   readonly #stdoutOverride: NodeJS.WritableStream | undefined
   #filename: string | null = null
   #handle: FileHandle | null = null

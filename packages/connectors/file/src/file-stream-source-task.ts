@@ -47,6 +47,9 @@ const VALUE_SCHEMA = Schemas.STRING
  * first returns lines already buffered before reading more, so no line waits for new input.
  */
 export class FileStreamSourceTask extends SourceTask {
+  /** Reported as `task.class` in task configs, as Kafka Connect names it. */
+  static readonly className = 'org.apache.kafka.connect.file.FileStreamSourceTask'
+
   readonly #waitMs: number
   readonly #clock: TaskClock
   readonly #stdin: NodeJS.ReadableStream | undefined

@@ -209,7 +209,8 @@ export class Worker implements ConnectWorker {
     if (state.instance === undefined) return []
     const maxTasks = Number(state.props['tasks.max'] ?? '1')
     const configs = await state.instance.taskConfigs(maxTasks)
-    const taskClass = state.instance.taskClass().name
+    const TaskClass = state.instance.taskClass()
+    const taskClass = TaskClass.className ?? TaskClass.name
     const sink = this.isSinkConnector(state.props)
     return configs.map((c) => {
       const out: Record<string, string> = { ...c, 'task.class': c['task.class'] ?? taskClass }
