@@ -14,6 +14,7 @@ import {
   writeFileSync,
 } from 'node:fs'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { brokerPaths, start as startBroker } from './lib/kafka-broker.mjs'
 import { root, runDir } from './lib/paths.mjs'
@@ -52,6 +53,24 @@ async function waitForLines(file, count, timeoutMs) {
   return false
 }
 
+async function resetQuickstartTopic(bootstrap) {
+  // Built by setup above; imported late because the workspace may not be built before it.
+  const { KafkaAdmin } = await import(
+    pathToFileURL(path.join(root, 'packages', 'kafka', 'dist', 'src', 'index.js')).href
+  )
+  const admin = KafkaAdmin.create({ 'bootstrap.servers': bootstrap })
+  try {
+    if ((await admin.listTopics()).includes('connect-test')) {
+      await admin.deleteTopic('connect-test')
+      const deadline = Date.now() + 30_000
+      while ((await admin.listTopics()).includes('connect-test') && Date.now() < deadline) await sleep(200)
+    }
+    await admin.deleteGroupOffsets('connect-local-file-sink')
+  } finally {
+    admin.close()
+  }
+}
+
 async function main() {
   await setup()
   const broker = await startBroker()
@@ -62,7 +81,9 @@ async function main() {
   )
 
   // A fresh quickstart each time: the files exactly as Kafka ships them, except that the offsets file
-  // lives in the demo folder so an earlier demo's offsets do not skip the new sample file.
+  // lives in the demo folder so an earlier demo's offsets do not skip the new sample file; and the
+  // quickstart's topic and sink group start empty, so only this demo's lines show up.
+  await resetQuickstartTopic(broker.bootstrap)
   rmSync(demoDir, { recursive: true, force: true })
   mkdirSync(demoDir, { recursive: true })
   for (const f of FILES) copyFileSync(path.join(quickstart, f), path.join(demoDir, f))
