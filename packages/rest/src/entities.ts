@@ -8,7 +8,7 @@ import type {
   TaskInfo,
   TaskState,
 } from '@sluice/runtime'
-import { javaHashOrder } from './java-order.js'
+import { javaHashOrder } from '@sluice/runtime'
 
 /**
  * Builders that put herder results into Kafka Connect's exact entity shapes: field order, omitted fields,

@@ -5,13 +5,13 @@
  * @packageDocumentation
  */
 
+export { javaHashOrder, javaStringHash } from '@sluice/runtime'
 export type { ErrorBody } from './errors.js'
 export { RestError, toErrorResponse } from './errors.js'
 export type { HeaderAction } from './http-filters.js'
 export { CorsPolicy, headerRuleActions } from './http-filters.js'
 export type { BodyType } from './jackson-json.js'
 export { JacksonError, readJacksonBody } from './jackson-json.js'
-export { javaHashOrder, javaStringHash } from './java-order.js'
 export type { LoggerLevel, LogLevel } from './logger-levels.js'
 export { LOG_LEVELS, LoggerLevels, parseLogLevel, ROOT_LOGGER } from './logger-levels.js'
 export type { HeaderRule, Listener, RestConfig } from './rest-config.js'

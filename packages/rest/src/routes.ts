@@ -5,6 +5,7 @@ import type {
   SinkOffsetEntry,
   SourceOffsetEntry,
 } from '@sluice/runtime'
+import { javaHashOrder } from '@sluice/runtime'
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify'
 import {
   configInfosEntity,
@@ -18,7 +19,6 @@ import {
 } from './entities.js'
 import { javaClassOf, RestError } from './errors.js'
 import { type BodyType, readJacksonBody } from './jackson-json.js'
-import { javaHashOrder } from './java-order.js'
 import { type LoggerLevels, parseLogLevel } from './logger-levels.js'
 import type { RestConfig } from './rest-config.js'
 import { stringMapSchema } from './schemas.js'
