@@ -58,6 +58,8 @@ export interface ConsumerClient {
   unsubscribe(): unknown
   consume(n: number, cb: (err: KafkaError | null, messages: ConsumedMessage[]) => void): void
   setDefaultConsumeTimeout(ms: number): void
+  /** With `true`, `consume(n)` waits the timeout for the first message only and returns what is ready. */
+  setDefaultIsTimeoutOnlyForFirstMessage?(only: boolean): void
   assign(partitions: ClientTopicPartition[]): unknown
   unassign(): unknown
   pause(partitions: ClientTopicPartition[]): unknown

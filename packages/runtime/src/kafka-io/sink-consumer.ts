@@ -99,6 +99,9 @@ export class SinkConsumer {
       ),
     )
     client.setDefaultConsumeTimeout(100)
+    // By default consume(n) waits up to the timeout for *each* message until it has n: a sink then idles
+    // 100 ms per short batch (measured: 0.18x Java's FileStreamSink). Wait for the first one only.
+    client.setDefaultIsTimeoutOnlyForFirstMessage?.(true)
     const subscription: Array<string | RegExp> =
       opts.topicsRegex !== undefined ? [new RegExp(`^${opts.topicsRegex}`)] : [...opts.topics]
     client.subscribe(subscription)

@@ -90,11 +90,26 @@ export class TaskActor {
         return
       }
       default:
-        this.#onData?.(msg)
+        if (this.#onData === undefined) this.#early.push(msg)
+        else this.#onData(msg)
     }
   }
 
   #onData: ((msg: ToTask) => void) | undefined
+  /**
+   * Data messages that arrived before the task was ready for them: a sink's consumer may be assigned
+   * and deliver a batch while `task.start()` still runs on a cold thread. Dropping that batch would
+   * lose its records and its credit, and its partition's offsets would never be committed again.
+   */
+  #early: ToTask[] = []
+
+  /** Installs the data handler and hands it what arrived early, in order. */
+  #setOnData(handler: (msg: ToTask) => void): void {
+    this.#onData = handler
+    const early = this.#early
+    this.#early = []
+    for (const msg of early) handler(msg)
+  }
 
   #setPaused(paused: boolean): void {
     if (this.#paused === paused) return
@@ -149,7 +164,7 @@ export class TaskActor {
     // Credits: one per batch the Kafka I/O actor may hold unacknowledged. A poll happens only when a
     // credit is available, so a slow broker stops polling instead of growing a buffer.
     const credits = new Subject<void>()
-    this.#onData = (msg) => {
+    this.#setOnData((msg) => {
       if (msg.type === 'produced') {
         const records = inFlight.get(msg.batch)
         inFlight.delete(msg.batch)
@@ -160,7 +175,7 @@ export class TaskActor {
       } else if (msg.type === 'offsets.committed') {
         Promise.resolve(task.commit()).catch((err: unknown) => this.#fail(err, 'commit'))
       }
-    }
+    })
 
     const pollOnce = async (): Promise<void> => {
       for (;;) {
@@ -276,7 +291,6 @@ export class TaskActor {
     // Messages are handled strictly one after another: put, preCommit and rebalance callbacks of
     // a sink task must never overlap. The queue is bounded by the main thread's credit count.
     const inbox = new Subject<ToTask>()
-    this.#onData = (msg) => inbox.next(msg)
     await new Promise<void>((resolve, reject) => {
       inbox
         .pipe(
@@ -331,6 +345,8 @@ export class TaskActor {
           takeUntil(this.#stopped),
         )
         .subscribe({ error: reject, complete: resolve })
+      // Only now: a Subject drops what it is given before it has a subscriber.
+      this.#setOnData((msg) => inbox.next(msg))
     })
   }
 

@@ -114,7 +114,6 @@ export class TaskProxy {
         `${this.id.connector}-${this.id.task}`,
       )
     }
-    this.#launch()
     if (this.#spec.kind === 'sink') {
       this.#consumer ??= await SinkConsumer.open(
         this.#deps.kafka,
@@ -144,6 +143,11 @@ export class TaskProxy {
           failed: (err) => this.#onFailure(err),
         },
       )
+    }
+    // Launched once its Kafka client is open: if opening fails, no actor is left running (and
+    // reporting RUNNING) behind the FAILED state. The consumer delivers only after start() below.
+    this.#launch()
+    if (this.#consumer !== undefined) {
       this.#consumer.setTargetPaused(this.#target !== 'STARTED')
       this.#consumer.start()
     }
@@ -373,8 +377,13 @@ export class TaskProxy {
       }
     }
     if (this.#producer !== undefined) {
-      await this.#producer.flush(timeout).catch(() => undefined)
-      await this.#producer.close(timeout)
+      const producer = this.#producer
+      await producer.flush(timeout).catch(() => undefined)
+      // flush() ends once librdkafka holds every ack, but the binding hands delivery reports to
+      // JavaScript later: closing now would drop them, and the offsets of records that are in Kafka
+      // would never become committable (a graceful restart then delivers them again).
+      await this.#waitFor(() => producer.inFlight === 0, timeout)
+      await producer.close(timeout)
       this.#producer = undefined
     }
     if (this.#consumer !== undefined) {

@@ -17,7 +17,7 @@ describe('wire codec (msgpackr, transferred buffers)', () => {
     const back = decode<FromTask>(encode(msg))
     assert.equal(back.type, 'batch')
     if (back.type !== 'batch') return
-    assert.deepEqual([...(back.records[0]?.[3] as Uint8Array)], [0, 255])
+    assert.deepEqual(Array.from(back.records[0]?.[3] ?? []), [0, 255])
     assert.deepEqual(back.offsets, msg.offsets)
   })
 
