@@ -1,0 +1,287 @@
+import assert from 'node:assert/strict'
+import path from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import { registerBadConfigTests } from './bad-config.js'
+import { ChildWorker } from './child-worker.js'
+import { checkDelivery, type DeliveryGuarantee, seqRange } from './delivery-check.js'
+import {
+  ConformanceEnvironment,
+  type RunningConnector,
+  type SuiteWorker,
+  startConnector,
+  stopConnector,
+  waitForState,
+} from './environment.js'
+import { SinkCase, type SinkCoverage } from './sink-case.js'
+import type { SinkConformanceSpec } from './spec.js'
+import { Streamer } from './streamer.js'
+import { pause, waitFor } from './wait.js'
+
+/** Fails with every broken rule when the sink's output is not what `guarantee` allows. */
+function assertWritten(c: SinkCase, total: number, guarantee: DeliveryGuarantee): string {
+  const report = checkDelivery(c.byPartition(), seqRange(0, total), guarantee)
+  if (report.problems.length > 0)
+    assert.fail(`what ${c.name} wrote breaks the delivery rules:\n  ${report.problems.join('\n  ')}`)
+  return `${report.delivered} records written for ${report.distinct} expected, ${report.duplicates} duplicate(s)`
+}
+
+/** Stops the connector (tasks flush and commit), then reads the sink's final output. */
+async function finish(w: SuiteWorker, conn: RunningConnector, c: SinkCase): Promise<void> {
+  await stopConnector(w, conn)
+  await c.read()
+}
+
+const atLeastOnce = (coverage: SinkCoverage, extraBound = 0): DeliveryGuarantee => ({
+  kind: 'at-least-once',
+  committed: (s) => coverage.committed.has(s),
+  uncommittedBound: coverage.uncommittedWritten + extraBound,
+})
+
+/**
+ * Registers the conformance tests of a sink connector (node:test `describe`/`test`), run against the real
+ * broker and a real worker driven as a herder drives it. See the package README for what each test
+ * proves and how a connector adopts the suite.
+ *
+ * @example
+ * ```ts
+ * sinkConformance({
+ *   name: 'FileStreamSink', connectorClass: 'FileStreamSink', bootstrapServers: ensureBroker,
+ *   fixture: ({ dir, topic }) => { const file = path.join(dir, 'out.txt'); return {
+ *     config: { file, topics: topic },
+ *     record: (seq) => ({ value: line(seq), valueSchema: Schemas.STRING }),
+ *     expected: (seq) => line(seq),
+ *     read: () => linesOf(file) } },
+ *   badConfigs: [{ description: 'file is a directory', props: (c, { dir }) => ({ ...c, file: dir }),
+ *     key: 'file', rejectedBy: 'start', trace: /Couldn't find or create file/ }],
+ * })
+ * ```
+ */
+export function sinkConformance(spec: SinkConformanceSpec): void {
+  const env = new ConformanceEnvironment(spec)
+  const perTest = { timeout: 5 * (spec.timeoutMs ?? 30_000) }
+  const commitsAll = spec.commitsAllOnStop ?? true
+  const newCase = (label: string) => SinkCase.create(env, label, spec.fixture)
+
+  describe(`sink connector conformance: ${spec.name}`, () => {
+    before(() => env.open())
+    after(() => env.close())
+
+    registerBadConfigTests(env, async (label) => {
+      const ctx = await env.newContext(label, spec.topicPartitions ?? 2)
+      const fixture = await spec.fixture(ctx)
+      env.onClose(() => fixture.cleanup?.())
+      return { ctx, fixture }
+    })
+
+    test(
+      'delivery: records already in the topic and new ones are written exactly once, in order per partition, with their content; their offsets get committed',
+      perTest,
+      async (t) => {
+        const P = env.recordsPerPhase
+        const w = await env.sharedWorker()
+        const c = await newCase('delivery')
+        await c.produce(P) // already in the topic when the connector starts
+        const conn = await startConnector(w, c.name, c.props)
+        await waitForState(w, conn, 'RUNNING', env.timeoutMs)
+        await c.waitWritten(w)
+        await c.produce(P) // produced while the task runs
+        await c.waitWritten(w)
+        if (commitsAll) {
+          // Offsets are committed every offset.flush.interval.ms, after preCommit approved them.
+          let committed = new Map<number, number>()
+          const ends = await c.endOffsets()
+          await waitFor(
+            async () => {
+              committed = await c.groupOffsets()
+              return [...ends].every(([p, end]) => committed.get(p) === end)
+            },
+            `group connect-${c.name} to commit up to the end offsets`,
+            env.timeoutMs,
+            () => `committed ${JSON.stringify([...committed])}, end ${JSON.stringify([...ends])}`,
+          )
+        }
+        await finish(w, conn, c)
+        t.diagnostic(assertWritten(c, 2 * P, { kind: 'exactly-once' }))
+      },
+    )
+
+    test(
+      'pause/resume: nothing is written while PAUSED; everything is after resuming',
+      perTest,
+      async (t) => {
+        const P = env.recordsPerPhase
+        const w = await env.sharedWorker()
+        const c = await newCase('pause')
+        await c.produce(P)
+        const conn = await startConnector(w, c.name, c.props)
+        await c.waitWritten(w)
+        await w.worker.setTargetState(c.name, 'PAUSED')
+        await waitForState(w, conn, 'PAUSED', env.timeoutMs)
+        const before = (await c.read()).length
+        await c.produce(P)
+        // Absence can only be watched over a window (spec.pausedWindowMs).
+        const until = Date.now() + (spec.pausedWindowMs ?? 2500)
+        while (Date.now() < until) {
+          assert.equal((await c.read()).length, before, `${c.name} wrote records while PAUSED`)
+          await pause(100)
+        }
+        await w.worker.setTargetState(c.name, 'STARTED')
+        await waitForState(w, conn, 'RUNNING', env.timeoutMs)
+        await c.waitWritten(w)
+        await finish(w, conn, c)
+        t.diagnostic(assertWritten(c, 2 * P, { kind: 'exactly-once' }))
+      },
+    )
+
+    test(
+      'resume from offset: after stopping the tasks, and after a graceful worker restart, only new records are written, none lost',
+      perTest,
+      async (t) => {
+        const P = env.recordsPerPhase
+        const c = await newCase('resume')
+        const w1 = await env.newWorker()
+        await c.produce(P)
+        let conn = await startConnector(w1, c.name, c.props)
+        await c.waitWritten(w1)
+        await finish(w1, conn, c) // stopTasks: the task flushes, its offsets are committed synchronously
+        const first = c.coverage(await c.groupOffsets())
+        if (commitsAll) {
+          assert.deepEqual(
+            [...(await c.groupOffsets())].sort(),
+            [...(await c.endOffsets())].filter(([, end]) => end > 0).sort(),
+            'stopping the tasks commits the offset of every record written',
+          )
+        }
+
+        await c.produce(P) // produced while nothing runs
+        conn = await startConnector(w1, c.name, c.props)
+        await c.waitWritten(w1)
+        await finish(w1, conn, c)
+
+        // A graceful worker restart: the group's offsets carry over to a new worker.
+        await env.stopWorker(w1)
+        const second = c.coverage(await c.groupOffsets())
+        await c.produce(P)
+        const w2 = await env.newWorker()
+        conn = await startConnector(w2, c.name, c.props)
+        await c.waitWritten(w2)
+        await finish(w2, conn, c)
+        await env.stopWorker(w2)
+        const guarantee: DeliveryGuarantee = commitsAll
+          ? { kind: 'exactly-once' }
+          : atLeastOnce(first, second.uncommittedWritten)
+        t.diagnostic(assertWritten(c, 3 * P, guarantee))
+      },
+    )
+
+    test(
+      'task restart mid-stream: the graceful stop commits every record written; at-least-once, only uncommitted records may repeat',
+      perTest,
+      async (t) => {
+        const P = env.recordsPerPhase
+        const w = await env.sharedWorker()
+        const c = await newCase('task-restart')
+        const conn = await startConnector(w, c.name, c.props)
+        let target = Number.POSITIVE_INFINITY
+        const chunk = Math.max(1, Math.ceil(P / 15))
+        const streamer = new Streamer(
+          () => c.produce(chunk),
+          20,
+          () => c.produced >= target,
+        ).start()
+        try {
+          await waitFor(
+            async () => {
+              await c.read()
+              return c.distinctWritten() >= P
+            },
+            `${P} records written`,
+            env.timeoutMs,
+          )
+          // What a herder does for POST /connectors/{c}/tasks/{t}/restart: stop the task, start it again.
+          await w.worker.stopTasks(conn.tasks.map((task) => task.id))
+          await c.read()
+          const coverage = c.coverage(await c.groupOffsets())
+          if (commitsAll) {
+            // A graceful stop lets the task finish its batches and commits what was put: even
+            // mid-stream, every record written is committed, so the restart repeats nothing.
+            assert.equal(
+              coverage.uncommittedWritten,
+              0,
+              `stopping the task mid-stream left ${coverage.uncommittedWritten} of ${coverage.written} written records uncommitted`,
+            )
+          }
+          for (const task of conn.tasks) await w.worker.startTask(task.id, c.props, task.props, 'STARTED')
+          target = c.produced + P // keep producing after the restart
+          await streamer.done()
+          await c.waitWritten(w)
+          await finish(w, conn, c)
+          const summary = assertWritten(c, c.produced, atLeastOnce(coverage))
+          t.diagnostic(
+            `restart after ${coverage.written} records written (${coverage.committed.size} committed, bound ${coverage.uncommittedWritten}); ${summary}`,
+          )
+        } finally {
+          await streamer.stop()
+        }
+      },
+    )
+
+    test(
+      'worker crash (kill -9) mid-stream: at-least-once; only records above the offsets committed before the crash may repeat',
+      perTest,
+      async (t) => {
+        const P = env.recordsPerPhase
+        const c = await newCase('crash')
+        const child = ChildWorker.start(c.ctx.dir, 'crashing-worker', {
+          // The dead member leaves the group only when its session expires: keep that short (the broker's
+          // minimum) so the restarted worker is not kept waiting for the rebalance.
+          workerProps: env.workerProps(path.join(c.ctx.dir, 'connect.offsets'), {
+            'consumer.session.timeout.ms': '6000',
+            'consumer.heartbeat.interval.ms': '1000',
+          }),
+          connectors: [{ name: c.name, props: c.props }],
+        })
+        env.onClose(() => child.kill())
+        await child.ready(env.timeoutMs)
+        let target = Number.POSITIVE_INFINITY
+        const chunk = Math.max(1, Math.ceil(P / 15))
+        const streamer = new Streamer(
+          () => c.produce(chunk),
+          20,
+          () => c.produced >= target,
+        ).start()
+        try {
+          // Kill once some offsets were committed and some written records are not covered yet, so both
+          // sides of the bound are exercised.
+          await waitFor(
+            async () => {
+              await c.read()
+              const coverage = c.coverage(await c.groupOffsets())
+              return coverage.committed.size > 0 && coverage.uncommittedWritten > 0
+            },
+            'committed offsets and records written beyond them',
+            env.timeoutMs,
+            () => `${c.distinctWritten()} written; worker log ${child.logFile}`,
+          )
+          await child.kill()
+          await c.read()
+          const coverage = c.coverage(await c.groupOffsets())
+          target = c.produced + P // records keep coming while the worker is down and after
+
+          const w2 = await env.newWorker()
+          const conn = await startConnector(w2, c.name, c.props)
+          await streamer.done()
+          await c.waitWritten(w2)
+          await finish(w2, conn, c)
+          await env.stopWorker(w2)
+          const summary = assertWritten(c, c.produced, atLeastOnce(coverage))
+          t.diagnostic(
+            `killed after ${coverage.written} records written (${coverage.committed.size} committed, bound ${coverage.uncommittedWritten}); ${summary}`,
+          )
+        } finally {
+          await streamer.stop()
+        }
+      },
+    )
+  })
+}
