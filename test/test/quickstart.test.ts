@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict'
-import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -140,7 +148,12 @@ describe("Kafka's file quickstart on sluice standalone", { timeout: 20 * 60_000 
       )
       // ...and after the sink moved past that commit, so there is an uncommitted window to redo.
       const committedAt = countLines(sinkFile)
-      await waitUntil(() => countLines(sinkFile) >= committedAt + 20_000, 'progress past the commit', 60_000, worker)
+      await waitUntil(
+        () => countLines(sinkFile) >= committedAt + 20_000,
+        'progress past the commit',
+        60_000,
+        worker,
+      )
       assert.ok(written < N, 'the crash happens mid-stream')
       worker.child.kill('SIGKILL')
       await worker.exited
