@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { createConsumer, createProducer, KafkaAdmin, type Message } from '@sluice/kafka'
+import { clusterId, createConsumer, createProducer, KafkaAdmin, type Message } from '@sluice/kafka'
 import { ensureBroker, uniqueTopic } from '../src/broker.js'
 
 // Proves the wiring end to end against the real broker: the binding built with CKJS_LINKING=dynamic,
@@ -197,6 +197,13 @@ describe('Kafka client against the real broker', () => {
     assert.equal(got[0]?.value, null)
     assert.equal(got[1]?.value?.toString(), 'v')
     await admin.deleteTopic(topic)
+  })
+
+  test('reads the cluster id (GET / reports it as kafka_cluster_id)', async () => {
+    const id = await clusterId(bootstrap)
+    assert.match(id ?? '', /^[A-Za-z0-9_-]{22}$/)
+    // The local broker is formatted with a fixed id (scripts/lib/kafka-broker.mjs).
+    if (!process.env.KAFKA_BOOTSTRAP_SERVERS) assert.equal(id, '5L6g3nShT-eMCtK--X86sw')
   })
 
   test('creates a compacted topic with the admin client and reads its config back', async () => {

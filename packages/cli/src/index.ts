@@ -7,7 +7,6 @@
 export { CliError } from './cli-error.js'
 export type { ConnectorFile } from './connector-files.js'
 export { parseConnectorFile } from './connector-files.js'
-export { clusterIdFromMetadataResponse, lookupKafkaClusterId } from './kafka-cluster-id.js'
 export type { CliLogger } from './logger.js'
 export { consoleLogger, describeError } from './logger.js'
 export type { CliContext } from './program.js'

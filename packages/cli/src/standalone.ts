@@ -1,8 +1,8 @@
 import { ConfigError, ConnectError } from '@sluice/api'
+import { clusterId } from '@sluice/kafka'
 import { createWorker, loadPluginRegistry, type PluginRegistry, StandaloneHerder } from '@sluice/runtime'
 import { CliError } from './cli-error.js'
 import { type ConnectorFile, parseConnectorFile } from './connector-files.js'
-import { lookupKafkaClusterId } from './kafka-cluster-id.js'
 import { type CliLogger, consoleLogger, describeError } from './logger.js'
 import { loadPropertiesFile } from './properties.js'
 import { type RestHandle, startRestServer } from './rest-hook.js'
@@ -125,7 +125,10 @@ export async function startStandalone(options: StandaloneOptions): Promise<Runni
     const herder = new StandaloneHerder({
       workerProps: config.props,
       worker: (listener) => createWorker({ props: config.props, listener }),
-      kafkaClusterId: () => lookupKafkaClusterId(bootstrap),
+      kafkaClusterId: () =>
+        clusterId(bootstrap).catch((err: Error) => {
+          throw new Error(`Failed to connect to and describe Kafka cluster (${err.message})`)
+        }),
       workerId: rest.workerId,
       readyOnStart: false,
       logger: { info: (m) => log.info(m), error: (m, err) => log.error(m, err) },

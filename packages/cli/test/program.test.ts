@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, it } from 'node:test'
-import { type CliContext, clusterIdFromMetadataResponse, runCli, runConnectStandalone } from '../src/index.js'
+import { type CliContext, runCli, runConnectStandalone } from '../src/index.js'
 
 function capture(): CliContext & { err: string; out: string } {
   const ctx = {
@@ -64,25 +64,5 @@ describe('sluice / connect-standalone command line', () => {
     const c = capture()
     assert.equal(await runCli(['standalone', w, conn], c), 3)
     assert.match(c.err, /is missing the mandatory 'name' configuration/)
-  })
-})
-
-describe('Kafka cluster id lookup', () => {
-  it('reads cluster_id from a Metadata v4 response', () => {
-    const host = Buffer.from('localhost')
-    const id = Buffer.from('5L6g3nShT-eMCtK--X86sw')
-    const body = Buffer.concat([
-      Buffer.from([0, 0, 0, 0]), // throttle
-      Buffer.from([0, 0, 0, 1]), // one broker
-      Buffer.from([0, 0, 0, 1]), // node id
-      Buffer.from([0, host.length]),
-      host,
-      Buffer.from([0, 0, 0x23, 0x84]), // port 9092
-      Buffer.from([0xff, 0xff]), // rack null
-      Buffer.from([0, id.length]),
-      id,
-      Buffer.from([0, 0, 0, 1]), // controller
-    ])
-    assert.equal(clusterIdFromMetadataResponse(body), '5L6g3nShT-eMCtK--X86sw')
   })
 })

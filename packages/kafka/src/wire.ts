@@ -164,6 +164,7 @@ export async function sendAny(
   throw new Error(reasons.join('; '))
 }
 
+const API_METADATA = 3
 const API_OFFSET_DELETE = 47
 const API_FIND_COORDINATOR = 10
 const API_DESCRIBE_CONFIGS = 32
@@ -308,4 +309,16 @@ export async function describeConfigs(
       res.code,
     )
   return res.configs
+}
+
+/**
+ * The cluster id (Kafka Connect's `lookupKafkaClusterId` for `GET /`), from a Metadata v4 request with no
+ * topics to the first bootstrap broker that answers; the binding does not expose it.
+ */
+export async function clusterId(servers: string): Promise<string | null> {
+  // An empty topic array (not null, which would mean every topic) keeps the answer small.
+  const r = await sendAny(servers, API_METADATA, 4, (w) => w.int32(0).int8(0))
+  r.int32() // throttle
+  r.array((rb) => [rb.int32(), rb.string(), rb.int32(), rb.string()])
+  return r.string()
 }
