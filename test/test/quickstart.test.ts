@@ -88,6 +88,17 @@ describe("Kafka's file quickstart on sluice standalone", { timeout: 20 * 60_000 
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, rssBytes(worker?.child.pid ?? 0))
     }, 250)
+    // The REST API keeps answering while the pipeline runs flat out (same main thread as Kafka I/O).
+    const rest: Array<{ status: number; state: string | undefined; ms: number }> = []
+    const restProbe = setInterval(() => {
+      const t = Date.now()
+      fetch('http://127.0.0.1:8083/connectors/local-file-sink/status')
+        .then(async (r) => {
+          const body = (await r.json()) as { connector?: { state?: string } }
+          rest.push({ status: r.status, state: body.connector?.state, ms: Date.now() - t })
+        })
+        .catch(() => undefined) // before the listener is up
+    }, 500)
     try {
       await waitUntil(
         async () => {
@@ -103,8 +114,11 @@ describe("Kafka's file quickstart on sluice standalone", { timeout: 20 * 60_000 
       )
     } finally {
       clearInterval(sampler)
+      clearInterval(restProbe)
     }
     const totalMs = Date.now() - t0
+    const answered = rest.filter((r) => r.status === 200 && r.state === 'RUNNING')
+    assert.ok(answered.length >= 3, `REST status answered during the run (${JSON.stringify(rest)})`)
     // Graceful stop: SIGTERM (what Ctrl-C does) ends the worker cleanly.
     worker.child.kill('SIGTERM')
     assert.equal(await worker.exited, 0, 'the worker exits 0 on SIGTERM')
@@ -114,7 +128,8 @@ describe("Kafka's file quickstart on sluice standalone", { timeout: 20 * 60_000 
     // Figures for the record (not asserted: speed is measured in benchmarks/).
     console.log(
       `quickstart 1M: source done at ${(sourceDoneMs / 1000).toFixed(1)} s, sink done at ${(totalMs / 1000).toFixed(1)} s ` +
-        `(incl. worker start); peak worker RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
+        `(incl. worker start); peak worker RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB; REST status answered ` +
+        `${answered.length} times, slowest ${Math.max(...answered.map((r) => r.ms))} ms`,
     )
     rmSync(dir, { recursive: true, force: true })
   })
