@@ -93,4 +93,21 @@ describe('runtime pipelines against the broker', () => {
     }
     await worker.stopTasks([src!, sink!])
   })
+
+  test('a sink with an invalid topics.regex fails naming the key and leaves no consumer behind', async () => {
+    const { worker, listener, dir } = await started
+    const name = 'bad-regex-sink'
+    await assert.rejects(
+      runConnector(worker, name, {
+        'connector.class': 'FileStreamSink',
+        'topics.regex': '(',
+        file: path.join(dir, 'x'),
+      }),
+      /topics\.regex/,
+    )
+    await listener.waitFor(() => listener.taskStates(name).includes('FAILED'), 'FAILED')
+    const failed = listener.events.find((e) => e.connector === name && e.state === 'FAILED')
+    assert.match(failed?.trace ?? '', /Invalid value \( for configuration topics\.regex/)
+    // worker.stop() in after() must complete: a leaked consumer would keep this file from exiting.
+  })
 })

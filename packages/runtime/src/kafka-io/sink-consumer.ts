@@ -1,5 +1,5 @@
 import type { TopicPartition, TopicPartitionOffset } from '@sluice/api'
-import { ConnectError } from '@sluice/api'
+import { ConfigError, ConnectError } from '@sluice/api'
 import type { ConsumedRecord } from '../wire/messages.js'
 import type {
   ClientTopicPartition,
@@ -29,6 +29,17 @@ export interface SinkConsumerOptions {
 }
 
 const key = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`
+
+/** The subscription of a sink task; an invalid `topics.regex` is a config error naming the key. */
+function subscriptionOf(opts: SinkConsumerOptions): Array<string | RegExp> {
+  if (opts.topicsRegex === undefined) return [...opts.topics]
+  try {
+    return [new RegExp(`^${opts.topicsRegex}`)]
+  } catch (err) {
+    const msg = `Invalid value ${opts.topicsRegex} for configuration topics.regex: ${(err as Error).message}`
+    throw new ConfigError(msg, { 'topics.regex': [msg] })
+  }
+}
 
 /** How long a sink task may hold all its credits before its partitions are paused (see #run). */
 const KEEP_IN_GROUP_AFTER_MS = 1000
@@ -102,9 +113,17 @@ export class SinkConsumer {
     // By default consume(n) waits up to the timeout for *each* message until it has n: a sink then idles
     // 100 ms per short batch (measured: 0.18x Java's FileStreamSink). Wait for the first one only.
     client.setDefaultIsTimeoutOnlyForFirstMessage?.(true)
-    const subscription: Array<string | RegExp> =
-      opts.topicsRegex !== undefined ? [new RegExp(`^${opts.topicsRegex}`)] : [...opts.topics]
-    client.subscribe(subscription)
+    try {
+      client.subscribe(subscriptionOf(opts))
+    } catch (err) {
+      // A consumer left connected here would keep the process alive with nobody to close it.
+      await new Promise<void>((resolve) => client.disconnect(() => resolve()))
+      throw ConnectError.is(err)
+        ? err
+        : new ConfigError(`consumer ${opts.name} could not subscribe: ${(err as Error).message}`, {
+            [opts.topicsRegex !== undefined ? 'topics.regex' : 'topics']: [(err as Error).message],
+          })
+    }
     return self
   }
 
