@@ -48,7 +48,7 @@ function unitTestFiles() {
 const filter = (files) => (opts.only ? files.filter((f) => f.includes(opts.only)) : files)
 
 /** Runs node:test on `files`; resolves with { ok, counts } parsed from a TAP copy of the results. */
-function nodeTest(label, files, concurrency) {
+function nodeTest(label, files, concurrency, env = buildEnv()) {
   const resultsDir = path.join(runDir, 'test-results')
   mkdirSync(resultsDir, { recursive: true })
   const tap = path.join(resultsDir, `${label}.tap`)
@@ -65,7 +65,7 @@ function nodeTest(label, files, concurrency) {
   ]
   log(`${label} tests: ${files.length} file(s)`)
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { stdio: 'inherit', cwd: root, env: testEnv() })
+    const child = spawn(process.execPath, args, { stdio: 'inherit', cwd: root, env })
     child.on('exit', (code) => {
       const text = existsSync(tap) ? readFileSync(tap, 'utf8') : ''
       const count = (k) => Number(new RegExp(`^# ${k} (\\d+)$`, 'm').exec(text)?.[1] ?? 0)
@@ -81,12 +81,6 @@ function nodeTest(label, files, concurrency) {
       })
     })
   })
-}
-
-let bootstrap
-function testEnv() {
-  const env = { ...buildEnv(), SLUICE_TEST_BOOTSTRAP: bootstrap ?? '' }
-  return env
 }
 
 async function main() {
@@ -108,12 +102,12 @@ async function main() {
   if (wantIntegration) {
     const files = filter([...testFiles(path.join(root, 'test', 'dist', 'test'))])
     const broker = await startBroker()
-    bootstrap = broker.bootstrap
     if (broker.started) log(`started Kafka on ${broker.bootstrap} in ${(broker.readyMs / 1000).toFixed(1)} s`)
     else log(`using the running Kafka on ${broker.bootstrap}`)
     try {
       // One file at a time: integration tests load the 2 cores and the one broker heavily.
-      results.push(['integration', await nodeTest('integration', files, 1)])
+      const env = { ...buildEnv(), SLUICE_TEST_BOOTSTRAP: broker.bootstrap }
+      results.push(['integration', await nodeTest('integration', files, 1, env)])
     } finally {
       if (broker.started) {
         await stopBroker()

@@ -14,6 +14,8 @@ import type {
 import { createWorker } from '@sluice/runtime'
 import { ensureBroker } from './broker.js'
 
+export { uniqueTopic } from './broker.js'
+
 /** Bootstrap servers of the broker the test run uses (started by `npm test`, or here when run alone). */
 export const bootstrap = ensureBroker()
 
@@ -115,9 +117,4 @@ export async function runConnector(
   const ids = configs.map((_, task) => ({ connector: name, task }))
   for (const [i, c] of configs.entries()) await worker.startTask(ids[i]!, full, c, 'STARTED')
   return ids
-}
-
-/** A topic name unique to this run. */
-export function uniqueTopic(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import path from 'node:path'
 import type { SourceOffset, SourcePartition } from '@sluice/api'
@@ -122,10 +122,14 @@ export class FileOffsetStore {
     mkdirSync(dir, { recursive: true })
     const tmp = `${this.#file}.tmp-${process.pid}`
     try {
-      writeFileSync(tmp, data)
-      const fh = await open(tmp, 'r')
-      await fh.sync()
-      await fh.close()
+      // One handle writes and fsyncs the new content before the rename makes it the offsets file.
+      const fh = await open(tmp, 'w')
+      try {
+        await fh.writeFile(data)
+        await fh.sync()
+      } finally {
+        await fh.close()
+      }
       renameSync(tmp, this.#file)
     } catch (err) {
       this.#dirty = true
