@@ -57,3 +57,13 @@ export function conversionError(
     cause: err,
   })
 }
+
+/** The {@link DataError} `<message> (<subject>)`, with the stage of the converter type. */
+export function converterDataError(
+  type: ConverterType,
+  message: string,
+  topic: string,
+  headerKey: string | undefined,
+): DataError {
+  return new DataError(`${message} (${subject(type, topic, headerKey)})`, { stage: stageOf(type) })
+}

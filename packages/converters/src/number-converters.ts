@@ -1,14 +1,7 @@
-import type {
-  ConfigDef,
-  Converter,
-  HeaderConverter,
-  Headers,
-  PluginConfigs,
-  Schema,
-  SchemaAndValue,
-} from '@sluice/api'
+import type { ConfigDef, PluginConfigs, Schema, SchemaAndValue } from '@sluice/api'
 import { DataError, Schemas } from '@sluice/api'
-import { subject } from './conversion-error.js'
+import { converterDataError, subject } from './conversion-error.js'
+import { ConverterBase } from './converter-base.js'
 import {
   type ConverterType,
   converterTypeOf,
@@ -21,6 +14,11 @@ import { describeJsValue } from './java/java-strings.js'
 const CONFIG_DEF = newConverterConfigDef()
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
+
+/** The `converter.type` of a converter configured with `configs` (only `converter.type` is parsed). */
+function parseConverterType(configs: PluginConfigs, isKey: boolean | undefined): ConverterType {
+  return converterTypeOf(CONFIG_DEF.parse(withConverterType(configs, isKey)))
+}
 
 /** How one primitive type is laid out (Kafka's serializers: big-endian, IEEE 754). */
 interface Layout {
@@ -109,51 +107,29 @@ const LAYOUTS = {
  * read back with an optional schema of the type. The schema given to `fromConnectData` is ignored, as in
  * Kafka; the value must be a number of the type's range (`long` also takes `bigint`).
  */
-abstract class NumberConverter implements Converter, HeaderConverter {
+abstract class NumberConverter extends ConverterBase {
   readonly #layout: Layout
   #type: ConverterType = 'value'
 
   protected constructor(layout: Layout) {
+    super()
     this.#layout = layout
   }
 
-  configure(configs: PluginConfigs, isKey?: boolean): void {
-    this.#type = converterTypeOf(CONFIG_DEF.parse(withConverterType(configs, isKey)))
+  override configure(configs: PluginConfigs, isKey?: boolean): void {
+    this.#type = parseConverterType(configs, isKey)
   }
 
-  config(): ConfigDef {
+  override config(): ConfigDef {
     return CONFIG_DEF
   }
 
-  fromConnectData(
+  protected override fromConnectValue(
     topic: string,
-    _headers: Headers | undefined,
     _schema: Schema | null,
     value: unknown,
+    headerKey: string | undefined,
   ): Uint8Array | null {
-    return this.#from(topic, value, undefined)
-  }
-
-  toConnectData(topic: string, _headers: Headers | undefined, value: Uint8Array | null): SchemaAndValue {
-    return this.#to(topic, value, undefined)
-  }
-
-  fromConnectHeader(
-    topic: string,
-    headerKey: string,
-    _schema: Schema | null,
-    value: unknown,
-  ): Uint8Array | null {
-    return this.#from(topic, value, headerKey)
-  }
-
-  toConnectHeader(topic: string, headerKey: string, value: Uint8Array | null): SchemaAndValue {
-    return this.#to(topic, value, headerKey)
-  }
-
-  close(): void {}
-
-  #from(topic: string, value: unknown, headerKey: string | undefined): Uint8Array | null {
     if (value === null || value === undefined) return null
     const out = new Uint8Array(this.#layout.size)
     if (!this.#layout.write(new DataView(out.buffer), value)) {
@@ -165,7 +141,11 @@ abstract class NumberConverter implements Converter, HeaderConverter {
     return out
   }
 
-  #to(topic: string, value: Uint8Array | null, headerKey: string | undefined): SchemaAndValue {
+  protected override toConnectValue(
+    topic: string,
+    value: Uint8Array | null,
+    headerKey: string | undefined,
+  ): SchemaAndValue {
     const layout = this.#layout
     if (value === null || value === undefined) return { schema: layout.schema, value: null }
     if (value.length !== layout.size) {
@@ -220,46 +200,18 @@ export class DoubleConverter extends NumberConverter {
  * Kafka Connect's `org.apache.kafka.connect.converters.BooleanConverter`: one byte, `0x01` or `0x00`;
  * the schema, when given, must be `BOOLEAN`; reads `OPTIONAL_BOOLEAN`.
  */
-export class BooleanConverter implements Converter, HeaderConverter {
+export class BooleanConverter extends ConverterBase {
   #type: ConverterType = 'value'
 
-  configure(configs: PluginConfigs, isKey?: boolean): void {
-    this.#type = converterTypeOf(CONFIG_DEF.parse(withConverterType(configs, isKey)))
+  override configure(configs: PluginConfigs, isKey?: boolean): void {
+    this.#type = parseConverterType(configs, isKey)
   }
 
-  config(): ConfigDef {
+  override config(): ConfigDef {
     return CONFIG_DEF
   }
 
-  fromConnectData(
-    topic: string,
-    _headers: Headers | undefined,
-    schema: Schema | null,
-    value: unknown,
-  ): Uint8Array | null {
-    return this.#from(topic, schema, value, undefined)
-  }
-
-  toConnectData(topic: string, _headers: Headers | undefined, value: Uint8Array | null): SchemaAndValue {
-    return this.#to(topic, value, undefined)
-  }
-
-  fromConnectHeader(
-    topic: string,
-    headerKey: string,
-    schema: Schema | null,
-    value: unknown,
-  ): Uint8Array | null {
-    return this.#from(topic, schema, value, headerKey)
-  }
-
-  toConnectHeader(topic: string, headerKey: string, value: Uint8Array | null): SchemaAndValue {
-    return this.#to(topic, value, headerKey)
-  }
-
-  close(): void {}
-
-  #from(
+  protected override fromConnectValue(
     topic: string,
     schema: Schema | null,
     value: unknown,
@@ -279,7 +231,11 @@ export class BooleanConverter implements Converter, HeaderConverter {
     return Uint8Array.of(value ? 1 : 0)
   }
 
-  #to(topic: string, value: Uint8Array | null, headerKey: string | undefined): SchemaAndValue {
+  protected override toConnectValue(
+    topic: string,
+    value: Uint8Array | null,
+    headerKey: string | undefined,
+  ): SchemaAndValue {
     if (value === null || value === undefined) return { schema: Schemas.OPTIONAL_BOOLEAN, value: null }
     if (value.length !== 1) {
       throw this.#error(
@@ -299,8 +255,6 @@ export class BooleanConverter implements Converter, HeaderConverter {
   }
 
   #error(message: string, topic: string, headerKey: string | undefined): DataError {
-    return new DataError(`${message} (${subject(this.#type, topic, headerKey)})`, {
-      stage: stageOf(this.#type),
-    })
+    return converterDataError(this.#type, message, topic, headerKey)
   }
 }

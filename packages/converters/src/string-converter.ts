@@ -1,15 +1,8 @@
-import type {
-  ConfigDef,
-  Converter,
-  HeaderConverter,
-  Headers,
-  PluginConfigs,
-  Schema,
-  SchemaAndValue,
-} from '@sluice/api'
+import type { ConfigDef, HeaderConverter, PluginConfigs, Schema, SchemaAndValue } from '@sluice/api'
 import { ConfigError, Schemas } from '@sluice/api'
 import { type JavaCharset, javaCharset, SUPPORTED_CHARSETS, UTF_8 } from './charsets.js'
 import { conversionError, ValueError } from './conversion-error.js'
+import { ConverterBase } from './converter-base.js'
 import {
   type ConverterType,
   converterTypeOf,
@@ -42,13 +35,13 @@ export const STRING_CONVERTER_CONFIG_DEF: ConfigDef = newConverterConfigDef().de
  * aliases); like Kafka's string serializer, `{key|value}.serializer.encoding`,
  * `{key|value}.deserializer.encoding` and `serializer.encoding`/`deserializer.encoding` override it.
  */
-export class StringConverter implements Converter, HeaderConverter {
+export class StringConverter extends ConverterBase {
   #type: ConverterType = 'value'
   #encoder: JavaCharset = UTF_8
   #decoder: JavaCharset = UTF_8
 
   /** @throws {@link ConfigError} for an unsupported encoding */
-  configure(configs: PluginConfigs, isKey?: boolean): void {
+  override configure(configs: PluginConfigs, isKey?: boolean): void {
     const parsed = STRING_CONVERTER_CONFIG_DEF.parse(withConverterType(configs, isKey))
     this.#type = converterTypeOf(parsed)
     const encoding = parsed[ENCODING_CONFIG] as string
@@ -57,44 +50,12 @@ export class StringConverter implements Converter, HeaderConverter {
     this.#decoder = charset(configs, [`${prefix}.deserializer.encoding`, 'deserializer.encoding'], encoding)
   }
 
-  config(): ConfigDef {
+  override config(): ConfigDef {
     return STRING_CONVERTER_CONFIG_DEF
   }
 
   /** The value's Java `toString()`, encoded; `null` stays `null`. */
-  fromConnectData(
-    topic: string,
-    _headers: Headers | undefined,
-    schema: Schema | null,
-    value: unknown,
-  ): Uint8Array | null {
-    return this.#from(topic, schema, value, undefined)
-  }
-
-  /** The bytes decoded as an optional string. */
-  toConnectData(_topic: string, _headers: Headers | undefined, value: Uint8Array | null): SchemaAndValue {
-    return {
-      schema: Schemas.OPTIONAL_STRING,
-      value: value === null || value === undefined ? null : this.#decoder.decode(value),
-    }
-  }
-
-  fromConnectHeader(
-    topic: string,
-    headerKey: string,
-    schema: Schema | null,
-    value: unknown,
-  ): Uint8Array | null {
-    return this.#from(topic, schema, value, headerKey)
-  }
-
-  toConnectHeader(topic: string, _headerKey: string, value: Uint8Array | null): SchemaAndValue {
-    return this.toConnectData(topic, undefined, value)
-  }
-
-  close(): void {}
-
-  #from(
+  protected override fromConnectValue(
     topic: string,
     schema: Schema | null,
     value: unknown,
@@ -115,6 +76,18 @@ export class StringConverter implements Converter, HeaderConverter {
       )
     }
     return this.#encoder.encode(text)
+  }
+
+  /** The bytes decoded as an optional string. */
+  protected override toConnectValue(
+    _topic: string,
+    value: Uint8Array | null,
+    _headerKey: string | undefined,
+  ): SchemaAndValue {
+    return {
+      schema: Schemas.OPTIONAL_STRING,
+      value: value === null || value === undefined ? null : this.#decoder.decode(value),
+    }
   }
 }
 
