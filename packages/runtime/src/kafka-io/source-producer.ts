@@ -20,6 +20,8 @@ export class SourceProducer {
   readonly #name: string
   #inFlight = 0
   #closed = false
+  /** Callers of flush() waiting for the last outstanding batch to complete. */
+  #drained: Array<() => void> = []
 
   private constructor(client: ProducerClient, name: string) {
     this.#client = client
@@ -65,6 +67,11 @@ export class SourceProducer {
 
   #complete(batch: PendingBatch): void {
     this.#inFlight--
+    if (this.#inFlight === 0 && this.#drained.length > 0) {
+      const waiters = this.#drained
+      this.#drained = []
+      for (const w of waiters) w()
+    }
     const e = batch.error
     batch.done(
       e === undefined
@@ -143,9 +150,15 @@ export class SourceProducer {
     }
   }
 
-  /** Waits until every produced record has been acknowledged, up to `timeoutMs`. */
-  flush(timeoutMs: number): Promise<void> {
-    return new Promise((resolve, reject) =>
+  /**
+   * Waits until every produced batch has been acknowledged *and* its delivery reports reached
+   * JavaScript, up to `timeoutMs`. librdkafka's flush ends once it holds every ack, but the binding
+   * hands the reports over later: a caller closing the producer right after would drop them, and the
+   * offsets of records already in Kafka would never become committable.
+   */
+  async flush(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    await new Promise<void>((resolve, reject) =>
       this.#client.flush(timeoutMs, (err) =>
         err
           ? reject(
@@ -156,6 +169,14 @@ export class SourceProducer {
           : resolve(),
       ),
     )
+    if (this.#inFlight === 0) return
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, Math.max(0, deadline - Date.now()))
+      this.#drained.push(() => {
+        clearTimeout(t)
+        resolve()
+      })
+    })
   }
 
   async close(timeoutMs: number): Promise<void> {

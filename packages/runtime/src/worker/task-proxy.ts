@@ -378,11 +378,8 @@ export class TaskProxy {
     }
     if (this.#producer !== undefined) {
       const producer = this.#producer
+      // Resolves once every ack reached us too, so the offsets of records in Kafka become committable.
       await producer.flush(timeout).catch(() => undefined)
-      // flush() ends once librdkafka holds every ack, but the binding hands delivery reports to
-      // JavaScript later: closing now would drop them, and the offsets of records that are in Kafka
-      // would never become committable (a graceful restart then delivers them again).
-      await this.#waitFor(() => producer.inFlight === 0, timeout)
       await producer.close(timeout)
       this.#producer = undefined
     }
