@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import type { Connector, ConnectorProps } from '@sluice/api'
 import { KafkaAdmin } from '@sluice/kafka'
 import { type ConnectorTaskId, createWorker, type TargetState, type Worker } from '@sluice/runtime'
+import { ConverterSet } from './converters.js'
 import type { ConformanceContext, ConformanceSpecBase } from './spec.js'
 import { StatusRecorder } from './status-recorder.js'
 import { waitFor } from './wait.js'
@@ -175,6 +176,24 @@ export class ConformanceEnvironment {
     const name = `conformance-${id}`
     this.onClose(() => this.admin?.deleteGroupOffsets(`connect-${name}`).catch(() => undefined))
     return { id, dir, bootstrapServers: this.bootstrapServers, topic, name }
+  }
+
+  /** A fresh context (see {@link newContext}) and the fixture `create` makes for it, cleaned up in `after`. */
+  async newFixture<F extends { cleanup?(): void | Promise<void> }>(
+    label: string,
+    partitions: number,
+    create: (ctx: ConformanceContext & { topic: string }) => F | Promise<F>,
+  ): Promise<{ ctx: ConformanceContext & { topic: string; name: string }; fixture: F }> {
+    const ctx = await this.newContext(label, partitions)
+    const fixture = await create(ctx)
+    this.onClose(() => fixture.cleanup?.())
+    return { ctx, fixture }
+  }
+
+  /** The converters the tasks of connector `name` with `config` use on the shared worker. */
+  async converters(name: string, config: ConnectorProps): Promise<ConverterSet> {
+    const { worker } = await this.sharedWorker()
+    return new ConverterSet(worker.plugins, this.workerProps(''), this.connectorProps(name, config))
   }
 
   /** Creates a topic (deleted in `after`) and waits until the broker serves all its partitions. */

@@ -1,6 +1,6 @@
 import type { ConnectorProps } from '@sluice/api'
 import { canonical } from './canonical.js'
-import { ConverterSet } from './converters.js'
+import type { ConverterSet } from './converters.js'
 import type { ConformanceEnvironment, SuiteWorker } from './environment.js'
 import { InputProducer, type OutgoingRecord, type Placement } from './kafka-io.js'
 import type { SinkFixture, SinkFixtureContext } from './spec.js'
@@ -63,17 +63,10 @@ export class SinkCase {
     createFixture: (ctx: SinkFixtureContext) => SinkFixture | Promise<SinkFixture>,
   ): Promise<SinkCase> {
     const partitions = env.spec.topicPartitions ?? 2
-    const ctx = await env.newContext(label, partitions)
-    const fixture = await createFixture(ctx)
-    env.onClose(() => fixture.cleanup?.())
+    const { ctx, fixture } = await env.newFixture(label, partitions, createFixture)
     const producer = await InputProducer.open(env.bootstrapServers)
     env.onClose(() => producer.close())
-    const { worker } = await env.sharedWorker()
-    const converters = new ConverterSet(
-      worker.plugins,
-      env.workerProps(''),
-      env.connectorProps(ctx.name, fixture.config),
-    )
+    const converters = await env.converters(ctx.name, fixture.config)
     return new SinkCase(env, ctx, fixture, producer, converters, partitions)
   }
 

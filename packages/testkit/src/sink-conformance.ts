@@ -2,20 +2,27 @@ import assert from 'node:assert/strict'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { registerBadConfigTests } from './bad-config.js'
-import { ChildWorker } from './child-worker.js'
 import { checkDelivery, type DeliveryGuarantee, seqRange } from './delivery-check.js'
+import { ConformanceEnvironment, startConnector } from './environment.js'
 import {
-  ConformanceEnvironment,
-  type RunningConnector,
-  type SuiteWorker,
-  startConnector,
-  stopConnector,
-  waitForState,
-} from './environment.js'
+  assertUnchangedFor,
+  atLeastOnce,
+  deliverTwoPhases,
+  drainAndFinish,
+  finish,
+  pauseConnector,
+  resumeConnector,
+  runToEnd,
+  type ScenarioCase,
+  startCrashingWorker,
+  startTasks,
+  stopTasks,
+  waitForDistinct,
+  whileStreaming,
+} from './scenario.js'
 import { SinkCase, type SinkCoverage } from './sink-case.js'
 import type { SinkConformanceSpec } from './spec.js'
-import { Streamer } from './streamer.js'
-import { pause, waitFor } from './wait.js'
+import { waitFor } from './wait.js'
 
 /** Fails with every broken rule when the sink's output is not what `guarantee` allows. */
 function assertWritten(c: SinkCase, total: number, guarantee: DeliveryGuarantee): string {
@@ -25,17 +32,23 @@ function assertWritten(c: SinkCase, total: number, guarantee: DeliveryGuarantee)
   return `${report.delivered} records written for ${report.distinct} expected, ${report.duplicates} duplicate(s)`
 }
 
-/** Stops the connector (tasks flush and commit), then reads the sink's final output. */
-async function finish(w: SuiteWorker, conn: RunningConnector, c: SinkCase): Promise<void> {
-  await stopConnector(w, conn)
-  await c.read()
+/** A sink case for the shared scenario steps: records are produced to the topic, read from the sink's output. */
+function scenarioOf(c: SinkCase): ScenarioCase {
+  return {
+    name: c.name,
+    props: c.props,
+    dir: c.ctx.dir,
+    feed: (n) => c.produce(n),
+    fed: () => c.produced,
+    refresh: () => c.read(),
+    distinct: () => c.distinctWritten(),
+    waitOutput: (w) => c.waitWritten(w),
+    readAll: () => c.read(),
+  }
 }
 
-const atLeastOnce = (coverage: SinkCoverage, extraBound = 0): DeliveryGuarantee => ({
-  kind: 'at-least-once',
-  committed: (s) => coverage.committed.has(s),
-  uncommittedBound: coverage.uncommittedWritten + extraBound,
-})
+const uncommittedMayRepeat = (coverage: SinkCoverage, extraBound = 0): DeliveryGuarantee =>
+  atLeastOnce(coverage.committed, coverage.uncommittedWritten + extraBound)
 
 /**
  * Registers the conformance tests of a sink connector (node:test `describe`/`test`), run against the real
@@ -60,18 +73,16 @@ export function sinkConformance(spec: SinkConformanceSpec): void {
   const env = new ConformanceEnvironment(spec)
   const perTest = { timeout: 5 * (spec.timeoutMs ?? 30_000) }
   const commitsAll = spec.commitsAllOnStop ?? true
-  const newCase = (label: string) => SinkCase.create(env, label, spec.fixture)
+  const newCase = async (label: string) => {
+    const c = await SinkCase.create(env, label, spec.fixture)
+    return { c, s: scenarioOf(c) }
+  }
 
   describe(`sink connector conformance: ${spec.name}`, () => {
     before(() => env.open())
     after(() => env.close())
 
-    registerBadConfigTests(env, async (label) => {
-      const ctx = await env.newContext(label, spec.topicPartitions ?? 2)
-      const fixture = await spec.fixture(ctx)
-      env.onClose(() => fixture.cleanup?.())
-      return { ctx, fixture }
-    })
+    registerBadConfigTests(env, (label) => env.newFixture(label, spec.topicPartitions ?? 2, spec.fixture))
 
     test(
       'delivery: records already in the topic and new ones are written exactly once, in order per partition, with their content; their offsets get committed',
@@ -79,13 +90,8 @@ export function sinkConformance(spec: SinkConformanceSpec): void {
       async (t) => {
         const P = env.recordsPerPhase
         const w = await env.sharedWorker()
-        const c = await newCase('delivery')
-        await c.produce(P) // already in the topic when the connector starts
-        const conn = await startConnector(w, c.name, c.props)
-        await waitForState(w, conn, 'RUNNING', env.timeoutMs)
-        await c.waitWritten(w)
-        await c.produce(P) // produced while the task runs
-        await c.waitWritten(w)
+        const { c, s } = await newCase('delivery')
+        const conn = await deliverTwoPhases(env, w, s)
         if (commitsAll) {
           // Offsets are committed every offset.flush.interval.ms, after preCommit approved them.
           let committed = new Map<number, number>()
@@ -100,7 +106,7 @@ export function sinkConformance(spec: SinkConformanceSpec): void {
             () => `committed ${JSON.stringify([...committed])}, end ${JSON.stringify([...ends])}`,
           )
         }
-        await finish(w, conn, c)
+        await finish(w, conn, s)
         t.diagnostic(assertWritten(c, 2 * P, { kind: 'exactly-once' }))
       },
     )
@@ -111,24 +117,22 @@ export function sinkConformance(spec: SinkConformanceSpec): void {
       async (t) => {
         const P = env.recordsPerPhase
         const w = await env.sharedWorker()
-        const c = await newCase('pause')
+        const { c, s } = await newCase('pause')
         await c.produce(P)
         const conn = await startConnector(w, c.name, c.props)
         await c.waitWritten(w)
-        await w.worker.setTargetState(c.name, 'PAUSED')
-        await waitForState(w, conn, 'PAUSED', env.timeoutMs)
+        await pauseConnector(w, conn, env.timeoutMs)
         const before = (await c.read()).length
         await c.produce(P)
-        // Absence can only be watched over a window (spec.pausedWindowMs).
-        const until = Date.now() + (spec.pausedWindowMs ?? 2500)
-        while (Date.now() < until) {
-          assert.equal((await c.read()).length, before, `${c.name} wrote records while PAUSED`)
-          await pause(100)
-        }
-        await w.worker.setTargetState(c.name, 'STARTED')
-        await waitForState(w, conn, 'RUNNING', env.timeoutMs)
-        await c.waitWritten(w)
-        await finish(w, conn, c)
+        await assertUnchangedFor(
+          spec.pausedWindowMs ?? 2500,
+          100,
+          async () => (await c.read()).length,
+          before,
+          `${c.name} wrote records while PAUSED`,
+        )
+        await resumeConnector(w, conn, env.timeoutMs)
+        await drainAndFinish(w, conn, s)
         t.diagnostic(assertWritten(c, 2 * P, { kind: 'exactly-once' }))
       },
     )
@@ -138,12 +142,10 @@ export function sinkConformance(spec: SinkConformanceSpec): void {
       perTest,
       async (t) => {
         const P = env.recordsPerPhase
-        const c = await newCase('resume')
+        const { c, s } = await newCase('resume')
         const w1 = await env.newWorker()
         await c.produce(P)
-        let conn = await startConnector(w1, c.name, c.props)
-        await c.waitWritten(w1)
-        await finish(w1, conn, c) // stopTasks: the task flushes, its offsets are committed synchronously
+        await runToEnd(w1, s) // stopTasks: the task flushes, its offsets are committed synchronously
         const first = c.coverage(await c.groupOffsets())
         if (commitsAll) {
           assert.deepEqual(
@@ -154,22 +156,18 @@ export function sinkConformance(spec: SinkConformanceSpec): void {
         }
 
         await c.produce(P) // produced while nothing runs
-        conn = await startConnector(w1, c.name, c.props)
-        await c.waitWritten(w1)
-        await finish(w1, conn, c)
+        await runToEnd(w1, s)
 
         // A graceful worker restart: the group's offsets carry over to a new worker.
         await env.stopWorker(w1)
         const second = c.coverage(await c.groupOffsets())
         await c.produce(P)
         const w2 = await env.newWorker()
-        conn = await startConnector(w2, c.name, c.props)
-        await c.waitWritten(w2)
-        await finish(w2, conn, c)
+        await runToEnd(w2, s)
         await env.stopWorker(w2)
         const guarantee: DeliveryGuarantee = commitsAll
           ? { kind: 'exactly-once' }
-          : atLeastOnce(first, second.uncommittedWritten)
+          : uncommittedMayRepeat(first, second.uncommittedWritten)
         t.diagnostic(assertWritten(c, 3 * P, guarantee))
       },
     )
@@ -180,26 +178,12 @@ export function sinkConformance(spec: SinkConformanceSpec): void {
       async (t) => {
         const P = env.recordsPerPhase
         const w = await env.sharedWorker()
-        const c = await newCase('task-restart')
+        const { c, s } = await newCase('task-restart')
         const conn = await startConnector(w, c.name, c.props)
-        let target = Number.POSITIVE_INFINITY
-        const chunk = Math.max(1, Math.ceil(P / 15))
-        const streamer = new Streamer(
-          () => c.produce(chunk),
-          20,
-          () => c.produced >= target,
-        ).start()
-        try {
-          await waitFor(
-            async () => {
-              await c.read()
-              return c.distinctWritten() >= P
-            },
-            `${P} records written`,
-            env.timeoutMs,
-          )
+        await whileStreaming(env, s, async (feed) => {
+          await waitForDistinct(env, s, P, 'written')
           // What a herder does for POST /connectors/{c}/tasks/{t}/restart: stop the task, start it again.
-          await w.worker.stopTasks(conn.tasks.map((task) => task.id))
+          await stopTasks(w, conn)
           await c.read()
           const coverage = c.coverage(await c.groupOffsets())
           if (commitsAll) {
@@ -211,18 +195,14 @@ export function sinkConformance(spec: SinkConformanceSpec): void {
               `stopping the task mid-stream left ${coverage.uncommittedWritten} of ${coverage.written} written records uncommitted`,
             )
           }
-          for (const task of conn.tasks) await w.worker.startTask(task.id, c.props, task.props, 'STARTED')
-          target = c.produced + P // keep producing after the restart
-          await streamer.done()
-          await c.waitWritten(w)
-          await finish(w, conn, c)
-          const summary = assertWritten(c, c.produced, atLeastOnce(coverage))
+          await startTasks(w, conn)
+          feed.endAfter(P) // keep producing after the restart
+          await drainAndFinish(w, conn, s, feed)
+          const summary = assertWritten(c, c.produced, uncommittedMayRepeat(coverage))
           t.diagnostic(
             `restart after ${coverage.written} records written (${coverage.committed.size} committed, bound ${coverage.uncommittedWritten}); ${summary}`,
           )
-        } finally {
-          await streamer.stop()
-        }
+        })
       },
     )
 
@@ -231,26 +211,18 @@ export function sinkConformance(spec: SinkConformanceSpec): void {
       perTest,
       async (t) => {
         const P = env.recordsPerPhase
-        const c = await newCase('crash')
-        const child = ChildWorker.start(c.ctx.dir, 'crashing-worker', {
+        const { c, s } = await newCase('crash')
+        const child = await startCrashingWorker(
+          env,
+          s,
           // The dead member leaves the group only when its session expires: keep that short (the broker's
           // minimum) so the restarted worker is not kept waiting for the rebalance.
-          workerProps: env.workerProps(path.join(c.ctx.dir, 'connect.offsets'), {
+          env.workerProps(path.join(c.ctx.dir, 'connect.offsets'), {
             'consumer.session.timeout.ms': '6000',
             'consumer.heartbeat.interval.ms': '1000',
           }),
-          connectors: [{ name: c.name, props: c.props }],
-        })
-        env.onClose(() => child.kill())
-        await child.ready(env.timeoutMs)
-        let target = Number.POSITIVE_INFINITY
-        const chunk = Math.max(1, Math.ceil(P / 15))
-        const streamer = new Streamer(
-          () => c.produce(chunk),
-          20,
-          () => c.produced >= target,
-        ).start()
-        try {
+        )
+        await whileStreaming(env, s, async (feed) => {
           // Kill once some offsets were committed and some written records are not covered yet, so both
           // sides of the bound are exercised.
           await waitFor(
@@ -266,21 +238,16 @@ export function sinkConformance(spec: SinkConformanceSpec): void {
           await child.kill()
           await c.read()
           const coverage = c.coverage(await c.groupOffsets())
-          target = c.produced + P // records keep coming while the worker is down and after
+          feed.endAfter(P) // records keep coming while the worker is down and after
 
           const w2 = await env.newWorker()
-          const conn = await startConnector(w2, c.name, c.props)
-          await streamer.done()
-          await c.waitWritten(w2)
-          await finish(w2, conn, c)
+          await runToEnd(w2, s, feed)
           await env.stopWorker(w2)
-          const summary = assertWritten(c, c.produced, atLeastOnce(coverage))
+          const summary = assertWritten(c, c.produced, uncommittedMayRepeat(coverage))
           t.diagnostic(
             `killed after ${coverage.written} records written (${coverage.committed.size} committed, bound ${coverage.uncommittedWritten}); ${summary}`,
           )
-        } finally {
-          await streamer.stop()
-        }
+        })
       },
     )
   })

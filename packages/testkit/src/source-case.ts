@@ -1,7 +1,7 @@
 import type { ConnectorProps } from '@sluice/api'
 import { schemaEquals, schemaToString } from '@sluice/api'
 import { canonical } from './canonical.js'
-import { ConverterSet } from './converters.js'
+import type { ConverterSet } from './converters.js'
 import type { ConformanceEnvironment, SuiteWorker } from './environment.js'
 import { TopicReader } from './kafka-io.js'
 import { OFFSET_HEADER, OFFSET_HEADER_CLASS, offsetHeaderValue } from './offset-header-plugin.js'
@@ -85,19 +85,12 @@ export class SourceCase {
     createFixture: (ctx: SourceFixtureContext) => SourceFixture | Promise<SourceFixture>,
   ): Promise<SourceCase> {
     const partitions = env.spec.topicPartitions ?? 1
-    const ctx = await env.newContext(label, partitions)
-    const fixture = await createFixture(ctx)
-    env.onClose(() => fixture.cleanup?.())
+    const { ctx, fixture } = await env.newFixture(label, partitions, createFixture)
     const topic = fixture.topic ?? ctx.topic
     if (topic !== ctx.topic) await env.createTopic(topic, partitions)
     const reader = await TopicReader.open(env.bootstrapServers, topic, partitions)
     env.onClose(() => reader.close())
-    const { worker } = await env.sharedWorker()
-    const converters = new ConverterSet(
-      worker.plugins,
-      env.workerProps(''),
-      env.connectorProps(ctx.name, fixture.config),
-    )
+    const converters = await env.converters(ctx.name, fixture.config)
     return new SourceCase(env, ctx, fixture, reader, converters, partitions)
   }
 

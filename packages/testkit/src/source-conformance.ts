@@ -3,20 +3,27 @@ import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { FileOffsetStore } from '@sluice/runtime'
 import { registerBadConfigTests } from './bad-config.js'
-import { ChildWorker } from './child-worker.js'
 import { checkDelivery, type DeliveryGuarantee, seqRange } from './delivery-check.js'
+import { ConformanceEnvironment, startConnector } from './environment.js'
 import {
-  ConformanceEnvironment,
-  type RunningConnector,
-  type SuiteWorker,
-  startConnector,
-  stopConnector,
-  waitForState,
-} from './environment.js'
+  assertUnchangedFor,
+  atLeastOnce,
+  deliverTwoPhases,
+  drainAndFinish,
+  finish,
+  pauseConnector,
+  resumeConnector,
+  runToEnd,
+  type ScenarioCase,
+  startCrashingWorker,
+  startTasks,
+  stopTasks,
+  waitForDistinct,
+  whileStreaming,
+} from './scenario.js'
 import { type CommittedSourceOffsets, SourceCase } from './source-case.js'
 import type { SourceConformanceSpec } from './spec.js'
-import { Streamer } from './streamer.js'
-import { pause, waitFor } from './wait.js'
+import { waitFor } from './wait.js'
 
 /** Offsets a crashed worker left in its standalone offsets file. */
 async function offsetsInFile(file: string, connector: string): Promise<CommittedSourceOffsets> {
@@ -38,10 +45,19 @@ function assertDelivered(
   return `${report.delivered} records for ${report.distinct} expected, ${report.duplicates} duplicate(s)`
 }
 
-/** Stops the connector (flushing the producer), then reads everything the broker has. */
-async function finish(w: SuiteWorker, conn: RunningConnector, c: SourceCase): Promise<void> {
-  await stopConnector(w, conn)
-  await c.catchUp()
+/** A source case for the shared scenario steps: records are appended to the external system, read from the topic. */
+function scenarioOf(c: SourceCase): ScenarioCase {
+  return {
+    name: c.name,
+    props: c.props,
+    dir: c.ctx.dir,
+    feed: (n) => c.append(n),
+    fed: () => c.appended,
+    refresh: () => c.poll(),
+    distinct: () => c.distinctDelivered(),
+    waitOutput: () => c.waitDelivered(),
+    readAll: () => c.catchUp(), // everything the broker has (the stopped connector flushed its producer)
+  }
 }
 
 /**
@@ -64,18 +80,16 @@ async function finish(w: SuiteWorker, conn: RunningConnector, c: SourceCase): Pr
 export function sourceConformance(spec: SourceConformanceSpec): void {
   const env = new ConformanceEnvironment(spec)
   const perTest = { timeout: 5 * (spec.timeoutMs ?? 30_000) }
-  const newCase = (label: string) => SourceCase.create(env, label, spec.fixture)
+  const newCase = async (label: string) => {
+    const c = await SourceCase.create(env, label, spec.fixture)
+    return { c, s: scenarioOf(c) }
+  }
 
   describe(`source connector conformance: ${spec.name}`, () => {
     before(() => env.open())
     after(() => env.close())
 
-    registerBadConfigTests(env, async (label) => {
-      const ctx = await env.newContext(label, spec.topicPartitions ?? 1)
-      const fixture = await spec.fixture(ctx)
-      env.onClose(() => fixture.cleanup?.())
-      return { ctx, fixture }
-    })
+    registerBadConfigTests(env, (label) => env.newFixture(label, spec.topicPartitions ?? 1, spec.fixture))
 
     test(
       'delivery: existing and new external records reach Kafka exactly once, in order, with their content; their offsets get committed',
@@ -83,13 +97,8 @@ export function sourceConformance(spec: SourceConformanceSpec): void {
       async (t) => {
         const P = env.recordsPerPhase
         const w = await env.sharedWorker()
-        const c = await newCase('delivery')
-        await c.append(P) // already there when the connector starts
-        const conn = await startConnector(w, c.name, c.props)
-        await waitForState(w, conn, 'RUNNING', env.timeoutMs)
-        await c.waitDelivered()
-        await c.append(P) // arrives while the task runs
-        await c.waitDelivered()
+        const { c, s } = await newCase('delivery')
+        const conn = await deliverTwoPhases(env, w, s)
         // Offsets are flushed every offset.flush.interval.ms; every delivered record gets covered.
         let coverage = c.coverage([])
         await waitFor(
@@ -102,7 +111,7 @@ export function sourceConformance(spec: SourceConformanceSpec): void {
           () => `${coverage.committed.size} of ${2 * P} covered`,
         )
         assert.deepEqual(coverage.problems, [], 'committed offsets must belong to records in the topic')
-        await finish(w, conn, c)
+        await finish(w, conn, s)
         t.diagnostic(assertDelivered(c, 2 * P, { kind: 'exactly-once' }))
       },
     )
@@ -113,25 +122,25 @@ export function sourceConformance(spec: SourceConformanceSpec): void {
       async (t) => {
         const P = env.recordsPerPhase
         const w = await env.sharedWorker()
-        const c = await newCase('pause')
+        const { c, s } = await newCase('pause')
         await c.append(P)
         const conn = await startConnector(w, c.name, c.props)
         await c.waitDelivered()
-        await w.worker.setTargetState(c.name, 'PAUSED')
-        await waitForState(w, conn, 'PAUSED', env.timeoutMs)
+        await pauseConnector(w, conn, env.timeoutMs)
         const before = c.observed.length
         await c.append(P)
-        // Absence can only be watched over a window (spec.pausedWindowMs).
-        const until = Date.now() + (spec.pausedWindowMs ?? 2500)
-        while (Date.now() < until) {
-          await c.poll()
-          assert.equal(c.observed.length, before, `records reached ${c.topic} while the connector was PAUSED`)
-          await pause(50)
-        }
-        await w.worker.setTargetState(c.name, 'STARTED')
-        await waitForState(w, conn, 'RUNNING', env.timeoutMs)
-        await c.waitDelivered()
-        await finish(w, conn, c)
+        await assertUnchangedFor(
+          spec.pausedWindowMs ?? 2500,
+          50,
+          async () => {
+            await c.poll()
+            return c.observed.length
+          },
+          before,
+          `records reached ${c.topic} while the connector was PAUSED`,
+        )
+        await resumeConnector(w, conn, env.timeoutMs)
+        await drainAndFinish(w, conn, s)
         t.diagnostic(assertDelivered(c, 2 * P, { kind: 'exactly-once' }))
       },
     )
@@ -141,12 +150,10 @@ export function sourceConformance(spec: SourceConformanceSpec): void {
       perTest,
       async (t) => {
         const P = env.recordsPerPhase
-        const c = await newCase('resume')
+        const { c, s } = await newCase('resume')
         const w1 = await env.newWorker()
         await c.append(P)
-        let conn = await startConnector(w1, c.name, c.props)
-        await c.waitDelivered()
-        await finish(w1, conn, c) // stopTasks flushes the offsets of everything acknowledged
+        await runToEnd(w1, s) // stopTasks flushes the offsets of everything acknowledged
         const coverage = c.coverage(await c.committedOffsets(w1))
         assert.deepEqual(coverage.problems, [])
         assert.equal(
@@ -156,18 +163,14 @@ export function sourceConformance(spec: SourceConformanceSpec): void {
         )
 
         await c.append(P) // written while nothing runs
-        conn = await startConnector(w1, c.name, c.props)
-        await c.waitDelivered()
-        await finish(w1, conn, c)
+        await runToEnd(w1, s)
         assertDelivered(c, 2 * P, { kind: 'exactly-once' })
 
         // A graceful worker restart: a new worker on the same offsets file.
         await env.stopWorker(w1)
         await c.append(P)
         const w2 = await env.newWorker(w1.offsetsFile)
-        conn = await startConnector(w2, c.name, c.props)
-        await c.waitDelivered()
-        await finish(w2, conn, c)
+        await runToEnd(w2, s)
         await env.stopWorker(w2)
         t.diagnostic(assertDelivered(c, 3 * P, { kind: 'exactly-once' }))
       },
@@ -179,26 +182,12 @@ export function sourceConformance(spec: SourceConformanceSpec): void {
       async (t) => {
         const P = env.recordsPerPhase
         const w = await env.sharedWorker()
-        const c = await newCase('task-restart')
+        const { c, s } = await newCase('task-restart')
         const conn = await startConnector(w, c.name, c.props)
-        let target = Number.POSITIVE_INFINITY
-        const chunk = Math.max(1, Math.ceil(P / 15))
-        const streamer = new Streamer(
-          () => c.append(chunk),
-          20,
-          () => c.appended >= target,
-        ).start()
-        try {
-          await waitFor(
-            async () => {
-              await c.poll()
-              return c.distinctDelivered() >= P
-            },
-            `${P} records delivered`,
-            env.timeoutMs,
-          )
+        await whileStreaming(env, s, async (feed) => {
+          await waitForDistinct(env, s, P, 'delivered')
           // What a herder does for POST /connectors/{c}/tasks/{t}/restart: stop the task, start it again.
-          await w.worker.stopTasks(conn.tasks.map((task) => task.id))
+          await stopTasks(w, conn)
           await c.catchUp()
           const coverage = c.coverage(await c.committedOffsets(w))
           // A graceful stop waits for the broker's acks and flushes their offsets: even mid-stream,
@@ -208,24 +197,20 @@ export function sourceConformance(spec: SourceConformanceSpec): void {
             coverage.delivered,
             `stopping the task mid-stream left ${coverage.delivered - coverage.committed.size} of ${coverage.delivered} delivered records uncommitted`,
           )
-          for (const task of conn.tasks) await w.worker.startTask(task.id, c.props, task.props, 'STARTED')
-          target = c.appended + P // keep streaming after the restart
-          await streamer.done()
-          await c.waitDelivered()
-          await finish(w, conn, c)
+          await startTasks(w, conn)
+          feed.endAfter(P) // keep streaming after the restart
+          await drainAndFinish(w, conn, s, feed)
           const bound = coverage.delivered - coverage.committed.size
           const summary = assertDelivered(
             c,
             c.appended,
-            { kind: 'at-least-once', committed: (s) => coverage.committed.has(s), uncommittedBound: bound },
+            atLeastOnce(coverage.committed, bound),
             coverage.problems,
           )
           t.diagnostic(
             `restart after ${coverage.delivered} records (${coverage.committed.size} committed, bound ${bound}); ${summary}`,
           )
-        } finally {
-          await streamer.stop()
-        }
+        })
       },
     )
 
@@ -234,22 +219,10 @@ export function sourceConformance(spec: SourceConformanceSpec): void {
       perTest,
       async (t) => {
         const P = env.recordsPerPhase
-        const c = await newCase('crash')
+        const { c, s } = await newCase('crash')
         const offsetsFile = path.join(c.ctx.dir, 'connect.offsets')
-        const child = ChildWorker.start(c.ctx.dir, 'crashing-worker', {
-          workerProps: env.workerProps(offsetsFile),
-          connectors: [{ name: c.name, props: c.props }],
-        })
-        env.onClose(() => child.kill())
-        await child.ready(env.timeoutMs)
-        let target = Number.POSITIVE_INFINITY
-        const chunk = Math.max(1, Math.ceil(P / 15))
-        const streamer = new Streamer(
-          () => c.append(chunk),
-          20,
-          () => c.appended >= target,
-        ).start()
-        try {
+        const child = await startCrashingWorker(env, s, env.workerProps(offsetsFile))
+        await whileStreaming(env, s, async (feed) => {
           // Kill once some offsets were flushed and some delivered records are not covered yet, so both
           // sides of the bound are exercised.
           await waitFor(
@@ -266,26 +239,21 @@ export function sourceConformance(spec: SourceConformanceSpec): void {
           await c.catchUp()
           const coverage = c.coverage(await offsetsInFile(offsetsFile, c.name))
           const bound = coverage.delivered - coverage.committed.size
-          target = c.appended + P // data keeps coming while the worker is down and after
+          feed.endAfter(P) // data keeps coming while the worker is down and after
 
           const w2 = await env.newWorker(offsetsFile)
-          const conn = await startConnector(w2, c.name, c.props)
-          await streamer.done()
-          await c.waitDelivered()
-          await finish(w2, conn, c)
+          await runToEnd(w2, s, feed)
           await env.stopWorker(w2)
           const summary = assertDelivered(
             c,
             c.appended,
-            { kind: 'at-least-once', committed: (s) => coverage.committed.has(s), uncommittedBound: bound },
+            atLeastOnce(coverage.committed, bound),
             coverage.problems,
           )
           t.diagnostic(
             `killed after ${coverage.delivered} records (${coverage.committed.size} committed, bound ${bound}); ${summary}`,
           )
-        } finally {
-          await streamer.stop()
-        }
+        })
       },
     )
   })
