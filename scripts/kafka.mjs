@@ -11,7 +11,7 @@ const USAGE = `usage: npm run kafka -- <start|stop|restart|status|logs|wipe|reso
   status   say whether it runs and answers requests (exit 0 running, 3 stopped, 1 unresponsive)
   logs     print the last lines of the broker log
   wipe     delete the stopped broker's data
-  resolve  only download Kafka ${KAFKA_VERSION} from Maven Central into .cache/kafka
+  resolve  only download Kafka ${KAFKA_VERSION} from Maven Central into the per-user cache
 With KAFKA_BOOTSTRAP_SERVERS set, start and status only check that cluster is reachable.`
 
 async function main() {
@@ -97,7 +97,8 @@ async function main() {
       log(`deleted ${brokerPaths(port).dir}`)
       return 0
     case 'resolve':
-      log(`Kafka jars in ${await resolveKafka()}`)
+      // stdout, not the log: test/compat/servers.ts reads the folder from it.
+      console.log(`Kafka jars in ${await resolveKafka()}`)
       return 0
     default:
       console.error(`unknown command "${cmd}"\n${USAGE}`)

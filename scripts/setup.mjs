@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { root, toolsDir } from './lib/paths.mjs'
+import { pnpmStore, root, toolsDir } from './lib/paths.mjs'
 import { capture, log, run } from './lib/proc.mjs'
 
 // Debian packages librdkafka links against when built with CKJS_LINKING=dynamic. Without them the
@@ -45,12 +45,12 @@ async function ensureAptPackages() {
   await run('sh', ['-c', cmd], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
 }
 
-/** Returns the path of a pnpm binary of the pinned version, installing it into .cache/tools if needed. */
+/** Returns the path of a pnpm binary of the pinned version, installing it into the cache's tools/ if needed. */
 export async function ensurePnpm() {
   const local = path.join(toolsDir, 'node_modules', '.bin', 'pnpm')
   if (existsSync(local) && capture(local, ['--version']) === PNPM_VERSION) return local
   if (capture('pnpm', ['--version']) === PNPM_VERSION) return 'pnpm'
-  log(`installing pnpm ${PNPM_VERSION} into ${path.relative(root, toolsDir)}`)
+  log(`installing pnpm ${PNPM_VERSION} into ${toolsDir}`)
   mkdirSync(toolsDir, { recursive: true })
   await run('npm', [
     'install',
@@ -86,6 +86,9 @@ export function buildEnv() {
   const env = {
     ...process.env,
     CKJS_LINKING: 'dynamic',
+    // The store lives in the per-user cache (scripts/lib/paths.mjs), so a fresh clone reuses the
+    // built Kafka client from pnpm's side-effects cache instead of compiling librdkafka again.
+    npm_config_store_dir: pnpmStore,
     PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,
   }
   // node-gyp must find headers locally: downloading them is not possible on this network.

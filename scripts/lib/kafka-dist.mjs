@@ -1,5 +1,5 @@
 // Apache Kafka from Maven Central: resolves the jars named in scripts/kafka/pom.xml into
-// .cache/kafka/<version>/lib with the Maven repository in .cache/m2, once. Shared by the broker
+// <cache>/kafka/<version>/lib with the Maven repository in <cache>/m2 (scripts/lib/paths.mjs), once. Shared by the broker
 // command, the Java Connect oracle in tests and the benchmarks.
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -42,7 +42,7 @@ export async function resolveKafka({ quiet = false } = {}) {
     throw new Error('Maven (mvn) was not found on PATH; install it (apt-get install maven) and run again')
   }
   if (!quiet)
-    log(`resolving Apache Kafka ${KAFKA_VERSION} from Maven Central into ${path.relative(root, distDir)}`)
+    log(`resolving Apache Kafka ${KAFKA_VERSION} from Maven Central into ${distDir}`)
   rmSync(libDir, { recursive: true, force: true })
   mkdirSync(libDir, { recursive: true })
   await run(

@@ -124,14 +124,14 @@ function workerProps(bootstrap: string, dir: string, port: number): Record<strin
 export function javaClasspath(): { classpath?: string; reason?: string } {
   if (spawnSync('java', ['-version']).status !== 0) return { reason: 'java is not installed' }
   const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'kafka.mjs'), 'resolve'], {
-    stdio: 'inherit',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
   })
   if (r.status !== 0) return { reason: 'could not resolve the Kafka jars (node scripts/kafka.mjs resolve)' }
-  const lib = path.join(repoRoot, '.cache', 'kafka')
-  const version = /<kafka\.version>([^<]+)</.exec(
-    readFileSync(path.join(repoRoot, 'scripts', 'kafka', 'pom.xml'), 'utf8'),
-  )?.[1]
-  return { classpath: path.join(lib, version ?? '', 'lib', '*') }
+  // `kafka.mjs resolve` ends with "Kafka jars in <lib dir>" (the per-user cache of scripts/lib/paths.mjs).
+  const lib = /Kafka jars in (\S+)/.exec(r.stdout)?.[1]
+  if (lib === undefined) return { reason: `kafka.mjs resolve did not name the jar folder: ${r.stdout}` }
+  return { classpath: path.join(lib, '*') }
 }
 
 /** Starts Java Kafka Connect standalone on `port`; resolves once its REST API answers. */

@@ -1,10 +1,11 @@
 /**
- * Finds a JDK and Kafka's jars, compiles the Java harness once (cached under `.cache/java-harness/`,
+ * Finds a JDK and Kafka's jars, compiles the Java harness once (cached under `<cache>/java-harness/`,
  * recompiled only when its source, the JDK or the jars change) and runs a whole corpus through one JVM.
  */
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
@@ -75,7 +76,7 @@ export function findJdks(): Jdk[] {
 
 /**
  * Kafka's lib directory, resolved with the project's own script (scripts/lib/kafka-dist.mjs: Maven Central
- * into `.cache/kafka/<version>/lib`, once; a no-op when already resolved), or a message saying what to run.
+ * into `<cache>/kafka/<version>/lib`, once; a no-op when already resolved), or a message saying what to run.
  */
 export async function kafkaLib(): Promise<{ lib: string } | { problem: string }> {
   const script = path.join(repoRoot, 'scripts', 'lib', 'kafka-dist.mjs')
@@ -112,7 +113,11 @@ export function compileHarness(jdk: Jdk, lib: string): string {
     .update(jars)
     .digest('hex')
     .slice(0, 16)
-  const base = path.join(repoRoot, '.cache', 'java-harness')
+  // The per-user cache of scripts/lib/paths.mjs (set for us by kafkaLib()'s import of kafka-dist.mjs).
+  const base = path.join(
+    process.env.SLUICE_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'sluice'),
+    'java-harness',
+  )
   const out = path.join(base, hash)
   if (existsSync(path.join(out, 'JsonConverterHarness.class'))) return out
   const tmp = `${out}.tmp-${process.pid}`
