@@ -360,7 +360,10 @@ export class ConnectMetrics {
   /** Every value of every group, as of now. */
   collect(emit: Emit, now = this.#cfg.now()): void {
     const W = 'connect-worker-metrics'
-    emit(W, 'connector-count', {}, this.#connectors.size)
+    // A STOPPED connector (KIP-875) does not run on the worker, as in Kafka's count.
+    let running = 0
+    for (const s of this.#connectors.values()) if (s !== 'STOPPED') running++
+    emit(W, 'connector-count', {}, running)
     emit(W, 'task-count', {}, this.#tasks.size)
     for (const [prefix, totals, freq] of [
       ['connector', this.#connectorStarts, this.#connectorStartup],

@@ -31,3 +31,17 @@ export type { StatConfig } from './kafka-stats.js'
 export { Avg, DEFAULT_STAT_CONFIG, Frequency, Max, Rate, Total } from './kafka-stats.js'
 export type { MetricsBridgeOptions } from './metrics-bridge.js'
 export { MetricsBridge } from './metrics-bridge.js'
+export type {
+  RecordCoordinates,
+  RecordTracerOptions,
+  SinkBatchTimes,
+  SourceBatchTimes,
+} from './record-tracing.js'
+export {
+  formatTraceparent,
+  parseTraceparent,
+  RecordTracer,
+  SinkRecordTrace,
+  SourceRecordTrace,
+  TRACEPARENT_HEADER,
+} from './record-tracing.js'
