@@ -206,7 +206,7 @@ export class RecordTracer {
     const send = t.startSpan(
       `send ${topic}`,
       {
-        startTime: times.convertEnd < now ? times.convertEnd : now,
+        startTime: Math.min(times.convertEnd, now),
         kind: SpanKind.PRODUCER,
         attributes: { ...attributes, 'messaging.operation.type': 'send' },
       },

@@ -136,7 +136,8 @@ export function sourceBatch(
           if (old[j] !== TRACEPARENT_HEADER) h.push(old[j] ?? null, old[j + 1] ?? null)
       h.push(TRACEPARENT_HEADER, tp)
       r[5] = h
-      ;(traces ??= new Map()).set(i, t)
+      traces ??= new Map()
+      traces.set(i, t)
     }
   }
   return {
@@ -201,7 +202,10 @@ export class SinkTraces {
           { topic: topics[r[0]]!, partition: r[1], offset: r[2] },
           now,
         )
-        if (t !== undefined) (found ??= []).push(t)
+        if (t !== undefined) {
+          found ??= []
+          found.push(t)
+        }
         break
       }
     }
