@@ -238,8 +238,7 @@ describe('validateConnectorConfig', () => {
     assert.throws(
       () => validate({ name: 'v', topics: 'a' }),
       (e: unknown) =>
-        e instanceof BadRequestError &&
-        e.message === 'Connector config contains no connector type',
+        e instanceof BadRequestError && e.message === 'Connector config contains no connector type',
     )
     assert.throws(
       () => validate({ 'connector.class': 'Nope' }),
