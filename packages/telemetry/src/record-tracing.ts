@@ -1,5 +1,6 @@
 import {
   context,
+  isSpanContextValid,
   type Span,
   type SpanContext,
   SpanKind,
@@ -181,7 +182,7 @@ export class RecordTracer {
     topic: string,
     times: SourceBatchTimes,
     now = performance.timeOrigin + performance.now(),
-  ): SourceRecordTrace {
+  ): SourceRecordTrace | undefined {
     const t = this.#tracer
     const attributes = {
       'messaging.system': 'kafka',
@@ -212,6 +213,11 @@ export class RecordTracer {
       },
       ctx,
     )
+    if (!isSpanContextValid(send.spanContext())) {
+      // No tracing SDK installed (the API's no-op tracer): nothing to stamp that a sink could continue.
+      root.end()
+      return undefined
+    }
     return new SourceRecordTrace(root, send)
   }
 

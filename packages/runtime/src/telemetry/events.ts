@@ -127,6 +127,7 @@ export function sourceBatch(
       if (!tracer.sample()) continue
       const r = records[i]!
       const t = tracer.startSource(id, topics[r[0]]!, stats, produceStart)
+      if (t === undefined) break
       const tp = Buffer.from(t.traceparent, 'latin1')
       // A traceparent the connector set itself is replaced: the record's trace starts here.
       const h: Array<string | Uint8Array | null> = []
