@@ -5,7 +5,7 @@
 // Each server runs on a free loopback port with its data and log under the run folder, as a child of
 // the caller, who stops it.
 import { spawn, spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { cacheDir, root, runDir } from './paths.mjs'
@@ -63,6 +63,12 @@ function openLog(file) {
   mkdirSync(path.dirname(file), { recursive: true })
   // A file descriptor the child writes to directly: its output does not depend on the caller's loop.
   return openSync(file, 'w')
+}
+
+/** Stops a server and removes its run folder (kept with SLUICE_KEEP_RUN=1, for looking at logs). */
+async function stopAndClean(proc, dir) {
+  await proc.stop()
+  if (process.env.SLUICE_KEEP_RUN !== '1') rmSync(dir, { recursive: true, force: true })
 }
 
 // ---- Prometheus -------------------------------------------------------------------------------
@@ -140,7 +146,7 @@ export async function startPrometheus({ targets, intervalMs = 1000, name = 'prom
     dir,
     logFile,
     pid: proc.child.pid,
-    stop: proc.stop,
+    stop: () => stopAndClean(proc, dir),
     /** An instant PromQL query; the result vector (throws on a query error). */
     query: async (q) => {
       const r = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(q)}`)
@@ -253,7 +259,7 @@ export async function startOtelcol({ name = 'otelcol' } = {}) {
     dir,
     logFile,
     pid: proc.child.pid,
-    stop: proc.stop,
+    stop: () => stopAndClean(proc, dir),
     spans: () => parseDebugSpans(readFileSync(logFile, 'utf8')),
     log: () => readFileSync(logFile, 'utf8'),
   }

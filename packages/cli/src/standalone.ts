@@ -126,7 +126,7 @@ export async function startStandalone(options: StandaloneOptions): Promise<Runni
     }
     resources.add(() => rest.stop())
     try {
-      telemetry = await startTelemetry(config.props, rest.workerId)
+      telemetry = await startTelemetry(config.props, rest.workerId, process.env, log)
     } catch (err) {
       throw startupError('cannot start the telemetry', err)
     }

@@ -1,21 +1,22 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { metrics, trace } from '@opentelemetry/api'
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http'
+import { DiagLogLevel, diag, metrics, trace } from '@opentelemetry/api'
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto'
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus'
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
 import { resourceFromAttributes } from '@opentelemetry/resources'
 import { MeterProvider, MetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics'
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace'
 import { MetricsBridge } from '@sluice/telemetry'
 import { CliError } from './cli-error.js'
+import type { CliLogger } from './logger.js'
 
 /**
  * The OpenTelemetry SDK of a Sluice worker process. @sluice/telemetry and the runtime use only the
  * OpenTelemetry API; this is where the application installs what they report to:
  *  - a MeterProvider whose pull reader serves Prometheus text (`GET /metrics` on the REST listeners,
  *    and on `telemetry.metrics.prometheus.listener` when set), with Kafka Connect's metric names;
- *  - OTLP/HTTP export of metrics and traces when `telemetry.otlp.endpoint` or the standard `OTEL_*`
+ *  - OTLP/HTTP (protobuf, the OTLP default; JSON cannot carry Kafka's NaN averages) export of metrics and traces when `telemetry.otlp.endpoint` or the standard `OTEL_*`
  *    variables ask for it (`OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_{TRACES,METRICS}_ENDPOINT`,
  *    `OTEL_TRACES_EXPORTER`/`OTEL_METRICS_EXPORTER` = otlp|none, `OTEL_METRIC_EXPORT_INTERVAL`,
  *    `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_SDK_DISABLED`); the exporters read the
@@ -108,7 +109,19 @@ export async function startTelemetry(
   props: Readonly<Record<string, string>>,
   workerId: string,
   env: Env = process.env,
+  log?: CliLogger,
 ): Promise<TelemetryHandle> {
+  if (log !== undefined) {
+    // The SDK reports failed exports through diag: into the worker log, as warnings.
+    const warn = (m: string, ...args: unknown[]): void =>
+      log.warn(
+        `OpenTelemetry: ${m}${args.length > 0 ? ` ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')}` : ''}`,
+      )
+    diag.setLogger(
+      { error: warn, warn, info: () => {}, debug: () => {}, verbose: () => {} },
+      DiagLogLevel.WARN,
+    )
+  }
   const resource = resourceFromAttributes(resourceAttributes(env, workerId))
   const prometheusOn = (props[TELEMETRY_KEYS.prometheusEnable] ?? 'true') === 'true'
   const pull = prometheusOn ? new PullReader() : undefined
@@ -203,6 +216,7 @@ export async function startTelemetry(
       await Promise.allSettled([meterProvider.shutdown(), tracerProvider?.shutdown()])
       metrics.disable()
       trace.disable()
+      diag.disable()
     },
   }
 }
