@@ -204,7 +204,7 @@ export function ensureOtelcol() {
  * Starts the collector with an OTLP/HTTP receiver on a free port; traces and metrics go to the debug
  * exporter (detailed), i.e. to its log, which {@link parseDebugSpans} reads.
  */
-export async function startOtelcol({ name = 'otelcol' } = {}) {
+export async function startOtelcol({ name = 'otelcol', verbosity = 'detailed' } = {}) {
   const bin = ensureOtelcol()
   const port = await freePort()
   const dir = path.join(runDir, `${name}-${port}`)
@@ -220,7 +220,7 @@ export async function startOtelcol({ name = 'otelcol' } = {}) {
       `        endpoint: 127.0.0.1:${port}`,
       'exporters:',
       '  debug:',
-      '    verbosity: detailed',
+      `    verbosity: ${verbosity}`,
       'service:',
       '  telemetry:',
       '    metrics:',

@@ -163,7 +163,9 @@ export async function startTelemetry(
   const bridge = new MetricsBridge({
     meter: meterProvider.getMeter('@sluice/telemetry'),
     stats: { windowMs, samples },
-  }).start()
+  })
+  // Without a reader nobody would see the figures: no subscriber, so the runtime publishes nothing.
+  if (readers.length > 0) bridge.start()
 
   // Names exactly as the catalog spells them: no scope labels or target_info, which the JMX exporter has not.
   const serializer = new PrometheusSerializer('', false, undefined, true, true)
