@@ -155,6 +155,8 @@ export class SinkRecordTrace {
 export class RecordTracer {
   readonly sampleRatio: number
   readonly continueSinkTraces: boolean
+  /** Whether a tracing SDK records spans (false with the API's no-op tracer: nothing to do at all). */
+  readonly recording: boolean
   readonly #tracer: Tracer
   readonly #random: () => number
 
@@ -165,6 +167,8 @@ export class RecordTracer {
     this.continueSinkTraces = options.continueSinkTraces
     this.#tracer = options.tracer ?? trace.getTracer('@sluice/telemetry')
     this.#random = options.random ?? Math.random
+    // A probe that is never ended, so never exported: is there an SDK behind the API?
+    this.recording = this.#tracer.startSpan('sluice.probe', { root: true }).isRecording()
   }
 
   /** Whether this record is to be traced (one call per source record while sampling is on). */

@@ -49,12 +49,15 @@ let tracer: RecordTracer | undefined
 /**
  * Reads the worker's telemetry keys (called once by the worker): `telemetry.traces.sample.ratio`
  * (0–1, default 0 = no record is traced) and `telemetry.traces.sink.continue` (default true: a sink
- * continues traces its records carry). Spans go to the global TracerProvider the CLI installs.
+ * continues traces its records carry). Spans go to the global TracerProvider the CLI installs before
+ * it creates the worker.
  */
 export function configureTelemetry(props: Readonly<Record<string, string>>): void {
   const ratio = Number(props['telemetry.traces.sample.ratio'] ?? '0')
   const cont = (props['telemetry.traces.sink.continue'] ?? 'true') === 'true'
-  tracer = ratio > 0 || cont ? new RecordTracer({ sampleRatio: ratio, continueSinkTraces: cont }) : undefined
+  const t = ratio > 0 || cont ? new RecordTracer({ sampleRatio: ratio, continueSinkTraces: cont }) : undefined
+  // Without a tracing SDK (no OTLP traces) no record is sampled and no header is scanned.
+  tracer = t?.recording === true ? t : undefined
 }
 
 /** Publishes the worker's status changes as telemetry events, then passes them on. */

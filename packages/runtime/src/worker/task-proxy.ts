@@ -85,6 +85,7 @@ export class TaskProxy {
   /** telemetry: traced sink records waiting for put and commit. */
   readonly #sinkTraces = new telemetry.SinkTraces()
   #lagPublishedAt = 0
+  #lagTimer: ClockTimer | undefined
 
   constructor(
     id: ConnectorTaskId,
@@ -142,10 +143,14 @@ export class TaskProxy {
             this.#publishLag()
             this.#post({ type: 'records', batch, topics, records })
           },
-          assigned: (partitions) =>
-            this.#post({ type: 'partitions.assigned', req: this.#nextReq++, partitions }),
-          revoked: (partitions) =>
-            this.#post({ type: 'partitions.revoked', req: this.#nextReq++, partitions }),
+          assigned: (partitions) => {
+            this.#publishPartitions() // telemetry
+            this.#post({ type: 'partitions.assigned', req: this.#nextReq++, partitions })
+          },
+          revoked: (partitions) => {
+            this.#publishPartitions() // telemetry
+            this.#post({ type: 'partitions.revoked', req: this.#nextReq++, partitions })
+          },
           failed: (err) => this.#onFailure(err),
         },
       )
@@ -409,18 +414,37 @@ export class TaskProxy {
       this.#consumer = undefined
     }
     this.#sinkTraces.close() // telemetry
+    if (this.#lagTimer !== undefined) this.#deps.clock.clearTimeout(this.#lagTimer)
+    this.#lagTimer = undefined
     if (this.#state !== 'FAILED') this.#setState('STOPPED')
   }
 
-  /** telemetry: consumer lag per partition, at most once a second, from the consumer's cached watermarks. */
+  /**
+   * telemetry: consumer lag per partition from the consumer's cached watermarks, at most once a second,
+   * and once more a second after the last batch so that an idle sink's final lag is published.
+   */
   #publishLag(): void {
     const now = this.#deps.clock.now()
-    if (now - this.#lagPublishedAt < 1000) return
+    const since = now - this.#lagPublishedAt
+    if (since < 1000) {
+      this.#lagTimer ??= this.#deps.clock.setTimeout(() => {
+        this.#lagTimer = undefined
+        this.#publishLag()
+      }, 1000 - since)
+      return
+    }
     this.#lagPublishedAt = now
     const consumer = this.#consumer
     if (consumer === undefined) return
     telemetry.sinkPartitions(this.id, consumer.assignedCount)
     telemetry.sinkLag(this.id, () => consumer.lag())
+  }
+
+  #publishPartitions(): void {
+    // Called from the consumer's rebalance callback, possibly before open() returned it to us.
+    queueMicrotask(() => {
+      if (this.#consumer !== undefined) telemetry.sinkPartitions(this.id, this.#consumer.assignedCount)
+    })
   }
 
   #sleep(ms: number): Promise<void> {
