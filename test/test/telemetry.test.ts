@@ -110,7 +110,7 @@ describe('telemetry: Prometheus, the dashboard and one trace per record', () => 
     await waitUntil(
       () => outLines() >= LINES - POISON,
       `${LINES - POISON} lines in the sink file`,
-      60_000,
+      120_000,
       worker,
     )
   })
@@ -140,7 +140,7 @@ describe('telemetry: Prometheus, the dashboard and one trace per record', () => 
           await prometheus!.query(`kafka_connect_sink_task_metrics_sink_record_send_total${tags(sinkName)}`)
         )[0]?.value[1] === String(LINES - POISON),
       'Prometheus to scrape the final sink count',
-      30_000,
+      60_000,
       worker,
     )
     const [target] = await prometheus!.targets()
@@ -179,7 +179,7 @@ describe('telemetry: Prometheus, the dashboard and one trace per record', () => 
         (await prometheus!.query(`kafka_connect_sluice_sink_task_metrics_consumer_lag{topic="${topic}"}`))[0]
           ?.value[1] === '0',
       'consumer lag 0',
-      20_000,
+      40_000,
       worker,
     )
   })
@@ -196,7 +196,7 @@ describe('telemetry: Prometheus, the dashboard and one trace per record', () => 
           )[0]?.value[1] ?? 0,
         ) >= 3,
       'three scrapes of the sink task',
-      20_000,
+      40_000,
       worker,
     )
     const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as { panels: Panel[] }
@@ -222,7 +222,7 @@ describe('telemetry: Prometheus, the dashboard and one trace per record', () => 
         return spans.some((s) => s.name === 'commit')
       },
       'a commit span at the collector',
-      30_000,
+      60_000,
       worker,
     )
     const byId = new Map(spans.map((s) => [s.id, s]))

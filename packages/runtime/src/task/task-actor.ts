@@ -214,10 +214,8 @@ export class TaskActor {
         // Two passes (transforms, then converters) so that each stage's time is measured once per batch.
         let skipped = 0
         const tolerate = (err: unknown): void => {
-          if (spec.errorsTolerance !== 'all') throw err
+          this.#tolerate(err)
           skipped++
-          if (spec.errorsLogEnable)
-            console.error(`[${spec.connector}-${spec.task}] skipped record: ${(err as Error).message}`)
         }
         const transformed: SourceRecord[] = []
         for (const r of records) {
@@ -327,12 +325,8 @@ export class TaskActor {
                   const start = nowMs()
                   let skipped = 0
                   const tolerate = (err: unknown): void => {
-                    if (spec.errorsTolerance !== 'all') throw err
+                    this.#tolerate(err)
                     skipped++
-                    if (spec.errorsLogEnable)
-                      console.error(
-                        `[${spec.connector}-${spec.task}] skipped record: ${(err as Error).message}`,
-                      )
                   }
                   const converted: SinkRecord[] = []
                   for (const c of msg.records) {
@@ -400,6 +394,14 @@ export class TaskActor {
       // Only now: a Subject drops what it is given before it has a subscriber.
       this.#setOnData((msg) => inbox.next(msg))
     })
+  }
+
+  /** errors.tolerance: rethrows a record's failure, or (tolerance all) logs it if asked and goes on. */
+  #tolerate(err: unknown): void {
+    const spec = this.#spec
+    if (spec.errorsTolerance !== 'all') throw err
+    if (spec.errorsLogEnable)
+      console.error(`[${spec.connector}-${spec.task}] skipped record: ${(err as Error).message}`)
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------
