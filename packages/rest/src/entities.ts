@@ -75,7 +75,16 @@ export function connectorOffsetsEntity(o: ConnectorOffsets): ConnectorOffsets {
   }
 }
 
-const KIND_ORDER = ['sink', 'source', 'transformation', 'predicate', 'converter', 'header_converter'] as const
+// The herder never lists config providers (Kafka's /connector-plugins does not); they would sort last.
+const KIND_ORDER: readonly PluginInfo['type'][] = [
+  'sink',
+  'source',
+  'transformation',
+  'predicate',
+  'converter',
+  'header_converter',
+  'config_provider',
+]
 
 /** `PluginInfo` list: sinks, sources, transformations, predicates, converters, header converters; by class. */
 export function pluginInfoEntities(plugins: readonly PluginInfo[]): PluginInfo[] {
