@@ -570,7 +570,15 @@ export class StandaloneHerder implements Herder {
   async #startConnector(name: string): Promise<void> {
     const entry = this.#entry(name, `Connector ${name} not found`)
     try {
-      await this.worker.startConnector(name, await this.#resolve(name, entry.config), entry.target)
+      let resolved: Record<string, string>
+      try {
+        resolved = await this.#resolve(name, entry.config)
+      } catch (err) {
+        // The worker never saw it: report FAILED here, so /status shows why (an unreadable secrets file).
+        this.#onConnectorState(name, 'FAILED', errorTrace(err))
+        throw err
+      }
+      await this.worker.startConnector(name, resolved, entry.target)
     } catch (err) {
       throw new ConnectError(
         'XC_CONNECT',
@@ -649,8 +657,14 @@ export class StandaloneHerder implements Herder {
       const taskConfig = entry.taskConfigs[id.task]
       if (taskConfig === undefined) continue
       try {
-        const [connectorConfig, resolvedTask] = await this.#resolved(name, entry.config, taskConfig)
-        await this.worker.startTask(id, connectorConfig as ConnectorProps, resolvedTask, entry.target)
+        let configs: [Record<string, string>, Record<string, string>]
+        try {
+          configs = await this.#resolved(name, entry.config, taskConfig)
+        } catch (err) {
+          this.#onTaskState(id, 'FAILED', errorTrace(err))
+          throw err
+        }
+        await this.worker.startTask(id, configs[0] as ConnectorProps, configs[1], entry.target)
       } catch (err) {
         this.#log.error(`Failed to start task ${taskName(id)}`, err)
       }

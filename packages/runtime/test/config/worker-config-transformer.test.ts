@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these tests are about literal ${provider:path:key} references
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, it } from 'node:test'
@@ -112,6 +112,47 @@ describe('config.providers worker keys', () => {
     assert.equal(isUsedConfigProviderKey(props, 'config.providers.file.class'), true)
     assert.equal(isUsedConfigProviderKey(props, 'config.providers.file.param.allowed.paths'), true)
     assert.equal(isUsedConfigProviderKey(props, 'config.providers.old.class'), false)
+  })
+})
+
+describe('a third-party provider from plugin.path', () => {
+  it('is found by class name or alias and resolves like a built-in', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sluice-provider-plugin-'))
+    const pkg = path.join(dir, 'vault-provider')
+    mkdirSync(pkg)
+    writeFileSync(
+      path.join(pkg, 'package.json'),
+      JSON.stringify({ name: 'vault-provider', type: 'module', main: 'index.js', sluice: { plugins: true } }),
+    )
+    // A plain ESM plugin package, as a third party would publish it (no build step).
+    writeFileSync(
+      path.join(pkg, 'index.js'),
+      `class VaultConfigProvider {
+        config() { return { names: () => ['prefix'] } }
+        configure(params) { this.prefix = params.prefix ?? '' }
+        async get(p, keys) {
+          const data = {}
+          for (const k of keys ?? []) data[k] = this.prefix + p + '/' + k
+          return { data }
+        }
+      }
+      export const plugins = [{ kind: 'config_provider', className: 'com.example.VaultConfigProvider', version: '1.2.3', create: () => new VaultConfigProvider() }]
+      `,
+    )
+    const reg = await loadPluginRegistry([dir])
+    for (const cls of ['com.example.VaultConfigProvider', 'VaultConfigProvider', 'Vault']) {
+      const t = WorkerConfigTransformer.create(
+        {
+          'config.providers': 'vault',
+          'config.providers.vault.class': cls,
+          'config.providers.vault.param.prefix': 's:',
+        },
+        reg,
+      )
+      assert.deepEqual(await t.transform('c', { pw: '${vault:secret/db:password}' }), {
+        pw: 's:secret/db/password',
+      })
+    }
   })
 })
 

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these tests are about literal ${provider:path:key} references
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, it } from 'node:test'
@@ -95,6 +95,31 @@ describe('StandaloneHerder with config providers', () => {
     const before = worker.taskStarts.length
     await herder.putConnectorConfig('sink', raw, { allowReplace: true })
     assert.equal(worker.taskStarts.length, before)
+  })
+
+  it('a reference that cannot be resolved fails the connector with the reason in /status, never silently', async () => {
+    const { herder, worker, secrets } = await setup()
+    const raw = {
+      name: 'src',
+      'connector.class': 'FileStreamSource',
+      topic: 't',
+      file: `\${file:${secrets}.gone:file}`,
+    }
+    // Validation resolves first, so the request itself fails with the provider's message.
+    await assert.rejects(
+      herder.putConnectorConfig('src', raw, { allowReplace: false }),
+      /Cannot resolve the config providers' references of connector config: Could not read properties from file .*sink\.properties\.gone/,
+    )
+    assert.equal(worker.running.has('src'), false)
+    // A file that disappears after the connector was created fails the restart, visibly.
+    const ok = { ...raw, file: `\${file:${secrets}:file}` }
+    await herder.putConnectorConfig('src', ok, { allowReplace: false })
+    rmSync(secrets)
+    await herder.restartConnector({ connector: 'src', includeTasks: true, onlyFailed: false })
+    const status = await herder.connectorStatus('src')
+    assert.equal(status.connector.state, 'FAILED')
+    assert.match(status.connector.trace ?? '', /Could not read properties from file/)
+    assert.equal(status.tasks[0]?.state, 'FAILED')
   })
 
   it('validates the resolved config, as Kafka does', async () => {
