@@ -4,15 +4,61 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, it } from 'node:test'
-import type { ConnectorProps } from '@sluice/api'
 import {
+  ConfigDef,
+  type ConnectorProps,
+  definePlugin,
+  type PluginDefinition,
+  SinkConnector,
+  SinkTask,
+} from '@sluice/api'
+import {
+  BUILTIN_PLUGIN_MODULES,
   type ConnectorTaskId,
+  loadPluginRegistry,
   ManualClock,
   StandaloneHerder,
   type TargetState,
   WorkerConfigTransformer,
 } from '../../src/index.js'
-import { FakeWorker, testRegistry, WORKER_PROPS } from './fixtures.js'
+import { FakeWorker, WORKER_PROPS } from './fixtures.js'
+
+class DbSinkTask extends SinkTask {
+  version = () => '1.0.0'
+  start(): void {}
+  put(): void {}
+  stop(): void {}
+}
+
+/** A sink with a PASSWORD key, as JDBC sinks have. */
+class DbSinkConnector extends SinkConnector {
+  version = () => '1.0.0'
+  start(): void {}
+  taskClass = () => DbSinkTask
+  taskConfigs = (): ConnectorProps[] => [{}]
+  stop(): void {}
+  config(): ConfigDef {
+    return new ConfigDef()
+      .define({ name: 'connection.user', type: 'STRING', importance: 'HIGH', documentation: 'User.' })
+      .define({
+        name: 'connection.password',
+        type: 'PASSWORD',
+        importance: 'HIGH',
+        documentation: 'Password.',
+      })
+  }
+}
+
+export const plugins: PluginDefinition[] = [
+  definePlugin({
+    kind: 'sink',
+    className: 'com.example.DbSink',
+    version: '1.0.0',
+    create: () => new DbSinkConnector(),
+  }),
+]
+
+const testRegistry = () => loadPluginRegistry([], [...BUILTIN_PLUGIN_MODULES, import.meta.url])
 
 /** Records the connector and task configs the worker was given. */
 class RecordingWorker extends FakeWorker {
@@ -26,7 +72,7 @@ class RecordingWorker extends FakeWorker {
 async function setup(extra: Record<string, { data: Record<string, string>; ttl?: number }> = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'sluice-herder-cp-'))
   const secrets = path.join(dir, 'sink.properties')
-  writeFileSync(secrets, `file=${path.join(dir, 'out.txt')}\ntopics=t\n`)
+  writeFileSync(secrets, `file=${path.join(dir, 'out.txt')}\ntopics=t\nuser=alice\npassword=TOPSECRET\n`)
   const registry = await testRegistry()
   const clock = new ManualClock()
   const providers = WorkerConfigTransformer.create(
@@ -120,6 +166,21 @@ describe('StandaloneHerder with config providers', () => {
     assert.equal(status.connector.state, 'FAILED')
     assert.match(status.connector.trace ?? '', /Could not read properties from file/)
     assert.equal(status.tasks[0]?.state, 'FAILED')
+  })
+
+  it('validation shows a resolved PASSWORD as [hidden] and never the secret', async () => {
+    const { herder, secrets } = await setup()
+    const infos = await herder.validateConnectorConfig({
+      name: 'db',
+      'connector.class': 'com.example.DbSink',
+      topics: 't',
+      'connection.user': `\${file:${secrets}:user}`,
+      'connection.password': `\${file:${secrets}:password}`,
+    })
+    const value = (k: string) => infos.configs.find((c) => c.value?.name === k)?.value?.value
+    assert.equal(value('connection.user'), 'alice')
+    assert.equal(value('connection.password'), '[hidden]')
+    assert.ok(!JSON.stringify(infos).includes('TOPSECRET'))
   })
 
   it('validates the resolved config, as Kafka does', async () => {
