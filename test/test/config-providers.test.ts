@@ -1,23 +1,12 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: this test is about literal ${provider:path:key} references
 import assert from 'node:assert/strict'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { test } from 'node:test'
 import { ensureBroker, uniqueTopic } from '../src/broker.js'
+import { freePort } from '../src/ports.js'
 import { startStandalone, waitUntil } from '../src/standalone.js'
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 // KIP-297 config providers on `sluice standalone` against the real broker: the source's file comes from a
 // DirectoryConfigProvider, the sink's file from a FileConfigProvider, the topic from an EnvVarConfigProvider,

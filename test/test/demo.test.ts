@@ -1,26 +1,11 @@
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { test } from 'node:test'
 import { repoRoot } from '../src/broker.js'
-
-/** A port nothing listens on (and, for the broker, its controller port + 1 too). */
-async function freePort(pair: boolean): Promise<number> {
-  const tryListen = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const s = net.createServer()
-      s.once('error', () => resolve(false))
-      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)))
-    })
-  for (let i = 0; i < 50; i++) {
-    const port = 20000 + Math.floor(Math.random() * 20000)
-    if ((await tryListen(port)) && (!pair || (await tryListen(port + 1)))) return port
-  }
-  throw new Error('no free port found')
-}
+import { freePort, freePortPair } from '../src/ports.js'
 
 // The README promises `npm run demo` works for a new user: that means on a brand-new broker (whose group
 // coordinator is not ready yet: the demo used to die with "Broker: Not coordinator"), on the broker port
@@ -29,8 +14,8 @@ async function freePort(pair: boolean): Promise<number> {
 test('npm run demo runs the quickstart on a brand-new broker at SLUICE_KAFKA_PORT and shows the real REST address', {
   timeout: 400_000,
 }, async () => {
-  const kafkaPort = await freePort(true)
-  const restPort = await freePort(false)
+  const kafkaPort = await freePortPair()
+  const restPort = await freePort()
   const runDir = mkdtempSync(path.join(tmpdir(), 'sluice-demo-'))
   const env: NodeJS.ProcessEnv = {
     ...process.env,

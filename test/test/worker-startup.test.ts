@@ -1,22 +1,10 @@
 import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { test } from 'node:test'
+import { freePort } from '../src/ports.js'
 import { startStandalone } from '../src/standalone.js'
-
-/** A port that was free a moment ago and that nothing listens on. */
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 // A new user's worker pointed at the wrong port used to log "started" and wait forever. Now it retries for
 // default.api.timeout.ms, then exits 2 with Kafka's message, the cause and the fix; before that it logs the
@@ -25,8 +13,8 @@ test('a worker that cannot reach Kafka exits 2 in bounded time with a clear erro
   timeout: 60_000,
 }, async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'sluice-startup-'))
-  const kafkaPort = await closedPort()
-  const restPort = await closedPort()
+  const kafkaPort = await freePort()
+  const restPort = await freePort()
   writeFileSync(
     path.join(dir, 'worker.properties'),
     [

@@ -53,6 +53,7 @@ export {
   javaHashOrder,
   javaStringHash,
 } from './herder/java-format.js'
+export { PLUGIN_KIND_ORDER } from './herder/plugin-lookup.js'
 export { compareVersions, isVersionedError, VersionRange } from './herder/plugin-versions.js'
 export type { HerderLogger, StandaloneHerderOptions } from './herder/standalone-herder.js'
 export { StandaloneHerder } from './herder/standalone-herder.js'

@@ -47,13 +47,19 @@ function notConfigured(): never {
   throw new ConfigError('The provider has not been configured yet.')
 }
 
-/** `${file:/path/to/file.properties:key}`: the value of `key` in a Java properties file. */
-export class FileConfigProvider implements ConfigProvider {
+/**
+ * What the file and directory providers share: `allowed.paths`, Kafka's "not configured yet" check, and
+ * the WARN for a path outside `allowed.paths`.
+ */
+abstract class PathConfigProvider implements ConfigProvider {
   #allowed: AllowedPaths | undefined
-  readonly #log: ProviderLog
+  protected readonly log: ProviderLog
 
-  constructor(log: ProviderLog = stderrLog) {
-    this.#log = log
+  constructor(
+    protected readonly className: string,
+    log: ProviderLog,
+  ) {
+    this.log = log
   }
 
   config(): ConfigDef {
@@ -64,61 +70,55 @@ export class FileConfigProvider implements ConfigProvider {
     this.#allowed = new AllowedPaths(params['allowed.paths'])
   }
 
-  get(filePath: string, keys?: ReadonlySet<string>): ConfigData {
+  get(untrusted: string, keys?: ReadonlySet<string>): ConfigData {
     const allowed = this.#allowed ?? notConfigured()
-    if (filePath === '') return { data: {} }
-    const file = allowed.parseUntrustedPath(filePath)
-    if (file === null) {
-      this.#log('WARN', `The path ${filePath} is not allowed to be accessed`, FILE_CONFIG_PROVIDER)
+    if (untrusted === '') return { data: {} }
+    const resolved = allowed.parseUntrustedPath(untrusted)
+    if (resolved === null) {
+      this.log('WARN', `The path ${untrusted} is not allowed to be accessed`, this.className)
       return { data: {} }
     }
+    return { data: this.read(untrusted, resolved, keys) }
+  }
+
+  /** Reads an allowed path: `requested` as written (for messages), `resolved` to open. */
+  protected abstract read(
+    requested: string,
+    resolved: string,
+    keys?: ReadonlySet<string>,
+  ): Record<string, string>
+}
+
+/** `${file:/path/to/file.properties:key}`: the value of `key` in a Java properties file. */
+export class FileConfigProvider extends PathConfigProvider {
+  constructor(log: ProviderLog = stderrLog) {
+    super(FILE_CONFIG_PROVIDER, log)
+  }
+
+  protected read(requested: string, file: string, keys?: ReadonlySet<string>): Record<string, string> {
     let text: string
     try {
       text = readFileSync(file, 'utf8')
     } catch (err) {
-      throw new ConfigError(`Could not read properties from file ${filePath}`, {}, { cause: err })
+      throw new ConfigError(`Could not read properties from file ${requested}`, {}, { cause: err })
     }
     const all = Object.create(null) as Record<string, string>
     for (const node of new Properties(text).getProperties()) all[node.key] = node.value
-    return { data: pick(all, keys) }
+    return pick(all, keys)
   }
 }
 
 /** `${dir:/path/to/dir:filename}`: the contents of a regular file in a directory (Kubernetes secrets). */
-export class DirectoryConfigProvider implements ConfigProvider {
-  #allowed: AllowedPaths | undefined
-  readonly #log: ProviderLog
-
+export class DirectoryConfigProvider extends PathConfigProvider {
   constructor(log: ProviderLog = stderrLog) {
-    this.#log = log
+    super(DIRECTORY_CONFIG_PROVIDER, log)
   }
 
-  config(): ConfigDef {
-    return allowedPathsDef()
-  }
-
-  configure(params: Readonly<Record<string, string>>): void {
-    this.#allowed = new AllowedPaths(params['allowed.paths'])
-  }
-
-  get(dirPath: string, keys?: ReadonlySet<string>): ConfigData {
-    const allowed = this.#allowed ?? notConfigured()
+  protected read(requested: string, dir: string, keys?: ReadonlySet<string>): Record<string, string> {
     const data: Record<string, string> = {}
-    if (dirPath === '') return { data }
-    const dir = allowed.parseUntrustedPath(dirPath)
-    if (dir === null) {
-      this.#log('WARN', `The path ${dirPath} is not allowed to be accessed`, DIRECTORY_CONFIG_PROVIDER)
-      return { data }
-    }
-    let isDir = false
-    try {
-      isDir = statSync(dir).isDirectory()
-    } catch {
-      isDir = false
-    }
-    if (!isDir) {
-      this.#log('WARN', `The path ${dirPath} is not a directory`, DIRECTORY_CONFIG_PROVIDER)
-      return { data }
+    if (!isA(dir, 'directory')) {
+      this.log('WARN', `The path ${requested} is not a directory`, this.className)
+      return data
     }
     let names: string[]
     try {
@@ -127,23 +127,25 @@ export class DirectoryConfigProvider implements ConfigProvider {
       throw new ConfigError(`Could not list directory ${dir}`, {}, { cause: err })
     }
     for (const name of names) {
-      if (keys !== undefined && !keys.has(name)) continue
       const file = path.join(dir, name)
       // Regular files only (statSync follows symlinks, as Files.isRegularFile does).
-      let regular = false
-      try {
-        regular = statSync(file).isFile()
-      } catch {
-        regular = false
-      }
-      if (!regular) continue
+      if ((keys !== undefined && !keys.has(name)) || !isA(file, 'file')) continue
       try {
         data[name] = readFileSync(file, 'utf8')
       } catch (err) {
         throw new ConfigError(`Could not read file ${file} for property ${name}`, {}, { cause: err })
       }
     }
-    return { data }
+    return data
+  }
+}
+
+function isA(p: string, what: 'file' | 'directory'): boolean {
+  try {
+    const st = statSync(p)
+    return what === 'file' ? st.isFile() : st.isDirectory()
+  } catch {
+    return false
   }
 }
 
