@@ -341,8 +341,7 @@ export class StandaloneHerder implements Herder {
       const worker = this.worker
       await worker.stopTasks([id])
       try {
-        const [connectorConfig, resolvedTask] = await this.#resolved(id.connector, entry.config, taskConfig)
-        await worker.startTask(id, connectorConfig, resolvedTask, entry.target)
+        await this.#startTask(id, entry, taskConfig)
       } catch (err) {
         throw new ConnectError('XC_CONNECT', `Failed to start task: ${taskName(id)}`, { cause: err })
       }
@@ -468,12 +467,25 @@ export class StandaloneHerder implements Herder {
     return transformer === undefined ? { ...config } : transformer.transform(connector, config)
   }
 
-  async #resolved(
-    connector: string,
-    config: Readonly<Record<string, string>>,
-    taskConfig: Readonly<Record<string, string>>,
-  ): Promise<[Record<string, string>, Record<string, string>]> {
-    return [await this.#resolve(connector, config), await this.#resolve(connector, taskConfig)]
+  /**
+   * Starts one task with its connector and task configs resolved; a reference that cannot be resolved
+   * reports the task FAILED with the reason (the worker never saw it) and throws.
+   */
+  async #startTask(
+    id: ConnectorTaskId,
+    entry: ConnectorEntry,
+    taskConfig: Record<string, string>,
+  ): Promise<void> {
+    let connectorConfig: Record<string, string>
+    let resolvedTask: Record<string, string>
+    try {
+      connectorConfig = await this.#resolve(id.connector, entry.config)
+      resolvedTask = await this.#resolve(id.connector, taskConfig)
+    } catch (err) {
+      this.#onTaskState(id, 'FAILED', errorTrace(err))
+      throw err
+    }
+    await this.worker.startTask(id, connectorConfig as ConnectorProps, resolvedTask, entry.target)
   }
 
   #entry(name: string, notFound: string): ConnectorEntry {
@@ -657,14 +669,7 @@ export class StandaloneHerder implements Herder {
       const taskConfig = entry.taskConfigs[id.task]
       if (taskConfig === undefined) continue
       try {
-        let configs: [Record<string, string>, Record<string, string>]
-        try {
-          configs = await this.#resolved(name, entry.config, taskConfig)
-        } catch (err) {
-          this.#onTaskState(id, 'FAILED', errorTrace(err))
-          throw err
-        }
-        await this.worker.startTask(id, configs[0] as ConnectorProps, configs[1], entry.target)
+        await this.#startTask(id, entry, taskConfig)
       } catch (err) {
         this.#log.error(`Failed to start task ${taskName(id)}`, err)
       }
