@@ -71,9 +71,12 @@ async function retryingCoordinator(what, fn, timeoutMs = 60_000) {
     try {
       return await fn()
     } catch (err) {
-      const retriable = /not coordinator|coordinator not available|coordinator load in progress/i.test(
-        err.message,
-      )
+      // Also librdkafka's local timeout: on a loaded machine a brand-new broker can take longer than one
+      // request's 10 s to create __consumer_offsets.
+      const retriable =
+        /not coordinator|coordinator not available|coordinator load in progress|local: timed out/i.test(
+          err.message,
+        )
       if (!retriable || Date.now() + delay > deadline) throw new Error(`${what}: ${err.message}`)
       log(`${what}: ${err.message} (the broker is still electing its group coordinator; retrying)`)
       await sleep(delay)
