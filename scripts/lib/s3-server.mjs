@@ -41,7 +41,7 @@ export function binaryPaths() {
 
 /** Run state of the server started by this checkout. */
 export function serverPaths() {
-  const dir = process.env.SLUICE_S3_DIR ?? path.join(runDir, 's3')
+  const dir = path.join(runDir, 's3')
   return {
     dir,
     data: path.join(dir, 'data'),
