@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { gunzipSync } from 'node:zlib'
+import { crc32, gunzipSync, inflateRaw } from 'node:zlib'
 import {
   Decimal,
   DecimalLogical,
@@ -12,7 +12,7 @@ import {
   TimestampLogical,
 } from '@sluice/api'
 import avro from 'avsc'
-import { parquetReadObjects } from 'hyparquet'
+import { parquetReadObjects, snappyUncompress } from 'hyparquet'
 import {
   createPartitioner,
   JodaFormatter,
@@ -253,6 +253,20 @@ async function runTask(
 
 const signal = new AbortController().signal
 
+/** Avro's snappy codec for the reader: snappy data then the big-endian CRC-32 of the uncompressed bytes. */
+function avroSnappy(buf: Buffer, cb: (err: Error | null, out?: Buffer) => void): void {
+  const data = buf.subarray(0, buf.length - 4)
+  let length = 0
+  for (let i = 0, shift = 0; ; i++, shift += 7) {
+    length |= (data[i]! & 0x7f) << shift
+    if ((data[i]! & 0x80) === 0) break
+  }
+  const out = new Uint8Array(length)
+  snappyUncompress(data, out)
+  if (crc32(out) !== buf.readUInt32BE(buf.length - 4)) return cb(new Error('snappy block CRC mismatch'))
+  cb(null, Buffer.from(out))
+}
+
 describe('S3SinkTask rotation and commits', () => {
   it('flush.size: one object per N records named by start offset; preCommit reports only completed objects', async () => {
     const { fake } = await runTask({ 'flush.size': '3' }, async (task) => {
@@ -410,7 +424,13 @@ describe('S3SinkTask rotation and commits', () => {
       const body = fake.objects.get('topics/t/partition=0/t+0+0000000000.avro')!.body
       const rows: unknown[] = []
       await new Promise<void>((resolve, reject) => {
-        const decoder = new avro.streams.BlockDecoder()
+        const decoder = new avro.streams.BlockDecoder({
+          codecs: {
+            null: (b: Buffer, cb: (e: Error | null, o?: Buffer) => void) => cb(null, b),
+            deflate: inflateRaw,
+            snappy: avroSnappy,
+          },
+        })
         decoder
           .on('data', (r: unknown) => rows.push(r))
           .on('end', resolve)
@@ -443,7 +463,10 @@ describe('S3SinkTask rotation and commits', () => {
       )
       const body = fake.objects.get(`topics/t/partition=0/t+0+0000000000${ext}`)!.body
       const file = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer
-      const rows = await parquetReadObjects({ file })
+      const rows = await parquetReadObjects({
+        file,
+        compressors: { GZIP: (input: Uint8Array) => gunzipSync(input) },
+      })
       assert.equal(rows.length, 3)
       assert.equal(rows[2]?.name, 'user-2')
       assert.equal(rows[2]?.score, 0.5)
