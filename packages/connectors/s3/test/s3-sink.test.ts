@@ -263,8 +263,8 @@ function avroSnappy(buf: Buffer, cb: (err: Error | null, out?: Buffer) => void):
   }
   const out = new Uint8Array(length)
   snappyUncompress(data, out)
-  if (crc32(out) !== buf.readUInt32BE(buf.length - 4)) return cb(new Error('snappy block CRC mismatch'))
-  cb(null, Buffer.from(out))
+  if (crc32(out) !== buf.readUInt32BE(buf.length - 4)) cb(new Error('snappy block CRC mismatch'))
+  else cb(null, Buffer.from(out))
 }
 
 describe('S3SinkTask rotation and commits', () => {
