@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
 import path from 'node:path'
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3'
 import { repoRoot } from './broker.js'
 
 /** How to reach the project's local S3 server (versitygw, scripts/lib/s3-server.mjs). */
@@ -42,4 +50,53 @@ export function ensureS3(): S3Connection {
     bucket: c.bucket,
   }
   return cached
+}
+
+/** An S3 client for the local server (path style, checksums only when required, as the sink uses). */
+export function s3Client(c: S3Connection = ensureS3()): S3Client {
+  return new S3Client({
+    endpoint: c.endpoint,
+    region: c.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  })
+}
+
+/** Creates a bucket no other test uses. */
+export async function freshBucket(client: S3Client, prefix: string): Promise<string> {
+  const bucket = `${prefix}-${randomUUID().slice(0, 8)}`.toLowerCase()
+  await client.send(new CreateBucketCommand({ Bucket: bucket }))
+  return bucket
+}
+
+/** Every key under `prefix`, in S3's (lexical) order. */
+export async function listKeys(client: S3Client, bucket: string, prefix = ''): Promise<string[]> {
+  const keys: string[] = []
+  let token: string | undefined
+  do {
+    const r = await client.send(
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: prefix,
+        ...(token ? { ContinuationToken: token } : {}),
+      }),
+    )
+    for (const o of r.Contents ?? []) if (o.Key !== undefined) keys.push(o.Key)
+    token = r.IsTruncated ? r.NextContinuationToken : undefined
+  } while (token !== undefined)
+  return keys
+}
+
+/** The bytes of one object. */
+export async function getObject(client: S3Client, bucket: string, key: string): Promise<Buffer> {
+  const r = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
+  return Buffer.from(await r.Body!.transformToByteArray())
+}
+
+/** Multipart uploads still open in `bucket` (left by a killed worker; invisible to readers). */
+export async function openUploads(client: S3Client, bucket: string): Promise<number> {
+  const r = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket }))
+  return r.Uploads?.length ?? 0
 }
