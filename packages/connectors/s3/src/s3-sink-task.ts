@@ -130,7 +130,7 @@ export class S3SinkTask extends SinkTask {
     const out: TopicPartitionOffset[] = []
     for (const w of this.#writers.values()) {
       await w.write([], now)
-      const offset = w.takeOffsetToCommit()
+      const offset = w.offsetToCommit()
       if (offset !== null) out.push({ topic: w.tp.topic, partition: w.tp.partition, offset })
     }
     return out

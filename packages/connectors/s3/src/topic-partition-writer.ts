@@ -133,11 +133,13 @@ export class TopicPartitionWriter {
     return this.#recordCount
   }
 
-  /** The offset to commit to Kafka since the last call (null: nothing new is durable), then forgets it. */
-  takeOffsetToCommit(): number | null {
-    const o = this.#offsetToCommit
-    this.#offsetToCommit = null
-    return o
+  /**
+   * The offset to commit to Kafka: one past the last record that is in a complete object (null: none yet).
+   * Unlike Confluent's get-and-reset it is reported on every call, so a commit the runtime dropped (a
+   * preCommit reply that timed out, a failed commit) is made at the next one.
+   */
+  offsetToCommit(): number | null {
+    return this.#offsetToCommit
   }
 
   #scheduleNext(now: number): void {

@@ -275,7 +275,7 @@ describe('S3SinkTask rotation and commits', () => {
         signal,
       )
       assert.deepEqual(await task.preCommit([]), [{ topic: 't', partition: 0, offset: 6 }])
-      assert.deepEqual(await task.preCommit([]), [], 'nothing new became durable')
+      assert.deepEqual(await task.preCommit([]), [{ topic: 't', partition: 0, offset: 6 }], 'reported again')
     })
     assert.deepEqual(fake.keys(), [
       'topics/t/partition=0/t+0+0000000000.json',
