@@ -123,7 +123,15 @@ export function toJson(opts: JsonWriteOptions, schema: Schema | null, value: unk
     }
     case 'STRUCT': {
       if (!(value instanceof Struct)) throw invalid(schema, value)
-      return `{${schema.fields.map((f) => `${JSON.stringify(f.name)}:${toJson(opts, f.schema, value.get(f.name))}`).join(',')}}`
+      // Plain loops and concatenation: this is the per-record hot path of JsonFormat.
+      let out = '{'
+      const fields = schema.fields
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i]!
+        if (i > 0) out += ','
+        out += `${JSON.stringify(f.name)}:${toJson(opts, f.schema, value.get(f.name))}`
+      }
+      return `${out}}`
     }
   }
 }
@@ -145,8 +153,26 @@ function schemaless(opts: JsonWriteOptions, value: unknown): string {
   if (value instanceof Struct) return toJson(opts, value.schema, value)
   if (value instanceof Decimal) return value.toString()
   if (value instanceof Date) return String(value.getTime())
-  if (Array.isArray(value)) return `[${value.map((v) => schemaless(opts, v)).join(',')}]`
-  const entries: Array<[unknown, unknown]> =
-    value instanceof Map ? [...value.entries()] : Object.entries(value as Record<string, unknown>)
-  return `{${entries.map(([k, v]) => `${JSON.stringify(String(k))}:${schemaless(opts, v)}`).join(',')}}`
+  if (Array.isArray(value)) {
+    let out = '['
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + schemaless(opts, value[i])
+    return `${out}]`
+  }
+  // Plain loops and concatenation: this is the per-record hot path for schemaless JSON.
+  let out = '{'
+  let first = true
+  if (value instanceof Map) {
+    for (const [k, v] of value) {
+      out += `${first ? '' : ','}${JSON.stringify(String(k))}:${schemaless(opts, v)}`
+      first = false
+    }
+  } else {
+    const obj = value as Record<string, unknown>
+    for (const k in obj) {
+      if (!Object.hasOwn(obj, k)) continue
+      out += `${first ? '' : ','}${JSON.stringify(k)}:${schemaless(opts, obj[k])}`
+      first = false
+    }
+  }
+  return `${out}}`
 }

@@ -206,9 +206,20 @@ export class TopicPartitionWriter {
       file = this.#open(encoded, record)
       this.#files.set(encoded, file)
     }
+    // Key and header views are built (and checked) before anything is written, so the value, keys and
+    // headers files never get out of step.
+    const key = file.keys === null ? null : keyView(record, this.#config.keysFormat === 'parquet')
+    let headers: View | null = null
+    if (file.headers !== null) {
+      if (record.headers.size === 0)
+        throw new DataError(
+          `Headers cannot be null for record ${describeRecord(record)} with store.kafka.headers=true; every record needs at least one header`,
+        )
+      headers = headersView(record.headers, this.#config.headersFormat === 'parquet')
+    }
     file.value.write({ schema: record.valueSchema, value: record.value }, record)
-    file.keys?.write(keyView(record, this.#config.keysFormat === 'parquet'), record)
-    file.headers?.write(headersView(record.headers, this.#config.headersFormat === 'parquet'), record)
+    if (key !== null) file.keys?.write(key, record)
+    if (headers !== null) file.headers?.write(headers, record)
     this.#currentOffset = record.kafkaOffset
     this.#recordCount++
   }
