@@ -406,6 +406,60 @@ describe('S3SinkTask rotation and commits', () => {
     assert.equal(gunzipSync(gz.fake.objects.get(key)!.body).toString(), '"a"\n{"b":1}\n')
   })
 
+  it('FieldPartitioner keeps one open file per field value and a rotation commits them all', async () => {
+    const { fake } = await runTask(
+      {
+        'flush.size': '4',
+        'partitioner.class': 'io.confluent.connect.storage.partitioner.FieldPartitioner',
+        'partition.field.name': 'region',
+      },
+      async (task) => {
+        const regions = ['eu', 'us', 'eu', 'eu', 'us', 'ap']
+        await task.put(
+          regions.map((region, o) => rec(o, { region, o })),
+          signal,
+        )
+        assert.deepEqual(await task.preCommit([]), [{ topic: 't', partition: 0, offset: 4 }])
+      },
+    )
+    assert.deepEqual(fake.keys(), [
+      'topics/t/region=eu/t+0+0000000000.json',
+      'topics/t/region=us/t+0+0000000001.json',
+    ])
+    assert.equal(
+      fake.text('topics/t/region=eu/t+0+0000000000.json'),
+      '{"region":"eu","o":0}\n{"region":"eu","o":2}\n{"region":"eu","o":3}\n',
+    )
+  })
+
+  it('ByteArrayFormat writes the raw bytes with format.bytearray.separator and .extension', async () => {
+    const { fake } = await runTask(
+      {
+        'flush.size': '2',
+        'format.class': 'io.confluent.connect.s3.format.bytearray.ByteArrayFormat',
+        'format.bytearray.extension': '.raw',
+        'format.bytearray.separator': '|',
+      },
+      async (task) => {
+        await task.put(
+          [
+            rec(0, Buffer.from([0, 1, 2]), { valueSchema: Schemas.BYTES }),
+            rec(1, Buffer.from('hé'), { valueSchema: Schemas.BYTES }),
+          ],
+          signal,
+        )
+        await assert.rejects(
+          task.put([rec(2, 'text', { valueSchema: Schemas.STRING })], signal),
+          /ByteArrayFormat needs BYTES data.*t-0@2/,
+        )
+      },
+    )
+    assert.deepEqual(
+      fake.objects.get('topics/t/partition=0/t+0+0000000000.raw')?.body,
+      Buffer.from([0, 1, 2, 0x7c, 0x68, 0xc3, 0xa9, 0x7c]),
+    )
+  })
+
   it('AvroFormat writes object container files readable by avsc; ParquetFormat files readable by hyparquet', async () => {
     for (const codec of ['null', 'deflate', 'snappy']) {
       const { fake } = await runTask(
