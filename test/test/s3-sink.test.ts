@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test'
 import type { S3Client } from '@aws-sdk/client-s3'
 import { KafkaAdmin } from '@sluice/kafka'
 import { InputProducer, type OutgoingRecord } from '@sluice/testkit'
+import avro from 'avsc'
 import { ensureBroker, uniqueTopic } from '../src/broker.js'
 import { readWithPyarrow } from '../src/pyarrow.js'
 import { ensureS3, freshBucket, getObject, listKeys, s3Client } from '../src/s3.js'
@@ -25,6 +26,7 @@ const VALUE_SCHEMA = {
     { field: 'email', type: 'string', optional: true },
     { field: 'score', type: 'double', optional: true },
     { field: 'note', type: 'string', optional: true },
+    { field: 'region', type: 'string', optional: false },
   ],
 }
 
@@ -34,6 +36,7 @@ interface Customer {
   email: string | null
   score: number | null
   note: string | null
+  region: string
 }
 
 function customer(seq: number, noteBytes = 0): Customer {
@@ -43,6 +46,7 @@ function customer(seq: number, noteBytes = 0): Customer {
     email: seq % 5 === 0 ? null : `c${seq}@example.com`,
     score: seq % 3 === 0 ? null : seq / 4,
     note: noteBytes > 0 ? `${seq}:`.padEnd(noteBytes, 'x') : null,
+    region: ['eu', 'us', 'ap'][seq % 3]!,
   }
 }
 
@@ -248,6 +252,60 @@ describe('S3 sink on sluice standalone, real broker and S3 server', { timeout: 3
         key,
       )
       seen.push(...rows.map(seqOf))
+    }
+    assert.deepEqual(
+      seen.sort((a, b) => a - b),
+      Array.from({ length: 24 }, (_, i) => i),
+    )
+  })
+
+  test('AvroFormat with the FieldPartitioner: one file per region per rotation, container files decoded by avsc', async () => {
+    const topic = uniqueTopic('s3-avro')
+    await admin.createTopic({ topic, partitions: 2, replicationFactor: 1 })
+    const bucket = await freshBucket(client, 's3-avro')
+    const name = `s3-sink-${topic}`
+    await produce(topic, 0, 24)
+    const w = start(
+      workerFiles(name, {
+        topics: topic,
+        's3.bucket.name': bucket,
+        'format.class': 'io.confluent.connect.s3.format.avro.AvroFormat',
+        'avro.codec': 'deflate',
+        'partitioner.class': 'io.confluent.connect.storage.partitioner.FieldPartitioner',
+        'partition.field.name': 'region',
+        'flush.size': '6',
+      }),
+      `${name}.log`,
+    )
+    // Per partition: 12 records, two rotations of 6, each committing one file per region (3).
+    await waitUntil(async () => (await listKeys(client, bucket)).length >= 12, '12 Avro objects', 60_000, w)
+    await stop(w)
+    const keys = await listKeys(client, bucket)
+    assert.equal(keys.length, 12)
+    const seen: number[] = []
+    for (const key of keys) {
+      const m = new RegExp(`^topics/${topic}/region=(eu|us|ap)/${topic}\\+(\\d)\\+(\\d{10})\\.avro$`).exec(
+        key,
+      )
+      assert.ok(m, `unexpected key ${key}`)
+      const rows: Customer[] = []
+      await new Promise<void>((resolve, reject) => {
+        const decoder = new avro.streams.BlockDecoder()
+        decoder
+          .on('data', (r: Customer) => rows.push({ ...r }))
+          .on('end', resolve)
+          .on('error', reject)
+        getObject(client, bucket, key).then((b) => decoder.end(b), reject)
+      })
+      const p = Number(m[2])
+      const start = Number(m[3])
+      assert.equal(rows[0]?.id, 1000 + p + 2 * start, `${key} starts at its offset`)
+      for (const r of rows) {
+        assert.deepEqual(r, customer(r.id - 1000), key)
+        assert.equal(r.region, m[1], key)
+        assert.equal((r.id - 1000) % 2, p, key)
+        seen.push(r.id - 1000)
+      }
     }
     assert.deepEqual(
       seen.sort((a, b) => a - b),
