@@ -18,6 +18,7 @@ import net from 'node:net'
 import path from 'node:path'
 import { cacheDir, runDir } from './paths.mjs'
 import { log, run } from './proc.mjs'
+import { acquireLock, isAlive, sleep } from './process-lock.mjs'
 
 export const VERSITYGW_VERSION = 'v1.8.0'
 export const HOST = '127.0.0.1'
@@ -52,46 +53,6 @@ export function serverPaths() {
   }
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0)
-  } catch (err) {
-    return err.code === 'EPERM'
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
-  } catch {
-    return true
-  }
-}
-
-/** A lock directory, so parallel test files (or two checkouts) never build or start twice. */
-async function acquireLock(lockDir, timeoutMs, what) {
-  mkdirSync(path.dirname(lockDir), { recursive: true })
-  const owner = path.join(lockDir, 'pid')
-  const startedAt = Date.now()
-  for (;;) {
-    try {
-      mkdirSync(lockDir)
-      writeFileSync(owner, `${process.pid}\n`)
-      return () => rmSync(lockDir, { recursive: true, force: true })
-    } catch (err) {
-      if (err.code !== 'EEXIST') throw err
-    }
-    const holder = existsSync(owner) ? Number(readFileSync(owner, 'utf8')) : null
-    const waited = Date.now() - startedAt
-    if ((holder !== null && !isAlive(holder)) || (holder === null && waited > 5000)) {
-      rmSync(lockDir, { recursive: true, force: true })
-      continue
-    }
-    if (waited > timeoutMs) throw new Error(`another process (pid ${holder}) is still ${what}`)
-    await sleep(500)
-  }
-}
-
 /**
  * The versitygw binary, built from the Go module proxy on first use (about 4 minutes cold on 2 cores).
  * The module and build caches stay under the cache folder too, so a rebuild after a Go upgrade is quick.
@@ -99,7 +60,7 @@ async function acquireLock(lockDir, timeoutMs, what) {
 export async function ensureBinary() {
   const b = binaryPaths()
   if (existsSync(b.binary)) return b.binary
-  const release = await acquireLock(b.lockDir, 20 * 60_000, 'building versitygw')
+  const release = await acquireLock(b.lockDir, 20 * 60_000, 'building versitygw', 500)
   try {
     if (existsSync(b.binary)) return b.binary
     const gobin = path.join(cacheDir, 'go', `bin-${process.pid}`)
