@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3'
-import { Schemas } from '@sluice/api'
+import { SchemaBuilder, Schemas, Struct } from '@sluice/api'
 import { sinkConformance } from '@sluice/testkit'
 import { ensureBroker } from '../src/broker.js'
 import { ensureS3, freshBucket, getObject, listKeys, s3Client } from '../src/s3.js'
@@ -9,10 +9,18 @@ import { ensureS3, freshBucket, getObject, listKeys, s3Client } from '../src/s3.
 // of a phase are written too). Scheduled rotation is not deterministic, so this also exercises the
 // conditional writes (If-None-Match: *) and the resume after an object that already exists.
 
-/** Value `seq`: unique and varied (JSON-special and multi-byte text). */
-function line(seq: number): string {
-  if (seq % 50 === 7) return `${seq} "quoted" \\ back\tslash é ü 漢字 😀 {"json":[1,2]}`
-  return `${seq} jumps over the lazy dog ${seq % 89}`
+/** Record values are structs, so JsonFormat writes JsonConverter payloads (schema field order). */
+const VALUE = SchemaBuilder.struct()
+  .name('conformance.Row')
+  .field('seq', Schemas.INT32)
+  .field('text', Schemas.STRING)
+  .field('even', Schemas.OPTIONAL_BOOLEAN)
+  .build()
+
+/** Row `seq` as the sink must write it: unique, with JSON-special and multi-byte text, nulls. */
+function row(seq: number): { seq: number; text: string; even: boolean | null } {
+  const text = seq % 50 === 7 ? `"quoted" \\ back\tslash é ü 漢字 😀 {"json":[1,2]}` : `row ${seq % 89}`
+  return { seq, text, even: seq % 3 === 0 ? null : seq % 2 === 0 }
 }
 
 /** Reads every object's lines in key order (offsets are zero-padded, so per partition that is offset order). */
@@ -72,13 +80,16 @@ sinkConformance({
         'rotate.schedule.interval.ms': '1000',
         timezone: 'UTC',
       },
-      record: (seq) => ({
-        key: `k${seq}`,
-        keySchema: Schemas.STRING,
-        value: line(seq),
-        valueSchema: Schemas.STRING,
-      }),
-      expected: (seq) => line(seq),
+      record: (seq) => {
+        const r = row(seq)
+        return {
+          key: `k${seq}`,
+          keySchema: Schemas.STRING,
+          value: new Struct(VALUE).put('seq', r.seq).put('text', r.text).put('even', r.even),
+          valueSchema: VALUE,
+        }
+      },
+      expected: (seq) => row(seq),
       read: () => reader.read(),
     }
   },
