@@ -403,27 +403,21 @@ export const S3_SINK_CONFIG_DEF: ConfigDef = new ConfigDef()
     name: 'behavior.on.null.values',
     type: 'STRING',
     defaultValue: 'fail',
-    validator: LambdaValidator.with((name, value) => {
-      if (value === 'write')
-        throw invalidConfigValue(
-          name,
-          value,
-          "Sluice's S3 sink does not implement 'write' (tombstone files) yet; use fail or ignore",
-        )
-      if (value !== 'fail' && value !== 'ignore')
-        throw invalidConfigValue(name, value, 'String must be one of: fail, ignore, write')
-    }),
+    validator: ValidString.in('fail', 'ignore', 'write'),
     importance: 'LOW',
     group: GROUP_CONNECTOR,
-    documentation: 'How to handle records with a null value: fail (the task) or ignore (skip them).',
+    documentation:
+      'How to handle records with a null value: fail (the task), ignore (skip them) or write (their keys, into the tombstone.encoded.partition directory; needs store.kafka.keys=true).',
   })
   .define({
     name: 'tombstone.encoded.partition',
     type: 'STRING',
     defaultValue: 'tombstone',
+    validator: new NonEmptyString(),
     importance: 'LOW',
     group: GROUP_CONNECTOR,
-    documentation: 'Output partition of tombstones with behavior.on.null.values=write (not implemented).',
+    documentation:
+      'Output partition (directory below the topic) of tombstones with behavior.on.null.values=write.',
   })
   .define({
     name: 'json.decimal.format',
@@ -683,7 +677,8 @@ export class S3SinkConfig {
   readonly rotateScheduleIntervalMs: number
   readonly retryBackoffMs: number
   readonly zeroPadWidth: number
-  readonly nullValues: 'fail' | 'ignore'
+  readonly nullValues: 'fail' | 'ignore' | 'write'
+  readonly tombstonePartition: string
   readonly decimalFormat: 'BASE64' | 'NUMERIC'
   readonly avroCodec: 'null' | 'deflate' | 'snappy'
   readonly parquetCodec: 'none' | 'snappy' | 'gzip' | 'brotli'
@@ -736,7 +731,8 @@ export class S3SinkConfig {
     this.rotateScheduleIntervalMs = num('rotate.schedule.interval.ms')
     this.retryBackoffMs = num('retry.backoff.ms')
     this.zeroPadWidth = num('filename.offset.zero.pad.width')
-    this.nullValues = str('behavior.on.null.values') as 'fail' | 'ignore'
+    this.nullValues = str('behavior.on.null.values') as S3SinkConfig['nullValues']
+    this.tombstonePartition = str('tombstone.encoded.partition')
     this.decimalFormat = str('json.decimal.format') as 'BASE64' | 'NUMERIC'
     this.avroCodec = str('avro.codec') as S3SinkConfig['avroCodec']
     this.parquetCodec = str('parquet.codec') as S3SinkConfig['parquetCodec']
@@ -816,6 +812,11 @@ function crossChecks(c: AbstractConfig): Problem[] {
     out.push({
       key: 'timezone',
       message: 'Timezone cannot be empty when using scheduled file rotation (rotate.schedule.interval.ms)',
+    })
+  if (c.getString('behavior.on.null.values') === 'write' && !c.getBoolean('store.kafka.keys'))
+    out.push({
+      key: 'behavior.on.null.values',
+      message: 'behavior.on.null.values=write stores the keys of tombstones: set store.kafka.keys=true',
     })
   if (c.getBoolean('store.kafka.headers') && c.getClass('headers.format.class') === FORMATS.parquet)
     out.push({

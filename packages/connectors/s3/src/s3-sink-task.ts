@@ -103,10 +103,11 @@ export class S3SinkTask extends SinkTask {
     for (const r of records) {
       if (r.value === null || r.value === undefined) {
         if (config.nullValues === 'ignore') continue
-        throw new DataError(
-          `Null valued records are not writeable with current behavior.on.null.values 'settings' (record ${describeRecord(r)}); set behavior.on.null.values=ignore to skip tombstones`,
-          { stage: 'put' },
-        )
+        if (config.nullValues !== 'write')
+          throw new DataError(
+            `Null valued records are not writeable with current behavior.on.null.values 'settings' (record ${describeRecord(r)}); set behavior.on.null.values=ignore to skip tombstones`,
+            { stage: 'put' },
+          )
       }
       const k = tpKey({ topic: r.topic, partition: r.kafkaPartition })
       let list = byTp.get(k)

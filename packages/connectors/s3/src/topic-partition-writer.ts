@@ -27,7 +27,8 @@ interface OpenFile {
   readonly key: string
   readonly startOffset: number
   readonly schema: Schema | null
-  readonly value: FileWriter
+  /** Null for the tombstone partition, which has keys (and headers) files only. */
+  readonly value: FileWriter | null
   readonly keys: FileWriter | null
   readonly headers: FileWriter | null
   readonly objects: ReadonlyArray<{ setEndOffset(o: number): void }>
@@ -176,7 +177,11 @@ export class TopicPartitionWriter {
         this.#currentTimestamp = extractor(record, now)
         this.#baseTimestamp ??= this.#currentTimestamp
       }
-      const encoded = this.#partitioner.encodePartition(record, now)
+      const tombstone = record.value === null || record.value === undefined
+      // Tombstones (behavior.on.null.values=write) go to their own partition, as keys (and headers) only.
+      const encoded = tombstone
+        ? this.#config.tombstonePartition
+        : this.#partitioner.encodePartition(record, now)
       const open = this.#files.get(encoded)
       if (open !== undefined && this.#recordCount > 0 && !this.#sameSchema(open.schema, record.valueSchema)) {
         if (!(await this.#commitFiles(now))) return false
@@ -188,7 +193,7 @@ export class TopicPartitionWriter {
       if (this.#recordCount >= this.#config.flushSize && !(await this.#commitFiles(now))) return false
     }
     for (const f of this.#files.values())
-      await Promise.all([f.value.drain(), f.keys?.drain(), f.headers?.drain()])
+      await Promise.all([f.value?.drain(), f.keys?.drain(), f.headers?.drain()])
     if (this.#rotateOnTime(this.#currentEncoded, this.#currentTimestamp, now)) return this.#commitFiles(now)
     return true
   }
@@ -217,7 +222,7 @@ export class TopicPartitionWriter {
         )
       headers = headersView(record.headers, this.#config.headersFormat === 'parquet')
     }
-    file.value.write({ schema: record.valueSchema, value: record.value }, record)
+    file.value?.write({ schema: record.valueSchema, value: record.value }, record)
     if (key !== null) file.keys?.write(key, record)
     if (headers !== null) file.headers?.write(headers, record)
     this.#currentOffset = record.kafkaOffset
@@ -235,18 +240,23 @@ export class TopicPartitionWriter {
   #open(encoded: string, first: SinkRecord): OpenFile {
     const base = this.#baseKey(encoded, first.kafkaOffset)
     const f = this.#formats
+    const tombstones = first.value === null || first.value === undefined
     const valueObj = this.#storage.open(`${base}${f.value.extension}`, this.#conditional)
     const keysObj = f.keys === null ? null : this.#storage.open(`${base}.keys${f.keys.extension}`, false)
     const headersObj =
       f.headers === null ? null : this.#storage.open(`${base}.headers${f.headers.extension}`, false)
     return {
-      key: valueObj.key,
+      key: tombstones && keysObj ? keysObj.key : valueObj.key,
       startOffset: first.kafkaOffset,
       schema: first.valueSchema,
-      value: f.value.open(valueObj),
+      value: tombstones ? null : f.value.open(valueObj),
       keys: keysObj && f.keys ? f.keys.open(keysObj) : null,
       headers: headersObj && f.headers ? f.headers.open(headersObj) : null,
-      objects: [valueObj, ...(keysObj ? [keysObj] : []), ...(headersObj ? [headersObj] : [])],
+      objects: [
+        ...(tombstones ? [] : [valueObj]),
+        ...(keysObj ? [keysObj] : []),
+        ...(headersObj ? [headersObj] : []),
+      ],
     }
   }
 
@@ -263,7 +273,7 @@ export class TopicPartitionWriter {
         // Keys and headers first: the value file is what readers (and a resume) look for.
         await f.keys?.commit()
         await f.headers?.commit()
-        await f.value.commit()
+        await f.value?.commit()
       } catch (err) {
         await Promise.all(files.slice(i + 1).map((o) => this.#abortFile(o)))
         if (err instanceof FileExistsError) return this.#resumeAfterExisting(f)
@@ -296,7 +306,7 @@ export class TopicPartitionWriter {
   }
 
   async #abortFile(f: OpenFile): Promise<void> {
-    await Promise.all([f.value.abort(), f.keys?.abort(), f.headers?.abort()])
+    await Promise.all([f.value?.abort(), f.keys?.abort(), f.headers?.abort()])
   }
 
   #reset(): void {

@@ -74,7 +74,7 @@ describe('S3 sink config', () => {
     )
     assert.match(
       errorsOf({ ...SEED, 'behavior.on.null.values': 'write' })['behavior.on.null.values'] ?? '',
-      /fail or ignore/,
+      /set store.kafka.keys=true/,
     )
     const time = {
       ...SEED,
@@ -371,6 +371,28 @@ describe('S3SinkTask rotation and commits', () => {
       },
     )
     assert.deepEqual(fake.keys(), ['topics/t/partition=0/t+0+0000000001.json'])
+  })
+
+  it('behavior.on.null.values=write puts the keys of tombstones into the tombstone partition', async () => {
+    const { fake } = await runTask(
+      {
+        'flush.size': '3',
+        'behavior.on.null.values': 'write',
+        'store.kafka.keys': 'true',
+        'keys.format.class': 'io.confluent.connect.s3.format.json.JsonFormat',
+      },
+      async (task) => {
+        const k = (o: number, v: unknown) => rec(o, v, { key: `k${o}`, keySchema: Schemas.STRING })
+        await task.put([k(0, 'a'), k(1, null), k(2, 'c')], signal)
+      },
+    )
+    assert.deepEqual(fake.keys(), [
+      'topics/t/partition=0/t+0+0000000000.json',
+      'topics/t/partition=0/t+0+0000000000.keys.json',
+      'topics/t/tombstone/t+0+0000000001.keys.json',
+    ])
+    assert.equal(fake.text('topics/t/partition=0/t+0+0000000000.json'), '"a"\n"c"\n')
+    assert.equal(fake.text('topics/t/tombstone/t+0+0000000001.keys.json'), '"k1"\n')
   })
 
   it('gzip, multipart parts of s3.part.size, keys and headers files', async () => {
