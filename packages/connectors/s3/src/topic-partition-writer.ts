@@ -98,6 +98,12 @@ export class TopicPartitionWriter {
   #currentOffset = -1
   #offsetToCommit: number | null = null
   #nextScheduled = Number.POSITIVE_INFINITY
+  /** The highest offset handed to {@link write}, dropped records included. */
+  #maxSeen = -1
+  /** While set (after a rewind), records above it are from before the seek and are skipped. */
+  #skipAbove: number | null = null
+  /** The last offset of the batch being written. */
+  #batchMax = -1
 
   constructor(
     tp: TopicPartition,
@@ -171,8 +177,18 @@ export class TopicPartitionWriter {
    */
   async write(records: readonly SinkRecord[], now: number): Promise<boolean> {
     const extractor = this.#partitioner.timestampExtractor
+    // A rewind in the middle of this batch drops its tail too: count the tail as seen.
+    this.#batchMax = records.length > 0 ? records[records.length - 1]!.kafkaOffset : -1
     for (const record of records) {
-      if (record.kafkaOffset <= this.#currentOffset) continue // redelivered after a rewind
+      const offset = record.kafkaOffset
+      if (this.#skipAbove !== null) {
+        // After a rewind, batches fetched before the seek may still arrive: they start past everything
+        // seen so far. The refetch from the rewind point starts at or below it.
+        if (offset > this.#skipAbove) continue
+        this.#skipAbove = null
+      }
+      this.#maxSeen = Math.max(this.#maxSeen, offset)
+      if (offset <= this.#currentOffset) continue // already in S3 (redelivered after a rewind)
       if (extractor !== null) {
         this.#currentTimestamp = extractor(record, now)
         this.#baseTimestamp ??= this.#currentTimestamp
@@ -301,6 +317,10 @@ export class TopicPartitionWriter {
     this.#reset()
     this.#currentOffset = end
     this.#offsetToCommit = end + 1
+    // Records after `end` already handed to this writer were dropped with the file: they must come again
+    // from the seek, not from batches fetched before it (skipped until the refetch shows up).
+    const seen = Math.max(this.#maxSeen, this.#batchMax)
+    if (end + 1 <= seen) this.#skipAbove = seen
     this.#rewind(end + 1)
     return false
   }

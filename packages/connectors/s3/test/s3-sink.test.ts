@@ -354,6 +354,8 @@ describe('S3SinkTask rotation and commits', () => {
     await task.put([rec(0, 'a'), rec(1, 'b'), rec(2, 'c'), rec(3, 'd')], signal)
     assert.deepEqual(context.rewinds, [{ topic: 't', partition: 0, offset: 3 }])
     assert.deepEqual(await task.preCommit([]), [{ topic: 't', partition: 0, offset: 3 }])
+    // A batch fetched before the seek (offsets past everything seen) is skipped; the refetch from 3 is not.
+    await task.put([rec(4, 'e'), rec(5, 'f')], signal)
     await task.put([rec(3, 'd'), rec(4, 'e')], signal)
     assert.equal(fake.text('topics/t/partition=0/t+0+0000000000.json'), '"a"\n"b"\n"c"\n', 'never replaced')
     assert.equal(fake.text('topics/t/partition=0/t+0+0000000003.json'), '"d"\n"e"\n')
