@@ -100,3 +100,14 @@ export async function openUploads(client: S3Client, bucket: string): Promise<num
   const r = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket }))
   return r.Uploads?.length ?? 0
 }
+
+/** The S3 sink keys that point it at the local server (endpoint, region, credentials, storage class). */
+export function s3SinkProps(c: S3Connection = ensureS3()): Record<string, string> {
+  return {
+    's3.region': c.region,
+    'store.url': c.endpoint,
+    'aws.access.key.id': c.accessKeyId,
+    'aws.secret.access.key': c.secretAccessKey,
+    'storage.class': 'io.confluent.connect.s3.storage.S3Storage',
+  }
+}

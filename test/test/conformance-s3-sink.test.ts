@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import { SchemaBuilder, Schemas, Struct } from '@sluice/api'
 import { sinkConformance } from '@sluice/testkit'
 import { ensureBroker } from '../src/broker.js'
-import { ensureS3, freshBucket, getObject, listKeys, s3Client } from '../src/s3.js'
+import { ensureS3, freshBucket, getObject, listKeys, s3Client, s3SinkProps } from '../src/s3.js'
 
 // The testkit's sink conformance suite for the S3 sink, against the local S3 server: one bucket per test,
 // JsonFormat, objects of up to 200 records rotated every second on the wall clock (so the last records
@@ -70,11 +70,7 @@ sinkConformance({
         topics: topic,
         'tasks.max': '1',
         's3.bucket.name': bucket,
-        's3.region': s3.region,
-        'store.url': s3.endpoint,
-        'aws.access.key.id': s3.accessKeyId,
-        'aws.secret.access.key': s3.secretAccessKey,
-        'storage.class': 'io.confluent.connect.s3.storage.S3Storage',
+        ...s3SinkProps(s3),
         'format.class': 'io.confluent.connect.s3.format.json.JsonFormat',
         'flush.size': '200',
         'rotate.schedule.interval.ms': '1000',

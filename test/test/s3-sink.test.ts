@@ -9,7 +9,7 @@ import { InputProducer, type OutgoingRecord } from '@sluice/testkit'
 import avro from 'avsc'
 import { ensureBroker, uniqueTopic } from '../src/broker.js'
 import { readWithPyarrow } from '../src/pyarrow.js'
-import { ensureS3, freshBucket, getObject, listKeys, s3Client } from '../src/s3.js'
+import { ensureS3, freshBucket, getObject, listKeys, s3Client, s3SinkProps } from '../src/s3.js'
 import { startStandalone, type Worker, waitUntil } from '../src/standalone.js'
 
 // The S3 sink end to end: `sluice standalone` with Confluent's config keys, the real broker, the local
@@ -91,7 +91,6 @@ async function produce(topic: string, from: number, count: number, noteBytes = 0
 }
 
 function workerFiles(name: string, config: Record<string, string>): string[] {
-  const s3 = ensureS3()
   const worker = path.join(dir, `${name}-worker.properties`)
   writeFileSync(
     worker,
@@ -112,11 +111,7 @@ function workerFiles(name: string, config: Record<string, string>): string[] {
     name,
     'connector.class': 'io.confluent.connect.s3.S3SinkConnector',
     'tasks.max': '1',
-    's3.region': s3.region,
-    'store.url': s3.endpoint,
-    'aws.access.key.id': s3.accessKeyId,
-    'aws.secret.access.key': s3.secretAccessKey,
-    'storage.class': 'io.confluent.connect.s3.storage.S3Storage',
+    ...s3SinkProps(),
     ...config,
   }
   writeFileSync(
