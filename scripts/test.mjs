@@ -8,10 +8,10 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { check as checkBoundaries } from './check-boundaries.mjs'
 import { start as startBroker, stop as stopBroker } from './lib/kafka-broker.mjs'
-import { ensureBinary as ensureS3Binary, status as s3Status, stop as stopS3 } from './lib/s3-server.mjs'
 import { resolveKafka } from './lib/kafka-dist.mjs'
 import { root, runDir } from './lib/paths.mjs'
 import { log, run } from './lib/proc.mjs'
+import { ensureBinary as ensureS3Binary, status as s3Status, stop as stopS3 } from './lib/s3-server.mjs'
 import { buildEnv, setup } from './setup.mjs'
 
 const { values: opts } = parseArgs({
