@@ -7,7 +7,11 @@ import type { PluginEntry, PluginRegistry } from '../worker/worker-api.js'
 import { importPlugins } from './loader.js'
 
 /** Packages bundled with Sluice whose plugins are always available. */
-export const BUILTIN_PLUGIN_MODULES = ['@sluice/converters', '@sluice/connector-file'] as const
+export const BUILTIN_PLUGIN_MODULES = [
+  '@sluice/converters',
+  '@sluice/connector-file',
+  '@sluice/connector-s3',
+] as const
 
 /** The runtime's own plugins, always loaded: Kafka's config providers (`config.providers`). */
 const RUNTIME_PLUGIN_MODULE = new URL('../config/builtin-providers.js', import.meta.url).href
