@@ -129,7 +129,9 @@ function tlsOptions(props: Readonly<Record<string, string>>): TlsOptions {
   const storeType = (key: string) => (props[key] ?? 'JKS').toUpperCase()
   if (props['ssl.truststore.location'] !== undefined) {
     if (storeType('ssl.truststore.type') !== 'PEM')
-      throw new Error('ssl.truststore.type must be PEM for Sluice (convert the JKS/PKCS12 truststore with keytool)')
+      throw new Error(
+        'ssl.truststore.type must be PEM for Sluice (convert the JKS/PKCS12 truststore with keytool)',
+      )
     tls.ca = read('ssl.truststore.location')
   }
   if (props['ssl.truststore.certificates'] !== undefined) tls.ca = props['ssl.truststore.certificates']
@@ -145,7 +147,8 @@ function tlsOptions(props: Readonly<Record<string, string>>): TlsOptions {
       tls.passphrase = props['ssl.key.password']
     } else throw new Error('ssl.keystore.type must be PKCS12 or PEM for Sluice')
   }
-  if ((props['ssl.endpoint.identification.algorithm'] ?? 'https') === '') tls.checkServerIdentity = () => undefined
+  if ((props['ssl.endpoint.identification.algorithm'] ?? 'https') === '')
+    tls.checkServerIdentity = () => undefined
   return tls
 }
 
@@ -188,7 +191,9 @@ export class GroupClient {
         await c.close().catch(() => undefined)
       }
     }
-    throw new Error(`no broker of ${this.#options.bootstrapServers} answered: ${String(last)}`, { cause: last })
+    throw new Error(`no broker of ${this.#options.bootstrapServers} answered: ${String(last)}`, {
+      cause: last,
+    })
   }
 
   /** FindCoordinator (key type GROUP) and a connection to it. */
@@ -210,7 +215,11 @@ export class GroupClient {
       return await fn(c)
     } catch (err) {
       const code = codeOf(err)
-      if (code === GroupErrors.NOT_COORDINATOR || code === GroupErrors.COORDINATOR_NOT_AVAILABLE || code === undefined)
+      if (
+        code === GroupErrors.NOT_COORDINATOR ||
+        code === GroupErrors.COORDINATOR_NOT_AVAILABLE ||
+        code === undefined
+      )
         await this.disconnect()
       if (code !== undefined) {
         const memberId = (err as { response?: { memberId?: string } }).response?.memberId
@@ -256,7 +265,11 @@ export class GroupClient {
           members: r.members.map((m) => ({ memberId: m.memberId, metadata: m.metadata })),
         }
       } catch (err) {
-        if (err instanceof GroupProtocolError && err.errorCode === GroupErrors.MEMBER_ID_REQUIRED && attempt < 3) {
+        if (
+          err instanceof GroupProtocolError &&
+          err.errorCode === GroupErrors.MEMBER_ID_REQUIRED &&
+          attempt < 3
+        ) {
           memberId = err.memberId ?? memberId
           continue
         }
@@ -290,7 +303,9 @@ export class GroupClient {
 
   /** Heartbeat v4; throws {@link GroupProtocolError} (27 = rebalance, 22/25 = rejoin). */
   async heartbeat(generation: number, memberId: string): Promise<void> {
-    await this.#call('Heartbeat', (c) => heartbeatV4.api.async(c, this.#options.groupId, generation, memberId, null))
+    await this.#call('Heartbeat', (c) =>
+      heartbeatV4.api.async(c, this.#options.groupId, generation, memberId, null),
+    )
   }
 
   /** LeaveGroup v5 for this member. */
