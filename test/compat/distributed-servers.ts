@@ -1,0 +1,114 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdirSync, openSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { repoRoot, stopper, waitReady, writeProps } from './servers.js'
+
+/**
+ * Workers of one Connect group for the distributed-mode tests: Java Kafka Connect 4.4 (`ConnectDistributed`
+ * from the Maven jars) and `sluice distributed`, each with its own REST port, sharing `group.id` and the
+ * internal topics given in `props`.
+ */
+
+export interface DistributedWorker {
+  readonly side: 'java' | 'sluice'
+  /** Base URL without trailing slash. */
+  readonly url: string
+  /** `host:port`, what statuses carry as `worker_id`. */
+  readonly workerId: string
+  readonly logFile: string
+  /** Graceful stop (SIGTERM; the worker leaves the group). */
+  stop(): Promise<void>
+  /** kill -9: the worker vanishes without leaving the group. */
+  kill(): Promise<void>
+}
+
+function killer(proc: ChildProcess): () => Promise<void> {
+  return async () => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()))
+    proc.kill('SIGKILL')
+    await exited
+  }
+}
+
+const LOG4J = [
+  'status = warn',
+  'appender.out.type = Console',
+  'appender.out.name = STDOUT',
+  'appender.out.layout.type = PatternLayout',
+  'appender.out.layout.pattern = [%d] %p %m (%c)%n',
+  'rootLogger.level = INFO',
+  'rootLogger.appenderRef.out.ref = STDOUT',
+  '',
+].join('\n')
+
+export async function startJavaDistributed(opts: {
+  dir: string
+  port: number
+  classpath: string
+  props: Record<string, string>
+}): Promise<DistributedWorker> {
+  mkdirSync(opts.dir, { recursive: true })
+  const props = writeProps(path.join(opts.dir, 'worker.properties'), {
+    ...opts.props,
+    listeners: `http://127.0.0.1:${opts.port}`,
+    'plugin.discovery': 'service_load',
+  })
+  const log4j = path.join(opts.dir, 'log4j2.properties')
+  writeFileSync(log4j, LOG4J)
+  const logFile = path.join(opts.dir, 'connect.log')
+  const out = openSync(logFile, 'w')
+  const proc = spawn(
+    'java',
+    [
+      '-Xms128M',
+      '-Xmx512M',
+      '-XX:+UseSerialGC',
+      '-XX:TieredStopAtLevel=1',
+      '-Djava.awt.headless=true',
+      `-Dlog4j2.configurationFile=${log4j}`,
+      '-cp',
+      opts.classpath,
+      'org.apache.kafka.connect.cli.ConnectDistributed',
+      props,
+    ],
+    { stdio: ['ignore', out, out] },
+  )
+  const url = `http://127.0.0.1:${opts.port}`
+  const stop = stopper(proc)
+  try {
+    await waitReady(proc, url, logFile, 120_000)
+  } catch (err) {
+    await stop()
+    throw err
+  }
+  return { side: 'java', url, workerId: `127.0.0.1:${opts.port}`, logFile, stop, kill: killer(proc) }
+}
+
+export async function startSluiceDistributed(opts: {
+  dir: string
+  port: number
+  cli: string
+  props: Record<string, string>
+}): Promise<DistributedWorker> {
+  mkdirSync(opts.dir, { recursive: true })
+  const props = writeProps(path.join(opts.dir, 'worker.properties'), {
+    ...opts.props,
+    listeners: `http://127.0.0.1:${opts.port}`,
+  })
+  const logFile = path.join(opts.dir, 'sluice.log')
+  const out = openSync(logFile, 'w')
+  const proc = spawn(process.execPath, [opts.cli, 'distributed', props], {
+    stdio: ['ignore', out, out],
+    cwd: repoRoot,
+  })
+  const url = `http://127.0.0.1:${opts.port}`
+  const stop = stopper(proc)
+  try {
+    await waitReady(proc, url, logFile, 60_000)
+  } catch (err) {
+    await stop()
+    throw err
+  }
+  return { side: 'sluice', url, workerId: `127.0.0.1:${opts.port}`, logFile, stop, kill: killer(proc) }
+}
