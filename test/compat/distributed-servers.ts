@@ -22,6 +22,15 @@ export interface DistributedWorker {
   kill(): Promise<void>
 }
 
+/** Graceful stop, or nothing when the process is gone already (also after a kill -9). */
+function gracefulStop(proc: ChildProcess): () => Promise<void> {
+  const stop = stopper(proc)
+  return async () => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return
+    await stop()
+  }
+}
+
 function killer(proc: ChildProcess): () => Promise<void> {
   return async () => {
     if (proc.exitCode !== null || proc.signalCode !== null) return
@@ -75,7 +84,7 @@ export async function startJavaDistributed(opts: {
     { stdio: ['ignore', out, out] },
   )
   const url = `http://127.0.0.1:${opts.port}`
-  const stop = stopper(proc)
+  const stop = gracefulStop(proc)
   try {
     await waitReady(proc, url, logFile, 120_000)
   } catch (err) {
@@ -103,7 +112,7 @@ export async function startSluiceDistributed(opts: {
     cwd: repoRoot,
   })
   const url = `http://127.0.0.1:${opts.port}`
-  const stop = stopper(proc)
+  const stop = gracefulStop(proc)
   try {
     await waitReady(proc, url, logFile, 60_000)
   } catch (err) {

@@ -32,8 +32,18 @@ async function json<T>(url: string, init?: RequestInit): Promise<{ status: numbe
   return { status: r.status, body: (text === '' ? null : JSON.parse(text)) as T }
 }
 
+/** A REST write, retried on 409 (rebalance in progress) as clients of Kafka Connect do. */
+async function write<T>(url: string, init: RequestInit): Promise<{ status: number; body: T }> {
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    const r = await json<T>(url, init)
+    if (r.status !== 409 || Date.now() > deadline) return r
+    await new Promise((res) => setTimeout(res, 500))
+  }
+}
+
 async function create(worker: DistributedWorker, name: string, config: Record<string, string>) {
-  const r = await json<{ name: string }>(`${worker.url}/connectors`, {
+  const r = await write<{ name: string }>(`${worker.url}/connectors`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ name, config }),
@@ -87,8 +97,7 @@ describe('distributed mode: Sluice and Java workers in one Connect group', { tim
   const { classpath, reason } = javaClasspath()
   const workers: DistributedWorker[] = []
   const dir = mkdtempSync(path.join(tmpdir(), 'sluice-distributed-'))
-  const id = uniqueTopic('dist')
-  const props: Record<string, string> = {
+  const groupProps = (id: string): Record<string, string> => ({
     'bootstrap.servers': bootstrap,
     'group.id': `${id}-group`,
     'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
@@ -105,7 +114,7 @@ describe('distributed mode: Sluice and Java workers in one Connect group', { tim
     'heartbeat.interval.ms': '1000',
     'scheduled.rebalance.max.delay.ms': '2000',
     'offset.flush.interval.ms': '500',
-  }
+  })
 
   before(() => {
     assert.ok(cli, 'the sluice CLI is built (pnpm exec tsc -b packages/cli)')
@@ -116,35 +125,48 @@ describe('distributed mode: Sluice and Java workers in one Connect group', { tim
     for (const w of workers) await w.stop().catch(() => undefined)
   })
 
-  const start = async (side: 'java' | 'sluice', n: number) => {
+  const start = async (side: 'java' | 'sluice', id: string, n: number) => {
     const port = await freePort()
+    const props = groupProps(id)
+    const where = path.join(dir, `${id}-${side}-${n}`)
     const w =
       side === 'java'
-        ? await startJavaDistributed({
-            dir: path.join(dir, `java-${n}`),
-            port,
-            classpath: classpath as string,
-            props,
-          })
-        : await startSluiceDistributed({
-            dir: path.join(dir, `sluice-${n}`),
-            port,
-            cli: cli as string,
-            props,
-          })
+        ? await startJavaDistributed({ dir: where, port, classpath: classpath as string, props })
+        : await startSluiceDistributed({ dir: where, port, cli: cli as string, props })
     workers.push(w)
     return w
   }
 
-  test('create on either kind, run on both, move a killed worker’s task to the other kind, lose nothing', async () => {
+  /** kill -9 of the worker running `connector`'s task 0; waits until a survivor runs it. */
+  const killTaskOwner = async (all: DistributedWorker[], connector: string) => {
+    const st = await json<Status>(`${all[0]?.url}/connectors/${connector}/status`)
+    const victim = all.find((w) => w.workerId === st.body.tasks[0]?.worker_id) as DistributedWorker
+    await victim.kill()
+    const killedAt = Date.now()
+    const survivors = all.filter((w) => w !== victim)
+    const moved = await pollUntil(`${connector} task 0 RUNNING on a surviving worker`, 90_000, async () => {
+      const r = await json<Status>(`${survivors[0]?.url}/connectors/${connector}/status`)
+      const t = r.body?.tasks?.[0]
+      return t?.state === 'RUNNING' && t.worker_id !== victim.workerId ? t : undefined
+    })
+    const seconds = ((Date.now() - killedAt) / 1000).toFixed(1)
+    const to = survivors.find((w) => w.workerId === moved.worker_id) as DistributedWorker
+    console.log(
+      `kill -9 of ${victim.side} ${victim.workerId}: ${connector} task 0 RUNNING on ${to.side} ${to.workerId} after ${seconds} s`,
+    )
+    return { victim, to, survivors }
+  }
+
+  test('Sluice leads: create on either kind, run on both, a killed worker’s task moves to the other kind, nothing lost', async () => {
+    const id = uniqueTopic('dist-a')
     // A Sluice worker first, so Sluice leads the group the Java worker then joins.
-    const s1 = await start('sluice', 1)
-    const j1 = await start('java', 1)
-    const s2 = await start('sluice', 2)
+    const s1 = await start('sluice', id, 1)
+    const j1 = await start('java', id, 1)
+    const s2 = await start('sluice', id, 2)
     const all = [s1, j1, s2]
 
-    const input = path.join(dir, 'in.txt')
-    const output = path.join(dir, 'out.txt')
+    const input = path.join(dir, `${id}-in.txt`)
+    const output = path.join(dir, `${id}-out.txt`)
     const topic = `${id}-data`
     const expected = Array.from({ length: 50 }, (_, i) => `line-${i}`)
     writeFileSync(input, `${expected.join('\n')}\n`)
@@ -171,27 +193,65 @@ describe('distributed mode: Sluice and Java workers in one Connect group', { tim
     )
     await allLinesArrive(output, expected)
 
-    // kill -9 the worker that runs the source task; the task must come back on a worker of the other kind
-    // (or any survivor), RUNNING, and the lines written meanwhile must all reach the sink.
-    const srcOwner = src.tasks[0]?.worker_id
-    const victim = all.find((w) => w.workerId === srcOwner) as DistributedWorker
-    await victim.kill()
-    const killedAt = Date.now()
-    const more = Array.from({ length: 30 }, (_, i) => `after-${i}`)
+    // kill -9 of the source task's worker, mid-stream; if the task lands on the same kind, kill that one
+    // too, so it has to move to the other kind.
+    appendFileSync(input, `${Array.from({ length: 30 }, (_, i) => `after-${i}`).join('\n')}\n`)
+    let round = await killTaskOwner(all, 'src')
+    const firstKind = round.victim.side
+    if (round.to.side === firstKind) round = await killTaskOwner(round.survivors, 'src')
+    assert.notEqual(round.to.side, firstKind, 'the task moved to the other kind of worker')
+    const more = Array.from({ length: 30 }, (_, i) => `later-${i}`)
     appendFileSync(input, `${more.join('\n')}\n`)
-    const survivors = all.filter((w) => w !== victim)
-    const moved = await pollUntil('the source task RUNNING on a surviving worker', 90_000, async () => {
-      const r = await json<Status>(`${survivors[0]?.url}/connectors/src/status`)
-      const t = r.body?.tasks?.[0]
-      return t?.state === 'RUNNING' && t.worker_id !== victim.workerId ? t : undefined
-    })
-    const seconds = (Date.now() - killedAt) / 1000
-    console.log(
-      `kill -9 of ${victim.side} ${victim.workerId}: source task RUNNING on ${moved.worker_id} after ${seconds.toFixed(1)} s`,
+    await runningEverywhere(round.survivors, 'src', 1)
+    await runningEverywhere(round.survivors, 'sink', 2)
+    await allLinesArrive(output, [
+      ...expected,
+      ...Array.from({ length: 30 }, (_, i) => `after-${i}`),
+      ...more,
+    ])
+    for (const w of all) await w.stop()
+  })
+
+  test('Java leads: a connector created on Sluice runs on both kinds; restart and config change cross kinds', async () => {
+    const id = uniqueTopic('dist-b')
+    const j1 = await start('java', id, 1)
+    const s1 = await start('sluice', id, 1)
+    const all = [j1, s1]
+    const topic = `${id}-data`
+    const output = path.join(dir, `${id}-out.txt`)
+    const sinkConfig = {
+      'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector',
+      file: output,
+      topics: topic,
+      'tasks.max': '2',
+    }
+    // Sluice is a follower: the create is forwarded to the Java leader.
+    await create(s1, 'sink', sinkConfig)
+    const st = await runningEverywhere(all, 'sink', 2)
+    const taskOwners = st.tasks.map((t) => t.worker_id).sort()
+    assert.deepEqual(taskOwners, [j1.workerId, s1.workerId].sort(), 'one task on each kind')
+
+    // KIP-745 restart issued on Sluice: forwarded to the Java leader, which answers with the plan.
+    const restart = await write<Status>(
+      `${s1.url}/connectors/sink/restart?includeTasks=true&onlyFailed=false`,
+      {
+        method: 'POST',
+      },
     )
-    assert.ok(survivors.some((w) => w.workerId === moved.worker_id))
-    await runningEverywhere(survivors, 'src', 1)
-    await runningEverywhere(survivors, 'sink', 2)
-    await allLinesArrive(output, [...expected, ...more])
+    assert.equal(restart.status, 202, JSON.stringify(restart.body))
+    assert.equal(restart.body.connector.state, 'RESTARTING')
+    await runningEverywhere(all, 'sink', 2)
+
+    // A config change on Java (tasks.max 2 → 1) takes effect on Sluice's view and assignment.
+    const put = await write(`${j1.url}/connectors/sink/config`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...sinkConfig, 'tasks.max': '1' }),
+    })
+    assert.equal(put.status, 200)
+    await runningEverywhere(all, 'sink', 1)
+    const tasks = await json<unknown[]>(`${s1.url}/connectors/sink/tasks`)
+    assert.equal(tasks.body.length, 1)
+    for (const w of all) await w.stop()
   })
 })
