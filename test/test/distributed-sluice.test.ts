@@ -64,12 +64,20 @@ describe('distributed mode: three Sluice workers', { timeout: 300_000 }, () => {
     const first = Array.from({ length: 2000 }, (_, i) => `first-${i}`)
     writeFileSync(input, `${first.join('\n')}\n`)
     const topic = `${id}-data`
-    const post = (w: DistributedWorker, name: string, config: Record<string, string>) =>
-      fetch(`${w.url}/connectors`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name, config }),
-      })
+    // Retried on 409 (the worker has not joined the group yet, or a rebalance is under way).
+    const post = async (w: DistributedWorker, name: string, config: Record<string, string>) => {
+      const deadline = Date.now() + 60_000
+      for (;;) {
+        const res = await fetch(`${w.url}/connectors`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ name, config }),
+        })
+        if (res.status !== 409 || Date.now() > deadline) return res
+        await res.text()
+        await new Promise((done) => setTimeout(done, 500))
+      }
+    }
     // The last worker to join is a follower: its creates go to the leader.
     let r = await post(w2, 'src', {
       'connector.class': 'FileStreamSource',

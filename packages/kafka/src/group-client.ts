@@ -152,7 +152,41 @@ function tlsOptions(props: Readonly<Record<string, string>>): TlsOptions {
   return tls
 }
 
-function codeOf(err: unknown): number | undefined {
+/**
+ * Runs `fn` on a short-lived connection to the first bootstrap broker that answers (each tried in turn);
+ * the connection is closed afterwards.
+ */
+export async function withBootstrapConnection<T>(
+  servers: string,
+  clientId: string,
+  options: ConnectionOptions,
+  fn: (c: Connection) => Promise<T>,
+): Promise<T> {
+  let last: unknown
+  for (const server of servers
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
+    const i = server.lastIndexOf(':')
+    const c = new Connection(clientId, options)
+    try {
+      await c.connect(server.slice(0, i), Number(server.slice(i + 1)))
+    } catch (err) {
+      last = err
+      await c.close().catch(() => undefined)
+      continue
+    }
+    try {
+      return await fn(c)
+    } finally {
+      await c.close().catch(() => undefined)
+    }
+  }
+  throw new Error(`no broker of ${servers} answered: ${String(last)}`, { cause: last })
+}
+
+/** The Kafka error code of a failed `@platformatic/kafka` request, if it carries one. */
+export function codeOf(err: unknown): number | undefined {
   if (err instanceof ResponseError) {
     const first = (err as unknown as { errors?: Array<{ apiId?: string; apiCode?: number }> }).errors?.[0]
     if (typeof first?.apiCode === 'number') return first.apiCode
@@ -177,23 +211,13 @@ export class GroupClient {
     }
   }
 
-  async #bootstrap<T>(fn: (c: Connection) => Promise<T>): Promise<T> {
-    let last: unknown
-    for (const server of this.#options.bootstrapServers.split(',').map((s) => s.trim())) {
-      const i = server.lastIndexOf(':')
-      const c = new Connection(this.#options.clientId, this.#connection)
-      try {
-        await c.connect(server.slice(0, i), Number(server.slice(i + 1)))
-        return await fn(c)
-      } catch (err) {
-        last = err
-      } finally {
-        await c.close().catch(() => undefined)
-      }
-    }
-    throw new Error(`no broker of ${this.#options.bootstrapServers} answered: ${String(last)}`, {
-      cause: last,
-    })
+  #bootstrap<T>(fn: (c: Connection) => Promise<T>): Promise<T> {
+    return withBootstrapConnection(
+      this.#options.bootstrapServers,
+      this.#options.clientId,
+      this.#connection,
+      fn,
+    )
   }
 
   /** FindCoordinator (key type GROUP) and a connection to it. */
