@@ -1,7 +1,7 @@
 import type { ConfigInfos, ConfigKeyInfo, ConnectorProps } from '@sluice/api'
 import { AlreadyExistsError, BadRequestError, ConnectError, NotFoundError } from '@sluice/api'
 import { ensureInternalTopic, GroupClient, GroupErrors, GroupProtocolError } from '@sluice/kafka'
-import { type Clock, systemClock } from '../clock.js'
+import { type Clock, type ClockTimer, systemClock } from '../clock.js'
 import { CONNECTOR_CLASS_CONFIG } from '../herder/connector-config.js'
 import { connectorTypeOf } from '../herder/connector-validation.js'
 import type {
@@ -100,6 +100,14 @@ export interface DistributedHerderOptions {
   readonly onLoggerLevel?: (namespace: string, level: string) => void
 }
 
+/** Heartbeat/join errors answered by rejoining (Kafka's `needsRejoin`), without backing off. */
+const REJOIN_ERRORS: readonly number[] = [
+  GroupErrors.REBALANCE_IN_PROGRESS,
+  GroupErrors.ILLEGAL_GENERATION,
+  GroupErrors.UNKNOWN_MEMBER_ID,
+  GroupErrors.MEMBER_ID_REQUIRED,
+]
+
 const taskName = (id: ConnectorTaskId) => `${id.connector}-${id.task}`
 
 function sameConfigs(
@@ -157,6 +165,8 @@ export class DistributedHerder implements Herder {
   #loop: Promise<void> | undefined
   #ready = false
   #unsyncRetries = 5
+  #joining = false
+  #heartbeatTimer: ClockTimer | undefined
 
   constructor(options: DistributedHerderOptions) {
     this.#o = options
@@ -273,7 +283,6 @@ export class DistributedHerder implements Herder {
   // ---- the herder loop -------------------------------------------------------------------------
 
   async #run(): Promise<void> {
-    let nextHeartbeat = 0
     let backoff = 0
     while (!this.#stopping) {
       try {
@@ -287,28 +296,25 @@ export class DistributedHerder implements Herder {
           this.#rejoin = true
         }
         if (this.#rejoin) {
-          await this.#rebalance()
-          nextHeartbeat = this.#clock.now() + this.#s.heartbeatIntervalMs
+          this.#joining = true
+          try {
+            await this.#rebalance()
+          } finally {
+            this.#joining = false
+          }
+          this.#scheduleHeartbeat()
         }
         await this.#processChanges()
         if (this.#rejoin || this.#stopping) continue
-        if (this.#clock.now() >= nextHeartbeat) {
-          await this.#group.heartbeat(this.#generation, this.#memberId)
-          nextHeartbeat = this.#clock.now() + this.#s.heartbeatIntervalMs
-        }
-        const until = Math.min(nextHeartbeat, this.#rejoinAt ?? Number.POSITIVE_INFINITY) - this.#clock.now()
+        if (this.isLeader) await this.#rotateSessionKey()
+        const until = (this.#rejoinAt ?? Number.POSITIVE_INFINITY) - this.#clock.now()
         await this.#sleep(Math.max(0, Math.min(until, 1_000)))
       } catch (err) {
         this.#rejoin = true
         this.#rebalancing = true
         if (err instanceof GroupProtocolError) {
           if (err.errorCode === GroupErrors.UNKNOWN_MEMBER_ID) this.#memberId = ''
-          const quiet = [
-            GroupErrors.REBALANCE_IN_PROGRESS,
-            GroupErrors.ILLEGAL_GENERATION,
-            GroupErrors.UNKNOWN_MEMBER_ID,
-          ]
-          if (quiet.includes(err.errorCode as 27)) {
+          if (REJOIN_ERRORS.includes(err.errorCode)) {
             this.#log.info(`Rejoining group ${this.#s.groupId}: ${err.message}`)
             continue
           }
@@ -317,6 +323,51 @@ export class DistributedHerder implements Herder {
         backoff = 1_000
       }
     }
+    if (this.#heartbeatTimer !== undefined) this.#clock.clearTimeout(this.#heartbeatTimer)
+  }
+
+  /**
+   * Heartbeats run beside the loop (Java's heartbeat thread), so starting or stopping slow connectors and
+   * tasks never lets the session expire. A heartbeat answered with a rebalance error makes the loop rejoin.
+   */
+  #scheduleHeartbeat(): void {
+    if (this.#heartbeatTimer !== undefined) this.#clock.clearTimeout(this.#heartbeatTimer)
+    this.#heartbeatTimer = this.#clock.setTimeout(() => {
+      this.#heartbeatTimer = undefined
+      if (this.#stopping) return
+      if (this.#joining || this.#rejoin) {
+        this.#scheduleHeartbeat()
+        return
+      }
+      const generation = this.#generation
+      this.#group.heartbeat(generation, this.#memberId).then(
+        () => this.#scheduleHeartbeat(),
+        (err: unknown) => {
+          if (generation === this.#generation && !this.#joining) {
+            if (err instanceof GroupProtocolError && REJOIN_ERRORS.includes(err.errorCode)) {
+              if (err.errorCode === GroupErrors.UNKNOWN_MEMBER_ID) this.#memberId = ''
+              this.#log.info(`Rejoining group ${this.#s.groupId}: ${err.message}`)
+            } else {
+              this.#log.warn(
+                `Heartbeat to the group coordinator failed: ${(err as Error).message}; rejoining`,
+              )
+            }
+            this.#rejoin = true
+            this.#rebalancing = true
+            this.#wake?.()
+          }
+          this.#scheduleHeartbeat()
+        },
+      )
+    }, this.#s.heartbeatIntervalMs)
+  }
+
+  /** Kafka's leader tick: a new session key once the current one is older than `inter.worker.key.ttl.ms`. */
+  async #rotateSessionKey(): Promise<void> {
+    if (this.#protocol !== 'sessioned') return
+    const key = this.#config.snapshot().sessionKey
+    if (key !== null && key.creationTimestamp + this.#s.keyTtlMs > this.#clock.now()) return
+    await this.#config.write([sessionKeyRecord(newSessionKey(this.#clock.now()))])
   }
 
   #sleep(ms: number): Promise<void> {
