@@ -252,6 +252,36 @@ describe('distributed mode: Sluice and Java workers in one Connect group', { tim
     await runningEverywhere(all, 'sink', 1)
     const tasks = await json<unknown[]>(`${s1.url}/connectors/sink/tasks`)
     assert.equal(tasks.body.length, 1)
+
+    // KIP-875 on a source: stop and reset issued on Sluice (forwarded to the Java leader); Sluice's own
+    // offsets view, read from the offsets topic, sees the committed position and then the reset.
+    const input = path.join(dir, `${id}-in.txt`)
+    writeFileSync(input, 'one\ntwo\nthree\n')
+    await create(s1, 'src', {
+      'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector',
+      file: input,
+      topic,
+      'tasks.max': '1',
+    })
+    await runningEverywhere(all, 'src', 1)
+    type Offsets = { offsets: Array<{ partition: Record<string, unknown>; offset: { position?: number } }> }
+    await pollUntil('the source position in Sluice’s offsets view', 30_000, async () => {
+      const o = await json<Offsets>(`${s1.url}/connectors/src/offsets`)
+      return (o.body.offsets[0]?.offset.position ?? 0) > 0 ? true : undefined
+    })
+    const stop = await write(`${s1.url}/connectors/src/stop`, { method: 'PUT' })
+    assert.equal(stop.status, 204, JSON.stringify(stop.body))
+    await pollUntil('src STOPPED with no tasks', 30_000, async () => {
+      const st = await json<Status>(`${s1.url}/connectors/src/status`)
+      return st.body.connector.state === 'STOPPED' && st.body.tasks.length === 0 ? true : undefined
+    })
+    const reset = await write<{ message: string }>(`${s1.url}/connectors/src/offsets`, { method: 'DELETE' })
+    assert.equal(reset.status, 200, JSON.stringify(reset.body))
+    assert.equal(reset.body.message, 'The offsets for this connector have been reset successfully')
+    await pollUntil('no offsets in Sluice’s view after the reset', 30_000, async () => {
+      const o = await json<Offsets>(`${s1.url}/connectors/src/offsets`)
+      return o.body.offsets.length === 0 ? true : undefined
+    })
     for (const w of all) await w.stop()
   })
 })
