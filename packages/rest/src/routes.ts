@@ -1117,6 +1117,12 @@ async function forwardRequest(
   }
   const text = await res.text()
   reply.code(res.status)
+  // Kafka builds Location from the request it received, so it names this worker, not the leader.
+  const location = res.headers.get('location')
+  if (location !== null) {
+    const here = `${req.protocol}://${req.headers.host ?? 'localhost'}`
+    reply.header('Location', `${here}${new URL(location, 'http://localhost').pathname}`)
+  }
   if (text === '') return reply.send()
   return reply.header('Content-Type', res.headers.get('content-type') ?? 'application/json').send(text)
 }
