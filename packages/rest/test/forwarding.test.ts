@@ -23,9 +23,8 @@ describe("REST forwarding in a cluster (Kafka's ?forward= rule)", () => {
   let leader: RestServer
   let follower: RestServer
   before(async () => {
-    leaderHerder = new LeaderHerder()
     leader = await createRestServer({
-      herder: leaderHerder,
+      herder: new FakeHerder(),
       workerProps: { listeners: 'http://127.0.0.1:0' },
     })
     await leader.start()
