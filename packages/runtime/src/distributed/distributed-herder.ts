@@ -790,8 +790,20 @@ export class DistributedHerder implements Herder {
     }
   }
 
+  /**
+   * Kafka's `putSafe` for UNASSIGNED and FAILED: never overwrite what another worker reported in a newer
+   * generation (the item has moved there meanwhile).
+   */
+  #unsafe(state: State, current: StatusValue | undefined): boolean {
+    if (state !== 'UNASSIGNED' && state !== 'FAILED') return false
+    return (
+      current !== undefined && current.workerId !== this.workerId && current.generation > this.#generation
+    )
+  }
+
   #onConnectorState(connector: string, state: State, trace: string | undefined): void {
     if (this.#config.snapshot().connectorConfig(connector) === undefined) return
+    if (this.#unsafe(state, this.#status.connector(connector))) return
     this.#status
       .putConnector(connector, this.#statusValue(connector, state, trace, false))
       .catch((err) => this.#log.warn(`status write for ${connector} failed: ${(err as Error).message}`))
@@ -800,6 +812,7 @@ export class DistributedHerder implements Herder {
   #onTaskState(id: ConnectorTaskId, state: State, trace: string | undefined): void {
     if (this.#config.snapshot().taskConfig(id) === undefined) return
     const s = state === 'STOPPED' ? 'UNASSIGNED' : state
+    if (this.#unsafe(s, this.#status.task(id))) return
     this.#status
       .putTask(id, this.#statusValue(id.connector, s, trace, true))
       .catch((err) => this.#log.warn(`status write for ${taskName(id)} failed: ${(err as Error).message}`))
