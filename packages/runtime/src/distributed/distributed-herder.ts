@@ -3,7 +3,7 @@ import { AlreadyExistsError, BadRequestError, ConnectError, NotFoundError } from
 import { ensureInternalTopic, GroupClient, GroupErrors, GroupProtocolError } from '@sluice/kafka'
 import { type Clock, type ClockTimer, systemClock } from '../clock.js'
 import { CONNECTOR_CLASS_CONFIG } from '../herder/connector-config.js'
-import { connectorTypeOf } from '../herder/connector-validation.js'
+import { connectorTypeOf, invalidConnectorConfigError } from '../herder/connector-validation.js'
 import type {
   ConnectorInfo,
   ConnectorOffsets,
@@ -23,6 +23,7 @@ import {
   commitRecord,
   connectorConfigRecord,
   type EncodedRecord,
+  loggerLevelRecord,
   restartRecord,
   sessionKeyRecord,
   targetStateRecord,
@@ -100,6 +101,9 @@ export interface DistributedHerderOptions {
   readonly onLoggerLevel?: (namespace: string, level: string) => void
 }
 
+/** What the loop reacts to: config-topic changes, and a running connector asking for new task configs. */
+type HerderEvent = ConfigChange | { readonly kind: 'reconfigure'; readonly connector: string }
+
 /** Heartbeat/join errors answered by rejoining (Kafka's `needsRejoin`), without backing off. */
 const REJOIN_ERRORS: readonly number[] = [
   GroupErrors.REBALANCE_IN_PROGRESS,
@@ -159,7 +163,7 @@ export class DistributedHerder implements Herder {
   #rejoin = true
   #rejoinAt: number | undefined
   #rebalancing = true
-  #changes: ConfigChange[] = []
+  #changes: HerderEvent[] = []
   #wake: (() => void) | undefined
   #stopping = false
   #loop: Promise<void> | undefined
@@ -258,7 +262,7 @@ export class DistributedHerder implements Herder {
     await this.#local.start()
     // After the local helper's start(), which installs its own handler.
     this.#worker.onTaskReconfigurationRequest = (c) => {
-      this.#changes.push({ kind: 'task-configs', connector: `\u0000reconfigure:${c}` })
+      this.#changes.push({ kind: 'reconfigure', connector: c })
       this.#wake?.()
     }
     this.#loop = this.#run()
@@ -674,7 +678,7 @@ export class DistributedHerder implements Herder {
   /** Applies config-topic changes to what runs here (Kafka's `tick` processing of config updates). */
   async #processChanges(): Promise<void> {
     while (this.#changes.length > 0 && !this.#stopping) {
-      const change = this.#changes.shift() as ConfigChange
+      const change = this.#changes.shift() as HerderEvent
       const worker = this.#requireWorker()
       const snapshot = this.#config.snapshot()
       switch (change.kind) {
@@ -697,10 +701,6 @@ export class DistributedHerder implements Herder {
           break
         }
         case 'task-configs': {
-          if (change.connector.startsWith('\u0000reconfigure:')) {
-            await this.#reconfigure(change.connector.slice('\u0000reconfigure:'.length))
-            break
-          }
           const mine = [...this.#runningTasks.values()].filter((t) => t.connector === change.connector)
           if (mine.length > 0) {
             await worker.stopTasks(mine)
@@ -722,6 +722,9 @@ export class DistributedHerder implements Herder {
           if (state === 'STARTED') await this.#reconfigure(c)
           break
         }
+        case 'reconfigure':
+          await this.#reconfigure(change.connector)
+          break
         case 'restart':
           await this.#applyRestart(change.connector, change.includeTasks, change.onlyFailed)
           break
@@ -890,7 +893,6 @@ export class DistributedHerder implements Herder {
     options: { allowReplace: boolean; initialState?: InitialState },
   ): Promise<PutConnectorResult> {
     const infos = await this.validateConnectorConfig(config)
-    const { invalidConnectorConfigError } = await import('../herder/connector-validation.js')
     const invalid = invalidConnectorConfigError(infos)
     if (invalid !== null) throw invalid
     this.#requireLeader('Only the leader can set connector configs.')
@@ -1043,7 +1045,6 @@ export class DistributedHerder implements Herder {
 
   /** `PUT /admin/loggers/{l}?scope=cluster`: any worker writes the record; every worker applies it. */
   async putClusterLoggerLevel(namespace: string, level: string): Promise<void> {
-    const { loggerLevelRecord } = await import('../storage/config-records.js')
     await this.#config.write([loggerLevelRecord(namespace, level)])
   }
 
