@@ -40,6 +40,50 @@ function killer(proc: ChildProcess): () => Promise<void> {
   }
 }
 
+/** Waits for the worker's REST API; a worker that does not come up is stopped and its log tail thrown. */
+async function whenReady(
+  side: 'java' | 'sluice',
+  proc: ChildProcess,
+  port: number,
+  logFile: string,
+  timeoutMs: number,
+): Promise<DistributedWorker> {
+  const url = `http://127.0.0.1:${port}`
+  const stop = gracefulStop(proc)
+  try {
+    await waitReady(proc, url, logFile, timeoutMs)
+  } catch (err) {
+    await stop()
+    throw err
+  }
+  return { side, url, workerId: `127.0.0.1:${port}`, logFile, stop, kill: killer(proc) }
+}
+
+/**
+ * Worker properties of one test group `<id>-group` with its own internal topics, sized for a one-broker
+ * test cluster and short failure detection (session 6 s, heartbeat 1 s, rebalance delay 2 s).
+ */
+export function testGroupProps(bootstrap: string, id: string): Record<string, string> {
+  return {
+    'bootstrap.servers': bootstrap,
+    'group.id': `${id}-group`,
+    'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
+    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+    'config.storage.topic': `${id}-configs`,
+    'offset.storage.topic': `${id}-offsets`,
+    'status.storage.topic': `${id}-status`,
+    'config.storage.replication.factor': '1',
+    'offset.storage.replication.factor': '1',
+    'status.storage.replication.factor': '1',
+    'offset.storage.partitions': '5',
+    'status.storage.partitions': '3',
+    'session.timeout.ms': '6000',
+    'heartbeat.interval.ms': '1000',
+    'scheduled.rebalance.max.delay.ms': '2000',
+    'offset.flush.interval.ms': '500',
+  }
+}
+
 const LOG4J = [
   'status = warn',
   'appender.out.type = Console',
@@ -83,15 +127,7 @@ export async function startJavaDistributed(opts: {
     ],
     { stdio: ['ignore', out, out] },
   )
-  const url = `http://127.0.0.1:${opts.port}`
-  const stop = gracefulStop(proc)
-  try {
-    await waitReady(proc, url, logFile, 120_000)
-  } catch (err) {
-    await stop()
-    throw err
-  }
-  return { side: 'java', url, workerId: `127.0.0.1:${opts.port}`, logFile, stop, kill: killer(proc) }
+  return whenReady('java', proc, opts.port, logFile, 120_000)
 }
 
 export async function startSluiceDistributed(opts: {
@@ -111,13 +147,5 @@ export async function startSluiceDistributed(opts: {
     stdio: ['ignore', out, out],
     cwd: repoRoot,
   })
-  const url = `http://127.0.0.1:${opts.port}`
-  const stop = gracefulStop(proc)
-  try {
-    await waitReady(proc, url, logFile, 60_000)
-  } catch (err) {
-    await stop()
-    throw err
-  }
-  return { side: 'sluice', url, workerId: `127.0.0.1:${opts.port}`, logFile, stop, kill: killer(proc) }
+  return whenReady('sluice', proc, opts.port, logFile, 60_000)
 }

@@ -7,6 +7,7 @@ import {
   type DistributedWorker,
   startJavaDistributed,
   startSluiceDistributed,
+  testGroupProps,
 } from '../compat/distributed-servers.js'
 import { freePort, javaClasspath, pollUntil, sluiceCli } from '../compat/servers.js'
 import { ensureBroker, uniqueTopic } from '../src/broker.js'
@@ -97,24 +98,7 @@ describe('distributed mode: Sluice and Java workers in one Connect group', { tim
   const { classpath, reason } = javaClasspath()
   const workers: DistributedWorker[] = []
   const dir = mkdtempSync(path.join(tmpdir(), 'sluice-distributed-'))
-  const groupProps = (id: string): Record<string, string> => ({
-    'bootstrap.servers': bootstrap,
-    'group.id': `${id}-group`,
-    'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    'config.storage.topic': `${id}-configs`,
-    'offset.storage.topic': `${id}-offsets`,
-    'status.storage.topic': `${id}-status`,
-    'config.storage.replication.factor': '1',
-    'offset.storage.replication.factor': '1',
-    'status.storage.replication.factor': '1',
-    'offset.storage.partitions': '5',
-    'status.storage.partitions': '3',
-    'session.timeout.ms': '6000',
-    'heartbeat.interval.ms': '1000',
-    'scheduled.rebalance.max.delay.ms': '2000',
-    'offset.flush.interval.ms': '500',
-  })
+  const groupProps = (id: string) => testGroupProps(bootstrap, id)
 
   before(() => {
     assert.ok(cli, 'the sluice CLI is built (pnpm exec tsc -b packages/cli)')

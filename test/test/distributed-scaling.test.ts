@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, describe, test } from 'node:test'
 import { KafkaLog } from '@sluice/kafka'
-import { type DistributedWorker, startSluiceDistributed } from '../compat/distributed-servers.js'
+import {
+  type DistributedWorker,
+  startSluiceDistributed,
+  testGroupProps,
+} from '../compat/distributed-servers.js'
 import { freePort, pollUntil, sluiceCli } from '../compat/servers.js'
 import { ensureBroker, uniqueTopic } from '../src/broker.js'
 
@@ -34,23 +38,7 @@ describe('distributed mode: workers joining and leaving', { timeout: 300_000 }, 
   test('join and graceful leave move only what must move, and the load ends balanced', async () => {
     assert.ok(cli, 'the sluice CLI is built (pnpm exec tsc -b packages/cli)')
     const id = uniqueTopic('scale')
-    const props = {
-      'bootstrap.servers': bootstrap,
-      'group.id': `${id}-group`,
-      'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
-      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-      'config.storage.topic': `${id}-configs`,
-      'offset.storage.topic': `${id}-offsets`,
-      'status.storage.topic': `${id}-status`,
-      'config.storage.replication.factor': '1',
-      'offset.storage.replication.factor': '1',
-      'status.storage.replication.factor': '1',
-      'offset.storage.partitions': '2',
-      'status.storage.partitions': '2',
-      'session.timeout.ms': '6000',
-      'heartbeat.interval.ms': '1000',
-      'scheduled.rebalance.max.delay.ms': '2000',
-    }
+    const props = testGroupProps(bootstrap, id)
     const start = async (n: number) => {
       const w = await startSluiceDistributed({
         dir: path.join(dir, `w${n}`),

@@ -3,7 +3,11 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } 
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, describe, test } from 'node:test'
-import { type DistributedWorker, startSluiceDistributed } from '../compat/distributed-servers.js'
+import {
+  type DistributedWorker,
+  startSluiceDistributed,
+  testGroupProps,
+} from '../compat/distributed-servers.js'
 import { freePort, pollUntil, sluiceCli } from '../compat/servers.js'
 import { ensureBroker, uniqueTopic } from '../src/broker.js'
 
@@ -34,24 +38,7 @@ describe('distributed mode: three Sluice workers', { timeout: 300_000 }, () => {
   test('create on a follower, read everywhere, kill -9 mid-stream loses nothing', async () => {
     assert.ok(cli, 'the sluice CLI is built (pnpm exec tsc -b packages/cli)')
     const id = uniqueTopic('dist3')
-    const props = {
-      'bootstrap.servers': bootstrap,
-      'group.id': `${id}-group`,
-      'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
-      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-      'config.storage.topic': `${id}-configs`,
-      'offset.storage.topic': `${id}-offsets`,
-      'status.storage.topic': `${id}-status`,
-      'config.storage.replication.factor': '1',
-      'offset.storage.replication.factor': '1',
-      'status.storage.replication.factor': '1',
-      'offset.storage.partitions': '5',
-      'status.storage.partitions': '3',
-      'session.timeout.ms': '6000',
-      'heartbeat.interval.ms': '1000',
-      'scheduled.rebalance.max.delay.ms': '2000',
-      'offset.flush.interval.ms': '500',
-    }
+    const props = testGroupProps(bootstrap, id)
     for (let n = 0; n < 3; n++) {
       const port = await freePort()
       workers.push(

@@ -4,7 +4,13 @@ import type { ConnectorOffsetStore } from '../worker/worker.js'
 import type { ConnectorTaskId } from '../worker/worker-api.js'
 import { ConfigRecordError, type EncodedRecord, parseConfigRecord } from './config-records.js'
 import { type ClusterConfigSnapshot, type ConfigChange, ConfigStateBuilder } from './config-state.js'
-import { encodeOffsetKey, encodeOffsetValue, parseOffsetKey, parseOffsetValue } from './offset-records.js'
+import {
+  canonicalJson,
+  encodeOffsetKey,
+  encodeOffsetValue,
+  parseOffsetKey,
+  parseOffsetValue,
+} from './offset-records.js'
 import {
   connectorStatusKey,
   encodeStatus,
@@ -184,16 +190,6 @@ export class KafkaStatusStore {
   }
 }
 
-/** Canonical lookup key of a partition (Java may write its fields in another order). */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
-  if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value).sort()
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`
-  }
-  return JSON.stringify(value)
-}
-
 /** Offsets topic: source offsets of every connector; writes are buffered by `set` and sent by `flush`. */
 export class KafkaOffsetStore implements ConnectorOffsetStore {
   readonly #log: KafkaLog
@@ -228,8 +224,8 @@ export class KafkaOffsetStore implements ConnectorOffsetStore {
       m = new Map()
       this.#offsets.set(connector, m)
     }
-    if (offset === null) m.delete(canonical(partition))
-    else m.set(canonical(partition), { partition, offset })
+    if (offset === null) m.delete(canonicalJson(partition))
+    else m.set(canonicalJson(partition), { partition, offset })
   }
 
   async start(timeoutMs: number): Promise<void> {
@@ -238,7 +234,7 @@ export class KafkaOffsetStore implements ConnectorOffsetStore {
   }
 
   get(connector: string, partition: SourcePartition): SourceOffset | null {
-    return this.#offsets.get(connector)?.get(canonical(partition))?.offset ?? null
+    return this.#offsets.get(connector)?.get(canonicalJson(partition))?.offset ?? null
   }
 
   getAll(connector: string): Array<{ partition: SourcePartition; offset: SourceOffset | null }> {

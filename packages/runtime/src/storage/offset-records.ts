@@ -57,3 +57,16 @@ export function parseOffsetValue(value: Buffer | null): SourceOffset | null | { 
     return { error: `offset is not JSON: ${(err as Error).message}` }
   }
 }
+
+/**
+ * Canonical form of a partition for lookups: Java writes partition maps in HashMap order, Sluice may get
+ * them in another, so two equal partitions must compare equal whatever their key order.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).sort()
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}
