@@ -22,6 +22,20 @@ export interface DistributedWorker {
   kill(): Promise<void>
 }
 
+/** `GET /connectors/{c}/status` as the tests read it. */
+export interface ConnectorStatusBody {
+  readonly name: string
+  readonly connector: { readonly state: string; readonly worker_id: string }
+  readonly tasks: ReadonlyArray<{ readonly id: number; readonly state: string; readonly worker_id: string }>
+}
+
+/** A REST call's status and parsed JSON body (null when empty). */
+export async function restJson<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
+  const r = await fetch(url, init)
+  const text = await r.text()
+  return { status: r.status, body: (text === '' ? null : JSON.parse(text)) as T }
+}
+
 /** Graceful stop, or nothing when the process is gone already (also after a kill -9). */
 function gracefulStop(proc: ChildProcess): () => Promise<void> {
   const stop = stopper(proc)

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import {
+  type ConnectorStatusBody,
   type DistributedWorker,
+  restJson,
   startJavaDistributed,
   startSluiceDistributed,
   testGroupProps,
@@ -17,21 +19,8 @@ import { ensureBroker, uniqueTopic } from '../src/broker.js'
 // worker; kill -9 of the worker running a task moves the task to the other kind with nothing lost.
 // Short session timeouts and scheduled.rebalance.max.delay.ms keep it to about a minute.
 
-interface StateEntry {
-  readonly state: string
-  readonly worker_id: string
-}
-interface Status {
-  readonly name: string
-  readonly connector: StateEntry
-  readonly tasks: ReadonlyArray<StateEntry & { readonly id: number }>
-}
-
-async function json<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
-  const r = await fetch(url, init)
-  const text = await r.text()
-  return { status: r.status, body: (text === '' ? null : JSON.parse(text)) as T }
-}
+type Status = ConnectorStatusBody
+const json = restJson
 
 /** A REST write, retried on 409 (rebalance in progress) as clients of Kafka Connect do. */
 async function write<T>(url: string, init: RequestInit): Promise<{ status: number; body: T }> {

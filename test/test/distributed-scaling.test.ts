@@ -5,6 +5,7 @@ import path from 'node:path'
 import { after, describe, test } from 'node:test'
 import { KafkaLog } from '@sluice/kafka'
 import {
+  type ConnectorStatusBody,
   type DistributedWorker,
   startSluiceDistributed,
   testGroupProps,
@@ -16,10 +17,7 @@ import { ensureBroker, uniqueTopic } from '../src/broker.js'
 // gracefully. The group converges to a balanced load, and a task that keeps its worker is never restarted
 // (counted from the RUNNING records each start writes to the status topic).
 
-interface Status {
-  readonly connector: { readonly state: string; readonly worker_id: string }
-  readonly tasks: ReadonlyArray<{ readonly id: number; readonly state: string; readonly worker_id: string }>
-}
+type Status = ConnectorStatusBody
 
 const CONNECTORS = Array.from({ length: 10 }, (_, i) => `sink-${i}`)
 

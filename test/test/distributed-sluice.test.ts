@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, describe, test } from 'node:test'
 import {
+  type ConnectorStatusBody,
   type DistributedWorker,
+  restJson,
   startSluiceDistributed,
   testGroupProps,
 } from '../compat/distributed-servers.js'
@@ -15,16 +17,8 @@ import { ensureBroker, uniqueTopic } from '../src/broker.js'
 // every worker; kill -9 of the worker running the source task mid-stream moves the task, and every line
 // of the input reaches the sink file (FileStreamSource → Kafka → FileStreamSink, at least once).
 
-interface Status {
-  readonly connector: { readonly state: string; readonly worker_id: string }
-  readonly tasks: ReadonlyArray<{ readonly id: number; readonly state: string; readonly worker_id: string }>
-}
-
-async function get<T>(url: string): Promise<{ status: number; body: T }> {
-  const r = await fetch(url)
-  const text = await r.text()
-  return { status: r.status, body: (text === '' ? null : JSON.parse(text)) as T }
-}
+type Status = ConnectorStatusBody
+const get = restJson
 
 describe('distributed mode: three Sluice workers', { timeout: 300_000 }, () => {
   const bootstrap = ensureBroker()
