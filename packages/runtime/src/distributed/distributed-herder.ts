@@ -143,7 +143,9 @@ export class DistributedHerder implements Herder {
   readonly #status: KafkaStatusStore
   readonly #offsets: KafkaOffsetStore
   readonly #group: GroupClient
-  readonly #assignor: ConnectAssignor
+  /** The leader's assignor follows the protocol the group settled on (eager for `default`). */
+  readonly #eagerAssignor: ConnectAssignor = new EagerAssignor()
+  readonly #cooperativeAssignor: ConnectAssignor
   /** Validation, plugin listings and config defaults are the standalone herder's (one implementation). */
   #local: StandaloneHerder | undefined
   #worker: ConnectWorker | undefined
@@ -191,13 +193,10 @@ export class DistributedHerder implements Herder {
       security: options.securityProps,
       requestTimeoutMs: Math.max(this.#s.requestTimeoutMs, this.#s.rebalanceTimeoutMs + 5_000),
     })
-    this.#assignor =
-      this.#s.protocol === 'default'
-        ? new EagerAssignor()
-        : new IncrementalCooperativeAssignor({
-            clock: this.#clock,
-            maxDelayMs: this.#s.scheduledRebalanceMaxDelayMs,
-          })
+    this.#cooperativeAssignor = new IncrementalCooperativeAssignor({
+      clock: this.#clock,
+      maxDelayMs: this.#s.scheduledRebalanceMaxDelayMs,
+    })
     this.#config.onChange((change) => {
       this.#changes.push(change)
       this.#wake?.()
@@ -406,7 +405,7 @@ export class DistributedHerder implements Herder {
 
   async #rebalance(): Promise<void> {
     this.#rebalancing = true
-    if (this.#s.protocol === 'default') {
+    if (this.#s.protocol === 'default' || this.#protocol === 'default') {
       // Eager: everything stops before the member rejoins (onJoinPrepare).
       await this.#stopAll()
       this.#assignment = null
@@ -433,7 +432,8 @@ export class DistributedHerder implements Herder {
         metadata: decodeMetadata(m.metadata),
       }))
       this.#memberUrls = new Map(members.map((m) => [m.memberId, m.metadata.url]))
-      const result = this.#assignor.assign({
+      const assignor = this.#protocol === 'default' ? this.#eagerAssignor : this.#cooperativeAssignor
+      const result = assignor.assign({
         leaderId: joined.leaderId,
         protocol: this.#protocol,
         members,
@@ -504,6 +504,19 @@ export class DistributedHerder implements Herder {
       return
     }
     const worker = this.#requireWorker()
+    if (a.version === 0) {
+      // An eager (full) assignment, e.g. the group settled on `default` for an eager member: whatever runs
+      // here and is not in it stops.
+      const keepT = new Set(a.assigned.tasks.map(taskKey))
+      const stopT = [...this.#runningTasks.values()].filter((t) => !keepT.has(taskKey(t)))
+      if (stopT.length > 0) await worker.stopTasks(stopT)
+      for (const t of stopT) this.#runningTasks.delete(taskKey(t))
+      for (const c of [...this.#runningConnectors])
+        if (!a.assigned.connectors.includes(c)) {
+          await worker.stopConnector(c)
+          this.#runningConnectors.delete(c)
+        }
+    }
     // Cooperative: stop what was revoked, flush statuses, then merge.
     if (a.revoked.tasks.length > 0) {
       await worker.stopTasks(a.revoked.tasks)
