@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict'
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, describe, test } from 'node:test'
+import { KafkaAdmin } from '@sluice/kafka'
 import {
   type ConnectorStatusBody,
   type DistributedWorker,
@@ -10,7 +12,7 @@ import {
   startSluiceDistributed,
   testGroupProps,
 } from '../compat/distributed-servers.js'
-import { freePort, pollUntil, sluiceCli } from '../compat/servers.js'
+import { freePort, pollUntil, sluiceCli, writeProps } from '../compat/servers.js'
 import { ensureBroker, uniqueTopic } from '../src/broker.js'
 
 // Three `sluice distributed` workers in one group: a connector created on a follower is readable from
@@ -116,5 +118,46 @@ describe('distributed mode: three Sluice workers', { timeout: 300_000 }, () => {
       const got = new Set(readFileSync(output, 'utf8').split('\n'))
       return expected.every((l) => got.has(l)) ? true : undefined
     })
+  })
+
+  test('a config topic with more than one partition stops the worker at start, naming the topic and the fix', async () => {
+    assert.ok(cli, 'the sluice CLI is built (pnpm exec tsc -b packages/cli)')
+    const id = uniqueTopic('dist-bad')
+    const props = testGroupProps(bootstrap, id)
+    const admin = KafkaAdmin.create({ 'bootstrap.servers': bootstrap })
+    try {
+      await admin.createTopic({
+        topic: props['config.storage.topic'] as string,
+        partitions: 2,
+        replicationFactor: 1,
+        config: { 'cleanup.policy': 'compact' },
+      })
+    } finally {
+      admin.close()
+    }
+    const dirBad = path.join(dir, 'bad')
+    mkdirSync(dirBad, { recursive: true })
+    const file = writeProps(path.join(dirBad, 'worker.properties'), {
+      ...props,
+      listeners: `http://127.0.0.1:${await freePort()}`,
+    })
+    const proc = spawn(process.execPath, [cli as string, 'distributed', file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    proc.stdout.on('data', (b: Buffer) => {
+      output += b.toString()
+    })
+    proc.stderr.on('data', (b: Buffer) => {
+      output += b.toString()
+    })
+    const code = await new Promise<number | null>((resolve) => proc.once('exit', (c) => resolve(c)))
+    assert.equal(code, 2, output)
+    assert.match(
+      output,
+      new RegExp(
+        `Topic '${id}-configs' supplied via the 'config.storage.topic' property is required to have a single partition`,
+      ),
+    )
   })
 })
