@@ -62,9 +62,15 @@ export class KafkaLog {
   async start(): Promise<void> {
     const admin = KafkaAdmin.create({ ...this.#options.client })
     try {
-      const [d] = await admin.describeTopics([this.#options.topic])
-      if (d === undefined) throw new Error(`topic ${this.#options.topic} does not exist`)
-      this.#partitions = d.partitions.map((p) => p.partition).sort((a, b) => a - b)
+      for (const deadline = Date.now() + 15_000; ; ) {
+        const [d] = await admin.describeTopics([this.#options.topic]).catch(() => [])
+        this.#partitions = (d?.partitions ?? []).map((p) => p.partition).sort((a, b) => a - b)
+        if (this.#partitions.length > 0) break
+        // Metadata of a topic created a moment ago may not list its partitions yet.
+        if (Date.now() > deadline)
+          throw new Error(`topic ${this.#options.topic} does not exist or has no partitions`)
+        await new Promise((res) => setTimeout(res, 200))
+      }
     } finally {
       admin.close()
     }
@@ -265,9 +271,16 @@ export async function ensureInternalTopic(
       )
       created = true
     }
-    const [d] = await admin.describeTopics([spec.topic])
-    if (d === undefined) throw new Error(`topic ${spec.topic} (${purpose}) could not be created or described`)
-    const partitions = d.partitions.length
+    // A topic just created may be described with no partitions until its metadata has propagated.
+    let partitions = 0
+    for (const deadline = Date.now() + 15_000; ; ) {
+      const [d] = await admin.describeTopics([spec.topic]).catch(() => [])
+      partitions = d?.partitions.length ?? 0
+      if (partitions > 0 || Date.now() > deadline) break
+      await new Promise((res) => setTimeout(res, 200))
+    }
+    if (partitions === 0)
+      throw new Error(`topic ${spec.topic} (${purpose}) could not be created or described`)
     if (exactPartitions !== undefined && partitions !== exactPartitions)
       throw new Error(
         `Topic '${spec.topic}' supplied via the '${purpose}' property is required to have a single partition in order to guarantee consistency of connector configurations, but it has ${partitions} partitions. Delete it and let the worker re-create it, or use another topic.`,
