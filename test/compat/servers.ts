@@ -65,7 +65,7 @@ export async function pollUntil<T>(
   }
 }
 
-function writeProps(file: string, props: Record<string, string>): string {
+export function writeProps(file: string, props: Record<string, string>): string {
   writeFileSync(
     file,
     `${Object.entries(props)
@@ -75,7 +75,12 @@ function writeProps(file: string, props: Record<string, string>): string {
   return file
 }
 
-async function waitReady(proc: ChildProcess, url: string, logFile: string, timeoutMs: number): Promise<void> {
+export async function waitReady(
+  proc: ChildProcess,
+  url: string,
+  logFile: string,
+  timeoutMs: number,
+): Promise<void> {
   let exited: number | null = null
   proc.once('exit', (code) => {
     exited = code ?? -1
@@ -96,7 +101,7 @@ function tail(file: string, lines = 30): string {
   }
 }
 
-function stopper(proc: ChildProcess): () => Promise<void> {
+export function stopper(proc: ChildProcess): () => Promise<void> {
   return async () => {
     if (proc.exitCode !== null || proc.pid === undefined) return
     const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()))

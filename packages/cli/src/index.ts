@@ -7,10 +7,17 @@
 export { CliError } from './cli-error.js'
 export type { ConnectorFile } from './connector-files.js'
 export { parseConnectorFile } from './connector-files.js'
+export type { RunningDistributed } from './distributed.js'
+export {
+  DISTRIBUTED_USAGE,
+  DISTRIBUTED_WORKER_CONFIG_DEF,
+  runDistributed,
+  startDistributed,
+} from './distributed.js'
 export type { CliLogger } from './logger.js'
 export { consoleLogger, describeError } from './logger.js'
 export type { CliContext } from './program.js'
-export { runCli, runConnectStandalone } from './program.js'
+export { runCli, runConnectDistributed, runConnectStandalone } from './program.js'
 export { decodePropertiesBytes, loadPropertiesFile, parseProperties } from './properties.js'
 export type { RestHandle } from './rest-hook.js'
 export { startRestServer } from './rest-hook.js'

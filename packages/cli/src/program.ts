@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
 import { Command, CommanderError } from 'commander'
 import { CliError } from './cli-error.js'
+import { DISTRIBUTED_USAGE, runDistributed } from './distributed.js'
 import { type CliLogger, consoleLogger, describeError } from './logger.js'
 import { runStandalone, STANDALONE_USAGE } from './standalone.js'
 
@@ -40,6 +41,19 @@ function standaloneCommand(cmd: Command, ctx: CliContext, setExit: (code: number
     )
     .action(async (workerPropsFile: string, connectorFiles: string[]) => {
       setExit(await runStandalone({ workerPropsFile, connectorFiles, logger: ctx.logger }))
+    })
+}
+
+/** Configures `cmd` as Kafka's ConnectDistributed. */
+function distributedCommand(cmd: Command, ctx: CliContext, setExit: (code: number) => void): Command {
+  return cmd
+    .description(
+      'Run Kafka Connect in distributed mode: workers of one group.id share configs, offsets and statuses through Kafka topics',
+    )
+    .usage(DISTRIBUTED_USAGE)
+    .argument('<worker.properties>', 'worker configuration (Java properties: connect-distributed.properties)')
+    .action(async (workerPropsFile: string) => {
+      setExit(await runDistributed({ workerPropsFile, logger: ctx.logger }))
     })
 }
 
@@ -90,7 +104,20 @@ export async function runCli(argv: readonly string[], ctx: CliContext = defaultC
     'Sluice: a Kafka Connect-compatible connector runtime',
   )
   standaloneCommand(program.command('standalone'), ctx, setExit)
+  distributedCommand(program.command('distributed'), ctx, setExit)
   return run(program, argv, 'sluice', ctx, () => exitCode)
+}
+
+/** `connect-distributed worker.properties`: Kafka's script, the same as `sluice distributed`. */
+export async function runConnectDistributed(
+  argv: readonly string[],
+  ctx: CliContext = defaultContext,
+): Promise<number> {
+  let exitCode = 0
+  const program = distributedCommand(baseProgram('connect-distributed', ctx), ctx, (code) => {
+    exitCode = code
+  })
+  return run(program, argv, 'connect-distributed', ctx, () => exitCode)
 }
 
 /** `connect-standalone worker.properties [connectors...]`: Kafka's script, the same as `sluice standalone`. */

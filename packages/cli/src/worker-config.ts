@@ -435,15 +435,16 @@ function parseCollecting(
   file: string,
   props: Readonly<Record<string, string>>,
   problems: WorkerConfigProblems,
+  def: ConfigDef,
 ): ParsedConfig | undefined {
   try {
-    return STANDALONE_CONFIG_DEF.parse(props)
+    return def.parse(props)
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err
     const errors = Object.keys(err.errors).length > 0 ? err.errors : { '(worker config)': [err.message] }
     for (const [k, msgs] of Object.entries(errors)) {
       problems.errors[k] = [...(problems.errors[k] ?? []), ...msgs]
-      problems.fixes[k] = fixFor(STANDALONE_CONFIG_DEF, k, msgs[0] ?? '', file)
+      problems.fixes[k] = fixFor(def, k, msgs[0] ?? '', file)
     }
     return undefined
   }
@@ -491,13 +492,14 @@ export function parseStandaloneConfig(
   file: string,
   props: Readonly<Record<string, string>>,
   plugins?: PluginRegistry,
+  def: ConfigDef = STANDALONE_CONFIG_DEF,
 ): StandaloneWorkerConfig {
   const problems: WorkerConfigProblems = { errors: {}, fixes: {} }
-  const values = parseCollecting(file, props, problems)
+  const values = parseCollecting(file, props, problems, def)
   if (plugins !== undefined) checkPlugins(props, plugins, problems)
   if (values === undefined || Object.keys(problems.errors).length > 0) {
     // Report keys in the order the worker config defines them, unknown ones last.
-    const names = STANDALONE_CONFIG_DEF.names()
+    const names = def.names()
     const rank = (k: string): number => (names.includes(k) ? names.indexOf(k) : names.length)
     const errors = Object.fromEntries(Object.entries(problems.errors).sort(([a], [b]) => rank(a) - rank(b)))
     throw new CliError(

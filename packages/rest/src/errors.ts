@@ -60,7 +60,9 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
   }
   if (err instanceof JacksonError) return { status: 500, body: { error_code: 500, message: err.message } }
   if (ConnectError.is(err)) {
-    const status = statusOfCode(err.code)
+    // Distributed mode's 409 (rebalance, stale config), 403/503 (internal request signatures).
+    const chosen = (err as { httpStatus?: unknown }).httpStatus
+    const status = typeof chosen === 'number' ? chosen : statusOfCode(err.code)
     return { status, body: { error_code: status, message: err.message } }
   }
   const message = err instanceof Error ? err.message : String(err)

@@ -273,6 +273,10 @@ export function registerRoutes(
       preValidation: async (req) => {
         if (options.consumes) checkConsumes(req)
         checkAccept(req)
+        // Kept for forwarding to another worker and for KIP-507 signatures over the exact bytes.
+        ;(req as FastifyRequest & { rawBody?: Buffer | undefined }).rawBody = Buffer.isBuffer(req.body)
+          ? req.body
+          : undefined
         if (options.body !== undefined) {
           const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
           const value = readJacksonBody(raw, options.body)
@@ -282,7 +286,16 @@ export function registerRoutes(
           req.body = undefined
         }
       },
-      handler,
+      handler: async (req, reply) => {
+        try {
+          return await handler(req, reply)
+        } catch (err) {
+          // Distributed mode: the leader (or the connector's owner) must serve it (Kafka's HerderRequestHandler).
+          const target = forwardTargetOf(err)
+          if (target === undefined) throw err
+          return forwardRequest(req, reply, target)
+        }
+      },
     })
   }
 
@@ -828,7 +841,15 @@ export function registerRoutes(
       'POST',
       '/connectors/:connector/tasks',
       { consumes: false, schema: { hide: true, params: connectorParam } },
-      async () => {
+      async (req, reply) => {
+        const herder = ctx.herder() as Herder & {
+          putTaskConfigs?: (c: string, body: Buffer, headers: FastifyRequest['headers']) => Promise<void>
+        }
+        if (herder.putTaskConfigs !== undefined) {
+          const raw = (req as FastifyRequest & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0)
+          await timeout(herder.putTaskConfigs(connectorOf(req), raw, req.headers))
+          return reply.code(204).send()
+        }
         throw new RestError(
           500,
           'Kafka Connect in standalone mode does not support externally setting task configurations.',
@@ -1049,4 +1070,59 @@ export function withTimeout<T>(p: Promise<T> | T, ms: number): Promise<T> {
     timer.unref()
   })
   return Promise.race([p, t]).finally(() => clearTimeout(timer))
+}
+
+/** The base URL a herder error asks to forward to (`RequestTargetError.forwardUrl`); undefined otherwise. */
+function forwardTargetOf(err: unknown): string | null | undefined {
+  if (err === null || typeof err !== 'object' || !('forwardUrl' in err)) return undefined
+  const url = (err as { forwardUrl: unknown }).forwardUrl
+  return typeof url === 'string' ? url : null
+}
+
+const CONFLICT = 'Cannot complete request because of a conflicting operation (e.g. worker rebalance)'
+
+/**
+ * Kafka's forwarding rule: a request without `forward` goes on with `forward=true`; one with
+ * `forward=true` may go one more hop with `forward=false`; `forward=false`, or no target, is a 409. The
+ * target's status and body come back as they are.
+ */
+async function forwardRequest(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  target: string | null,
+): Promise<unknown> {
+  const url = new URL(req.url, 'http://localhost')
+  const hop = url.searchParams.get('forward')
+  if (target === null || hop === 'false') throw new RestError(409, CONFLICT)
+  const params = new URLSearchParams()
+  params.set('forward', hop === null ? 'true' : 'false')
+  for (const [k, v] of url.searchParams) if (k !== 'forward') params.append(k, v)
+  const dest = `${target.replace(/\/+$/, '')}${url.pathname}?${params.toString()}`
+  const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'kafka-connect' }
+  const raw = (req as FastifyRequest & { rawBody?: Buffer }).rawBody
+  if (raw !== undefined && raw.length > 0) headers['Content-Type'] = 'application/json'
+  for (const h of ['authorization', 'x-connect-authorization', 'x-connect-request-signature-algorithm']) {
+    const v = req.headers[h]
+    if (typeof v === 'string') headers[h] = v
+  }
+  let res: Response
+  try {
+    res = await fetch(dest, {
+      method: req.method,
+      headers,
+      ...(raw !== undefined && raw.length > 0 && { body: raw }),
+    })
+  } catch (err) {
+    throw new RestError(500, `IO Error trying to forward REST request: ${(err as Error).message}`)
+  }
+  const text = await res.text()
+  reply.code(res.status)
+  // Kafka builds Location from the request it received, so it names this worker, not the leader.
+  const location = res.headers.get('location')
+  if (location !== null) {
+    const here = `${req.protocol}://${req.headers.host ?? 'localhost'}`
+    reply.header('Location', `${here}${new URL(location, 'http://localhost').pathname}`)
+  }
+  if (text === '') return reply.send()
+  return reply.header('Content-Type', res.headers.get('content-type') ?? 'application/json').send(text)
 }

@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises'
 import path from 'node:path'
 import type { SourceOffset, SourcePartition } from '@sluice/api'
 import { ConfigError } from '@sluice/api'
+import { canonicalJson } from '../storage/offset-records.js'
 import { OffsetFileError, readJavaByteArrayMap, writeJavaByteArrayMap } from './java-serialized-map.js'
 
 interface Entry {
@@ -13,20 +14,7 @@ interface Entry {
   offset: SourceOffset | null
 }
 
-/**
- * Canonical form of a partition for lookups: Java writes partition maps in HashMap order, so two
- * equal partitions may serialise with different key orders.
- */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
-  if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value).sort()
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`
-  }
-  return JSON.stringify(value)
-}
-
-const lookupKey = (connector: string, partition: SourcePartition) => canonical([connector, partition])
+const lookupKey = (connector: string, partition: SourcePartition) => canonicalJson([connector, partition])
 
 /**
  * Standalone source-offset store (`offset.storage.file.filename`), in the exact file format of Kafka
