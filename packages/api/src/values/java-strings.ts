@@ -4,9 +4,9 @@
  *
  * @packageDocumentation
  */
-import type { Schema } from '@sluice/api'
-import { Decimal } from '@sluice/api'
-import { encodeBase64 } from '../base64.js'
+import type { Schema } from '../data/index.js'
+import { Decimal } from '../data/index.js'
+import { encodeBase64 } from './base64.js'
 import { bigDecimalToString, javaDoubleToString, javaFloatToString } from './java-numbers.js'
 
 const STRUCT_BRAND = Symbol.for('sluice.connect.struct')
