@@ -24,6 +24,7 @@ export {
   javaToString,
   javaTrim,
 } from './java-strings.js'
+export { LruCache } from './lru-cache.js'
 export {
   convertToString as valuesConvertToString,
   formatDate as valuesFormatDate,

@@ -129,7 +129,7 @@ public final class JsonConverterHarness {
         return c;
     }
 
-    private static String message(Throwable t) {
+    static String message(Throwable t) {
         StringBuilder sb = new StringBuilder(t.toString());
         for (Throwable c = t.getCause(); c != null && c != t; c = c.getCause()) sb.append(" / ").append(c);
         return sb.toString();
@@ -137,7 +137,7 @@ public final class JsonConverterHarness {
 
     // ---- descriptions -> Kafka schemas and values
 
-    private static Schema schema(JsonNode sd) {
+    static Schema schema(JsonNode sd) {
         if (sd == null || sd.isNull()) return null;
         Schema.Type type = Schema.Type.valueOf(sd.get("type").asText());
         SchemaBuilder b;
@@ -167,7 +167,7 @@ public final class JsonConverterHarness {
         return b.build();
     }
 
-    private static Object value(Schema s, JsonNode vd) {
+    static Object value(Schema s, JsonNode vd) {
         if (vd == null || vd.isNull()) return null;
         String tag = vd.fieldNames().next();
         JsonNode x = vd.get(tag);
@@ -210,7 +210,7 @@ public final class JsonConverterHarness {
 
     // ---- Kafka schemas and values -> descriptions
 
-    private static JsonNode describe(Schema s) {
+    static JsonNode describe(Schema s) {
         if (s == null) return F.nullNode();
         ObjectNode o = F.objectNode();
         o.put("type", s.type().name());
@@ -241,7 +241,7 @@ public final class JsonConverterHarness {
         return o;
     }
 
-    private static JsonNode describe(Object v) {
+    static JsonNode describe(Object v) {
         if (v == null) return F.nullNode();
         ObjectNode o = F.objectNode();
         if (v instanceof Byte) o.put("i8", (Byte) v);
