@@ -36,7 +36,20 @@ import { type CorpusOp, RECORD_NAMES, type RecordDesc, transformsCorpus } from '
 /**
  * Deliberate differences, by op id (and record name), with the reason. Messages only: the data must match.
  */
-const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {}
+const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
+  'apply:ts-whole$Key@schemaless':
+    "message names java.util.LinkedHashMap (the harness's map class); Sluice cannot know a JS map's Java class and says HashMap",
+  'apply:ts-whole$Value@schemaless': 'as above: the Java class of a schemaless map',
+  'apply:timestamprouter@noTimestamp':
+    "message embeds Java's ConnectRecord.toString() (with identity hashes of byte[]); Sluice prints topic, partition and timestamp",
+  'apply:timestamprouter-format@noTimestamp': 'as above',
+  'validate:mask-dup':
+    "Kafka reports duplicates in config/validate but its AbstractConfig parse skips that check, so configure() passes; Sluice's rejects them in both",
+  'validate:headerfrom-empty':
+    "configure() error: Kafka's AbstractConfig throws the first invalid key, Sluice's (packages/api) lists every invalid key",
+  'validate:topicmatches-missing':
+    "Java's RegexValidator also reports a NullPointerException text for the missing pattern; Sluice reports only the missing key",
+}
 
 interface JavaResult {
   readonly id: string
@@ -253,7 +266,9 @@ function runSluice(op: CorpusOp, problems: string[], java: JavaResult): void {
       }
     }
     for (const k of ['keyJson', 'valueJson']) {
-      if (JSON.stringify(sortedJson(jr[k])) !== JSON.stringify(sortedJson(sr[k]))) {
+      // Both failing to serialize is agreement; the converter's error wording is the converter corpus's concern.
+      const bothFail = typeof jr[k] === 'object' && jr[k] !== null && typeof sr[k] === 'object' && sr[k] !== null
+      if (!bothFail && JSON.stringify(sortedJson(jr[k])) !== JSON.stringify(sortedJson(sr[k]))) {
         note(`${where}: ${k}\n  java:   ${JSON.stringify(jr[k])}\n  sluice: ${JSON.stringify(sr[k])}`)
       }
     }

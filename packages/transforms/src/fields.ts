@@ -408,7 +408,7 @@ abstract class MaskField implements Transformation {
     }
     const r = this.#replacement
     const notANumber = (): never => {
-      throw new DataError(`Unable to convert ${r} (class java.lang.String) to number`)
+      throw new DataError(`Unable to convert ${r} (class java.lang.String) to a number`)
     }
     const bits = BITS[kind]
     if (bits !== undefined) {

@@ -292,6 +292,7 @@ export const REPLACE_FIELD_CONFIG_DEF = new ConfigDef()
     name: 'exclude',
     type: 'LIST',
     defaultValue: '',
+    validator: new AnyNonDuplicateValues(true),
     importance: 'MEDIUM',
     documentation: 'Fields to exclude. This takes precedence over the fields to include.',
   })
@@ -299,6 +300,7 @@ export const REPLACE_FIELD_CONFIG_DEF = new ConfigDef()
     name: 'include',
     type: 'LIST',
     defaultValue: '',
+    validator: new AnyNonDuplicateValues(true),
     importance: 'MEDIUM',
     documentation: 'Fields to include. If specified, only these fields will be used.',
   })
@@ -420,7 +422,8 @@ abstract class SetSchemaMetadata implements Transformation {
     const schema = this.#side.schema(record)
     if ((value === null || value === undefined) && schema === null) return record
     const s = requireSchema(schema, 'updating schema metadata')
-    const isMap = s.type === 'MAP'
+    // Kafka 4.4 passes schema.fields() to the new ConnectSchema, which throws for every non-struct.
+    if (s.type !== 'STRUCT') throw new DataError('Cannot list fields on non-struct type')
     const updated = new ConnectSchema({
       type: s.type,
       optional: s.isOptional,
@@ -429,9 +432,7 @@ abstract class SetSchemaMetadata implements Transformation {
       version: this.#version ?? s.version,
       doc: s.doc,
       parameters: s.parameters,
-      fields: s.type === 'STRUCT' ? s.fields : undefined,
-      keySchema: isMap ? s.keySchema : undefined,
-      valueSchema: isMap || s.type === 'ARRAY' ? s.valueSchema : undefined,
+      fields: s.fields,
     })
     let out = value
     if (value instanceof Struct) {

@@ -139,12 +139,17 @@ abstract class TimestampConverter implements Transformation {
           )
         }
         const f = this.#format
+        if (f === undefined) {
+          // Java dereferences its null format here; the same failure, with Java's text.
+          throw new DataError(
+            'Cannot invoke "java.text.SimpleDateFormat.parse(String)" because "config.format" is null',
+          )
+        }
         try {
-          if (f === undefined) throw new Error('no format')
           return f.parse(orig)
         } catch (err) {
           throw new DataError(
-            `Could not parse timestamp: value (${orig}) does not match pattern (${f?.pattern ?? ''})`,
+            `Could not parse timestamp: value (${orig}) does not match pattern (${f.pattern})`,
             { cause: err },
           )
         }

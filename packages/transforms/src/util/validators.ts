@@ -24,11 +24,16 @@ function plain(name: string, message: string): ConfigError {
  * without null elements or duplicates. Its docs text is empty, as Java's `toString()` is.
  */
 export class AnyNonDuplicateValues implements Validator {
+  readonly #emptyAllowed: boolean
+  /** @param emptyAllowed Kafka's `isEmptyAllowed` (ReplaceField's `exclude`/`include` allow an empty list) */
+  constructor(emptyAllowed = false) {
+    this.#emptyAllowed = emptyAllowed
+  }
   ensureValid(name: string, value: unknown): void {
     if (value === null || value === undefined)
       throw plain(name, `Configuration '${name}' values must not be null.`)
     const list = value as readonly unknown[]
-    if (list.length === 0) {
+    if (list.length === 0 && !this.#emptyAllowed) {
       throw plain(
         name,
         `Configuration '${name}' must not be empty. Valid values include: any non-empty value`,
