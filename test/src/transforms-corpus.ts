@@ -36,10 +36,16 @@ const P = `${T}predicates.`
 const prim = (type: string, optional = false, extra: SD = {}): SD => ({ type, optional, ...extra })
 const TIMESTAMP = (optional = false): SD =>
   prim('INT64', optional, { name: 'org.apache.kafka.connect.data.Timestamp', version: 1 })
-const DATE = (optional = false): SD => prim('INT32', optional, { name: 'org.apache.kafka.connect.data.Date', version: 1 })
-const TIME = (optional = false): SD => prim('INT32', optional, { name: 'org.apache.kafka.connect.data.Time', version: 1 })
+const DATE = (optional = false): SD =>
+  prim('INT32', optional, { name: 'org.apache.kafka.connect.data.Date', version: 1 })
+const TIME = (optional = false): SD =>
+  prim('INT32', optional, { name: 'org.apache.kafka.connect.data.Time', version: 1 })
 const DECIMAL = (optional = false): SD =>
-  prim('BYTES', optional, { name: 'org.apache.kafka.connect.data.Decimal', version: 1, parameters: [['scale', '2']] })
+  prim('BYTES', optional, {
+    name: 'org.apache.kafka.connect.data.Decimal',
+    version: 1,
+    parameters: [['scale', '2']],
+  })
 const str = (s: string): VD => ({ str: s })
 const i32 = (n: number): VD => ({ i32: n })
 const i64 = (n: number | string): VD => ({ i64: String(n) })
@@ -50,7 +56,9 @@ const f64bits = (x: number): string => {
 }
 const f64 = (x: number): VD => ({ f64: f64bits(x) })
 const bool = (b: boolean): VD => ({ bool: b })
-const map = (entries: ReadonlyArray<readonly [string, VD]>): VD => ({ map: entries.map(([k, v]) => [str(k), v]) })
+const map = (entries: ReadonlyArray<readonly [string, VD]>): VD => ({
+  map: entries.map(([k, v]) => [str(k), v]),
+})
 const struct = (entries: ReadonlyArray<readonly [string, VD]>): VD => ({ struct: entries })
 
 const ADDRESS: SD = {
@@ -108,7 +116,13 @@ const FULL_USER = struct([
   ['raw', { bytes: 'AQID' }],
   ['tags', { arr: [str('a'), str('b')] }],
   ['attrs', map([['k', str('v')]])],
-  ['addr', struct([['street', str('Main St')], ['zip', i32(12345)]])],
+  [
+    'addr',
+    struct([
+      ['street', str('Main St')],
+      ['zip', i32(12345)],
+    ]),
+  ],
 ])
 
 const SPARSE_USER = struct([
@@ -123,7 +137,10 @@ const FLAT: SD = {
     { name: 'a', schema: prim('INT32') },
     { name: 'b', schema: prim('STRING', true) },
     { name: 'c', schema: prim('INT64', true, { default: i64(5) }) },
-    { name: 'n', schema: { type: 'STRUCT', optional: true, fields: [{ name: 'x', schema: prim('INT32', true) }] } },
+    {
+      name: 'n',
+      schema: { type: 'STRUCT', optional: true, fields: [{ name: 'x', schema: prim('INT32', true) }] },
+    },
   ],
 }
 const FLAT_VALUE = struct([
@@ -140,7 +157,13 @@ const SCHEMALESS = map([
   ['when', str('2024-01-15 10:20:30')],
   ['epoch', i64(1_700_000_000_000)],
   ['tags', { arr: [str('a'), str('b')] }],
-  ['addr', map([['street', str('Main St')], ['zip', i64(12345)]])],
+  [
+    'addr',
+    map([
+      ['street', str('Main St')],
+      ['zip', i64(12345)],
+    ]),
+  ],
   ['nothing', null],
 ])
 
@@ -169,13 +192,26 @@ const RECORDS = {
   full: rec({}),
   sparse: rec({ value: SPARSE_USER }),
   sink: rec({ offset: 42 }),
-  schemaless: rec({ keySchema: null, key: map([['id', i64(7)], ['name', str('Ada')]]), valueSchema: null, value: SCHEMALESS }),
+  schemaless: rec({
+    keySchema: null,
+    key: map([
+      ['id', i64(7)],
+      ['name', str('Ada')],
+    ]),
+    valueSchema: null,
+    value: SCHEMALESS,
+  }),
   tombstone: rec({ valueSchema: USER, value: null }),
   schemalessTombstone: rec({ valueSchema: null, value: null }),
   flat: rec({ valueSchema: FLAT, value: FLAT_VALUE, keySchema: FLAT, key: FLAT_VALUE }),
   headers: rec({ headers: HEADERS }),
   noTimestamp: rec({ timestamp: null, partition: null }),
-  primitive: rec({ keySchema: prim('INT64'), key: i64(300), valueSchema: prim('STRING', true), value: str('42') }),
+  primitive: rec({
+    keySchema: prim('INT64'),
+    key: i64(300),
+    valueSchema: prim('STRING', true),
+    value: str('42'),
+  }),
   schemalessPrimitive: rec({ keySchema: null, key: i64(300), valueSchema: null, value: str('hello') }),
 }
 
@@ -189,9 +225,23 @@ interface Case {
 }
 
 /** Transforms with `$Key`/`$Value`: each case runs for both. */
-const KEY_VALUE_CASES: ReadonlyArray<{ readonly name: string; readonly base: string; readonly config: Record<string, string> }> = [
-  { name: 'cast-fields', base: 'Cast', config: { spec: 'id:int64,name:string,score:int32,active:int8,small:float64,ratio:string,amount:float64,ts:int64,day:string,epoch:boolean' } },
-  { name: 'cast-fields-nodefault', base: 'Cast', config: { spec: 'age:string', 'replace.null.with.default': 'false' } },
+const KEY_VALUE_CASES: ReadonlyArray<{
+  readonly name: string
+  readonly base: string
+  readonly config: Record<string, string>
+}> = [
+  {
+    name: 'cast-fields',
+    base: 'Cast',
+    config: {
+      spec: 'id:int64,name:string,score:int32,active:int8,small:float64,ratio:string,amount:float64,ts:int64,day:string,epoch:boolean',
+    },
+  },
+  {
+    name: 'cast-fields-nodefault',
+    base: 'Cast',
+    config: { spec: 'age:string', 'replace.null.with.default': 'false' },
+  },
   { name: 'cast-raw-string', base: 'Cast', config: { spec: 'raw:string,at:int32,when:float32' } },
   { name: 'cast-raw-int', base: 'Cast', config: { spec: 'raw:int32' } },
   { name: 'cast-whole-int32', base: 'Cast', config: { spec: 'int32' } },
@@ -201,37 +251,107 @@ const KEY_VALUE_CASES: ReadonlyArray<{ readonly name: string; readonly base: str
   { name: 'cast-whole-int8', base: 'Cast', config: { spec: 'int8' } },
   { name: 'extract-id', base: 'ExtractField', config: { field: 'id' } },
   { name: 'extract-age', base: 'ExtractField', config: { field: 'age' } },
-  { name: 'extract-age-nodefault', base: 'ExtractField', config: { field: 'age', 'replace.null.with.default': 'false' } },
-  { name: 'extract-nested-v2', base: 'ExtractField', config: { field: 'addr.street', 'field.syntax.version': 'v2' } },
+  {
+    name: 'extract-age-nodefault',
+    base: 'ExtractField',
+    config: { field: 'age', 'replace.null.with.default': 'false' },
+  },
+  {
+    name: 'extract-nested-v2',
+    base: 'ExtractField',
+    config: { field: 'addr.street', 'field.syntax.version': 'v2' },
+  },
   { name: 'extract-nested-v1', base: 'ExtractField', config: { field: 'addr.street' } },
-  { name: 'extract-backtick-v2', base: 'ExtractField', config: { field: '`addr`.zip', 'field.syntax.version': 'V2' } },
+  {
+    name: 'extract-backtick-v2',
+    base: 'ExtractField',
+    config: { field: '`addr`.zip', 'field.syntax.version': 'V2' },
+  },
   { name: 'extract-missing', base: 'ExtractField', config: { field: 'nope' } },
   { name: 'flatten-default', base: 'Flatten', config: {} },
   { name: 'flatten-underscore', base: 'Flatten', config: { delimiter: '_' } },
-  { name: 'headerfrom-copy', base: 'HeaderFrom', config: { fields: 'id,name', headers: 'hid,hname', operation: 'copy' } },
-  { name: 'headerfrom-move', base: 'HeaderFrom', config: { fields: 'id,age', headers: 'hid,hage', operation: 'move' } },
-  { name: 'headerfrom-move-nodefault', base: 'HeaderFrom', config: { fields: 'age', headers: 'hage', operation: 'move', 'replace.null.with.default': 'false' } },
+  {
+    name: 'headerfrom-copy',
+    base: 'HeaderFrom',
+    config: { fields: 'id,name', headers: 'hid,hname', operation: 'copy' },
+  },
+  {
+    name: 'headerfrom-move',
+    base: 'HeaderFrom',
+    config: { fields: 'id,age', headers: 'hid,hage', operation: 'move' },
+  },
+  {
+    name: 'headerfrom-move-nodefault',
+    base: 'HeaderFrom',
+    config: { fields: 'age', headers: 'hage', operation: 'move', 'replace.null.with.default': 'false' },
+  },
   { name: 'hoist', base: 'HoistField', config: { field: 'wrapped' } },
-  { name: 'insert-all', base: 'InsertField', config: { 'topic.field': 'topic', 'partition.field': 'part!', 'timestamp.field': 'ts_ins?', 'static.field': 'origin', 'static.value': 'sluice' } },
+  {
+    name: 'insert-all',
+    base: 'InsertField',
+    config: {
+      'topic.field': 'topic',
+      'partition.field': 'part!',
+      'timestamp.field': 'ts_ins?',
+      'static.field': 'origin',
+      'static.value': 'sluice',
+    },
+  },
   { name: 'insert-offset', base: 'InsertField', config: { 'offset.field': 'off' } },
-  { name: 'insert-required', base: 'InsertField', config: { 'topic.field': 'topic!', 'static.field': 'st!', 'static.value': 'x' } },
-  { name: 'mask-null', base: 'MaskField', config: { fields: 'id,name,score,active,small,ratio,amount,ts,tags,attrs' } },
+  {
+    name: 'insert-required',
+    base: 'InsertField',
+    config: { 'topic.field': 'topic!', 'static.field': 'st!', 'static.value': 'x' },
+  },
+  {
+    name: 'mask-null',
+    base: 'MaskField',
+    config: { fields: 'id,name,score,active,small,ratio,amount,ts,tags,attrs' },
+  },
   { name: 'mask-replacement', base: 'MaskField', config: { fields: 'id,name,age,score', replacement: '99' } },
   { name: 'mask-replacement-bad', base: 'MaskField', config: { fields: 'id', replacement: 'abc' } },
   { name: 'mask-bytes', base: 'MaskField', config: { fields: 'raw' } },
   { name: 'mask-struct', base: 'MaskField', config: { fields: 'addr' } },
   { name: 'replace-exclude', base: 'ReplaceField', config: { exclude: 'raw,tags,name' } },
-  { name: 'replace-include-rename', base: 'ReplaceField', config: { include: 'id,name,age', renames: 'id:user_id,age:years' } },
-  { name: 'replace-rename-nodefault', base: 'ReplaceField', config: { renames: 'age:years', 'replace.null.with.default': 'false' } },
+  {
+    name: 'replace-include-rename',
+    base: 'ReplaceField',
+    config: { include: 'id,name,age', renames: 'id:user_id,age:years' },
+  },
+  {
+    name: 'replace-rename-nodefault',
+    base: 'ReplaceField',
+    config: { renames: 'age:years', 'replace.null.with.default': 'false' },
+  },
   { name: 'setschema-name', base: 'SetSchemaMetadata', config: { 'schema.name': 'com.example.Renamed' } },
   { name: 'setschema-version', base: 'SetSchemaMetadata', config: { 'schema.version': '9' } },
-  { name: 'ts-field-string', base: 'TimestampConverter', config: { field: 'ts', 'target.type': 'string', format: "yyyy-MM-dd'T'HH:mm:ss.SSS" } },
-  { name: 'ts-field-unix-seconds', base: 'TimestampConverter', config: { field: 'ts', 'target.type': 'unix', 'unix.precision': 'seconds' } },
-  { name: 'ts-parse-string', base: 'TimestampConverter', config: { field: 'when', 'target.type': 'Timestamp', format: 'yyyy-MM-dd HH:mm:ss' } },
+  {
+    name: 'ts-field-string',
+    base: 'TimestampConverter',
+    config: { field: 'ts', 'target.type': 'string', format: "yyyy-MM-dd'T'HH:mm:ss.SSS" },
+  },
+  {
+    name: 'ts-field-unix-seconds',
+    base: 'TimestampConverter',
+    config: { field: 'ts', 'target.type': 'unix', 'unix.precision': 'seconds' },
+  },
+  {
+    name: 'ts-parse-string',
+    base: 'TimestampConverter',
+    config: { field: 'when', 'target.type': 'Timestamp', format: 'yyyy-MM-dd HH:mm:ss' },
+  },
   { name: 'ts-epoch-date', base: 'TimestampConverter', config: { field: 'epoch', 'target.type': 'Date' } },
   { name: 'ts-epoch-time', base: 'TimestampConverter', config: { field: 'epoch', 'target.type': 'Time' } },
-  { name: 'ts-epoch-micros', base: 'TimestampConverter', config: { field: 'epoch', 'target.type': 'unix', 'unix.precision': 'microseconds' } },
-  { name: 'ts-day-string', base: 'TimestampConverter', config: { field: 'day', 'target.type': 'string', format: 'EEE, d MMM yyyy' } },
+  {
+    name: 'ts-epoch-micros',
+    base: 'TimestampConverter',
+    config: { field: 'epoch', 'target.type': 'unix', 'unix.precision': 'microseconds' },
+  },
+  {
+    name: 'ts-day-string',
+    base: 'TimestampConverter',
+    config: { field: 'day', 'target.type': 'string', format: 'EEE, d MMM yyyy' },
+  },
   { name: 'ts-whole', base: 'TimestampConverter', config: { 'target.type': 'Timestamp' } },
   { name: 'ts-wrong-field', base: 'TimestampConverter', config: { field: 'name', 'target.type': 'unix' } },
 ]
@@ -239,16 +359,36 @@ const KEY_VALUE_CASES: ReadonlyArray<{ readonly name: string; readonly base: str
 const SINGLE_CASES: Case[] = [
   { name: 'dropheaders', cls: `${T}DropHeaders`, config: { headers: 'h1' } },
   { name: 'filter', cls: `${T}Filter`, config: {} },
-  { name: 'insertheader-string', cls: `${T}InsertHeader`, config: { header: 'added', 'value.literal': 'hello' } },
+  {
+    name: 'insertheader-string',
+    cls: `${T}InsertHeader`,
+    config: { header: 'added', 'value.literal': 'hello' },
+  },
   { name: 'insertheader-number', cls: `${T}InsertHeader`, config: { header: 'n', 'value.literal': '42' } },
-  { name: 'insertheader-map', cls: `${T}InsertHeader`, config: { header: 'm', 'value.literal': '{"a":1,"b":[true,2.5]}' } },
+  {
+    name: 'insertheader-map',
+    cls: `${T}InsertHeader`,
+    config: { header: 'm', 'value.literal': '{"a":1,"b":[true,2.5]}' },
+  },
   { name: 'regexrouter', cls: `${T}RegexRouter`, config: { regex: '(ord)ers', replacement: '$1-routed' } },
   { name: 'regexrouter-nomatch', cls: `${T}RegexRouter`, config: { regex: 'x.*', replacement: 'y' } },
-  { name: 'regexrouter-named', cls: `${T}RegexRouter`, config: { regex: '(?<base>o.*)s', replacement: 'p.${base}' } },
+  {
+    name: 'regexrouter-named',
+    cls: `${T}RegexRouter`,
+    config: { regex: '(?<base>o.*)s', replacement: 'p.${base}' },
+  },
   { name: 'timestamprouter', cls: `${T}TimestampRouter`, config: {} },
-  { name: 'timestamprouter-format', cls: `${T}TimestampRouter`, config: { 'topic.format': 'x_${topic}_${timestamp}', 'timestamp.format': 'yyyy-MM-dd-HH' } },
+  {
+    name: 'timestamprouter-format',
+    cls: `${T}TimestampRouter`,
+    config: { 'topic.format': 'x_${topic}_${timestamp}', 'timestamp.format': 'yyyy-MM-dd-HH' },
+  },
   { name: 'valuetokey', cls: `${T}ValueToKey`, config: { fields: 'id,age' } },
-  { name: 'valuetokey-nested', cls: `${T}ValueToKey`, config: { fields: 'id,addr.zip', 'field.syntax.version': 'V2' } },
+  {
+    name: 'valuetokey-nested',
+    cls: `${T}ValueToKey`,
+    config: { fields: 'id,addr.zip', 'field.syntax.version': 'V2' },
+  },
   { name: 'valuetokey-missing', cls: `${T}ValueToKey`, config: { fields: 'nope' } },
 ]
 
@@ -272,9 +412,21 @@ const VALIDATE_CASES: Case[] = [
   { name: 'mask-dup', cls: `${T}MaskField$Value`, config: { fields: 'a,a' } },
   { name: 'mask-empty-replacement', cls: `${T}MaskField$Value`, config: { fields: 'a', replacement: '' } },
   { name: 'dropheaders-missing', cls: `${T}DropHeaders`, config: {} },
-  { name: 'headerfrom-mismatch', cls: `${T}HeaderFrom$Value`, config: { fields: 'a,b', headers: 'x', operation: 'copy' } },
-  { name: 'headerfrom-badop', cls: `${T}HeaderFrom$Value`, config: { fields: 'a', headers: 'x', operation: 'swap' } },
-  { name: 'headerfrom-empty', cls: `${T}HeaderFrom$Key`, config: { fields: '', headers: '', operation: 'move' } },
+  {
+    name: 'headerfrom-mismatch',
+    cls: `${T}HeaderFrom$Value`,
+    config: { fields: 'a,b', headers: 'x', operation: 'copy' },
+  },
+  {
+    name: 'headerfrom-badop',
+    cls: `${T}HeaderFrom$Value`,
+    config: { fields: 'a', headers: 'x', operation: 'swap' },
+  },
+  {
+    name: 'headerfrom-empty',
+    cls: `${T}HeaderFrom$Key`,
+    config: { fields: '', headers: '', operation: 'move' },
+  },
   { name: 'insert-none', cls: `${T}InsertField$Value`, config: {} },
   { name: 'insertheader-missing', cls: `${T}InsertHeader`, config: { header: 'x' } },
   { name: 'replace-badrename', cls: `${T}ReplaceField$Value`, config: { renames: 'a:b,c' } },
@@ -283,9 +435,21 @@ const VALIDATE_CASES: Case[] = [
   { name: 'ts-no-type', cls: `${T}TimestampConverter$Value`, config: {} },
   { name: 'ts-bad-type', cls: `${T}TimestampConverter$Value`, config: { 'target.type': 'date' } },
   { name: 'ts-string-noformat', cls: `${T}TimestampConverter$Value`, config: { 'target.type': 'string' } },
-  { name: 'ts-bad-precision', cls: `${T}TimestampConverter$Value`, config: { 'target.type': 'unix', 'unix.precision': 'hours' } },
-  { name: 'extract-bad-syntax', cls: `${T}ExtractField$Value`, config: { field: 'a', 'field.syntax.version': 'V3' } },
-  { name: 'extract-bad-backtick', cls: `${T}ExtractField$Value`, config: { field: '`a.b', 'field.syntax.version': 'V2' } },
+  {
+    name: 'ts-bad-precision',
+    cls: `${T}TimestampConverter$Value`,
+    config: { 'target.type': 'unix', 'unix.precision': 'hours' },
+  },
+  {
+    name: 'extract-bad-syntax',
+    cls: `${T}ExtractField$Value`,
+    config: { field: 'a', 'field.syntax.version': 'V3' },
+  },
+  {
+    name: 'extract-bad-backtick',
+    cls: `${T}ExtractField$Value`,
+    config: { field: '`a.b', 'field.syntax.version': 'V2' },
+  },
   { name: 'valuetokey-empty', cls: `${T}ValueToKey`, config: { fields: '' } },
   { name: 'regexrouter-missing', cls: `${T}RegexRouter`, config: { regex: 'a' } },
   { name: 'hasheader-empty', cls: `${P}HasHeaderKey`, config: { name: '' } },
@@ -295,10 +459,21 @@ const VALIDATE_CASES: Case[] = [
 
 /** Every class Kafka 4.4 ships (its META-INF/services lists), for the ConfigDef comparison. */
 export const ALL_CLASSES: readonly string[] = [
-  ...['Cast', 'ExtractField', 'Flatten', 'HeaderFrom', 'HoistField', 'InsertField', 'MaskField', 'ReplaceField', 'SetSchemaMetadata', 'TimestampConverter'].flatMap(
-    (b) => [`${T}${b}$Key`, `${T}${b}$Value`],
+  ...[
+    'Cast',
+    'ExtractField',
+    'Flatten',
+    'HeaderFrom',
+    'HoistField',
+    'InsertField',
+    'MaskField',
+    'ReplaceField',
+    'SetSchemaMetadata',
+    'TimestampConverter',
+  ].flatMap((b) => [`${T}${b}$Key`, `${T}${b}$Value`]),
+  ...['DropHeaders', 'Filter', 'InsertHeader', 'RegexRouter', 'TimestampRouter', 'ValueToKey'].map(
+    (b) => `${T}${b}`,
   ),
-  ...['DropHeaders', 'Filter', 'InsertHeader', 'RegexRouter', 'TimestampRouter', 'ValueToKey'].map((b) => `${T}${b}`),
   ...['HasHeaderKey', 'RecordIsTombstone', 'TopicNameMatches'].map((b) => `${P}${b}`),
 ]
 
@@ -308,12 +483,27 @@ export function transformsCorpus(): CorpusOp[] {
   for (const cls of ALL_CLASSES) ops.push({ id: `configdef:${cls}`, op: 'configdef', class: cls })
   for (const c of KEY_VALUE_CASES) {
     for (const side of ['Key', 'Value']) {
-      ops.push({ id: `apply:${c.name}$${side}`, op: 'apply', class: `${T}${c.base}$${side}`, config: c.config, records: ALL })
+      ops.push({
+        id: `apply:${c.name}$${side}`,
+        op: 'apply',
+        class: `${T}${c.base}$${side}`,
+        config: c.config,
+        records: ALL,
+      })
     }
   }
-  for (const c of SINGLE_CASES) ops.push({ id: `apply:${c.name}`, op: 'apply', class: c.cls, config: c.config, records: c.records ?? ALL })
-  for (const c of PREDICATE_CASES) ops.push({ id: `test:${c.name}`, op: 'test', class: c.cls, config: c.config, records: ALL })
-  for (const c of VALIDATE_CASES) ops.push({ id: `validate:${c.name}`, op: 'validate', class: c.cls, config: c.config })
+  for (const c of SINGLE_CASES)
+    ops.push({
+      id: `apply:${c.name}`,
+      op: 'apply',
+      class: c.cls,
+      config: c.config,
+      records: c.records ?? ALL,
+    })
+  for (const c of PREDICATE_CASES)
+    ops.push({ id: `test:${c.name}`, op: 'test', class: c.cls, config: c.config, records: ALL })
+  for (const c of VALIDATE_CASES)
+    ops.push({ id: `validate:${c.name}`, op: 'validate', class: c.cls, config: c.config })
   return ops
 }
 

@@ -12,7 +12,6 @@ import { test } from 'node:test'
 import type { ConnectRecord, PluginDefinition, Predicate, Schema, Transformation } from '@sluice/api'
 import { ConfigDef, Headers } from '@sluice/api'
 import { JsonConverter } from '@sluice/converters'
-import { plugins } from '@sluice/transforms'
 // The converter corpus's Java support and data descriptions, shared rather than copied.
 import {
   buildSchema,
@@ -31,6 +30,7 @@ import {
   repoRoot,
   runJsonLines,
 } from '@sluice/converters/test-support/java'
+import { plugins } from '@sluice/transforms'
 import { type CorpusOp, RECORD_NAMES, type RecordDesc, transformsCorpus } from '../src/transforms-corpus.js'
 
 /**
@@ -57,7 +57,12 @@ interface JavaResult {
   readonly keys?: unknown[]
   readonly errors?: Record<string, string[]>
   readonly configureError?: string
-  readonly results?: Array<{ record?: Record<string, unknown>; dropped?: boolean; error?: string; test?: boolean }>
+  readonly results?: Array<{
+    record?: Record<string, unknown>
+    dropped?: boolean
+    error?: string
+    test?: boolean
+  }>
 }
 
 const byClass = new Map<string, PluginDefinition>(plugins.map((p) => [p.className, p]))
@@ -194,7 +199,9 @@ function runSluice(op: CorpusOp, problems: string[], java: JavaResult): void {
     try {
       assert.deepEqual(ours, theirs)
     } catch {
-      note(`${op.id}: configdef differs\n  java:   ${JSON.stringify(theirs)}\n  sluice: ${JSON.stringify(ours)}`)
+      note(
+        `${op.id}: configdef differs\n  java:   ${JSON.stringify(theirs)}\n  sluice: ${JSON.stringify(ours)}`,
+      )
     }
     return
   }
@@ -209,12 +216,17 @@ function runSluice(op: CorpusOp, problems: string[], java: JavaResult): void {
     } catch (err) {
       configureError = (err as Error).message
     }
-    const theirs = { errors: java.errors ?? {}, configureError: java.configureError === undefined ? undefined : javaMessage(java.configureError) }
+    const theirs = {
+      errors: java.errors ?? {},
+      configureError: java.configureError === undefined ? undefined : javaMessage(java.configureError),
+    }
     const ours = { errors, configureError }
     try {
       assert.deepEqual(ours, theirs)
     } catch {
-      note(`${op.id}: validation differs\n  java:   ${JSON.stringify(theirs)}\n  sluice: ${JSON.stringify(ours)}`)
+      note(
+        `${op.id}: validation differs\n  java:   ${JSON.stringify(theirs)}\n  sluice: ${JSON.stringify(ours)}`,
+      )
     }
     return
   }
@@ -225,7 +237,8 @@ function runSluice(op: CorpusOp, problems: string[], java: JavaResult): void {
     } catch (err) {
       ours = (err as Error).message
     }
-    if (ours !== javaMessage(java.error)) note(`${op.id}: configure: java ${java.error} / sluice ${ours ?? 'ok'}`)
+    if (ours !== javaMessage(java.error))
+      note(`${op.id}: configure: java ${java.error} / sluice ${ours ?? 'ok'}`)
     return
   }
   plugin.configure(op.config ?? {})
@@ -244,15 +257,21 @@ function runSluice(op: CorpusOp, problems: string[], java: JavaResult): void {
     } catch (err) {
       out = { error: (err as Error).message }
     }
-    if (j === undefined) return note(`${where}: no java result`)
+    if (j === undefined) {
+      note(`${where}: no java result`)
+      return
+    }
     if (j.error !== undefined || out.error !== undefined) {
       if (j.error === undefined || out.error === undefined || javaMessage(j.error) !== out.error) {
-        note(`${where}: java ${j.error ?? JSON.stringify(j)} / sluice ${String(out.error ?? JSON.stringify(out))}`)
+        note(
+          `${where}: java ${j.error ?? JSON.stringify(j)} / sluice ${String(out.error ?? JSON.stringify(out))}`,
+        )
       }
       return
     }
     if (op.op === 'test' || j.dropped === true || out.dropped === true) {
-      if (JSON.stringify(j) !== JSON.stringify(out)) note(`${where}: java ${JSON.stringify(j)} / sluice ${JSON.stringify(out)}`)
+      if (JSON.stringify(j) !== JSON.stringify(out))
+        note(`${where}: java ${JSON.stringify(j)} / sluice ${JSON.stringify(out)}`)
       return
     }
     const jr = j.record as Record<string, unknown>
@@ -267,7 +286,8 @@ function runSluice(op: CorpusOp, problems: string[], java: JavaResult): void {
     }
     for (const k of ['keyJson', 'valueJson']) {
       // Both failing to serialize is agreement; the converter's error wording is the converter corpus's concern.
-      const bothFail = typeof jr[k] === 'object' && jr[k] !== null && typeof sr[k] === 'object' && sr[k] !== null
+      const bothFail =
+        typeof jr[k] === 'object' && jr[k] !== null && typeof sr[k] === 'object' && sr[k] !== null
       if (!bothFail && JSON.stringify(sortedJson(jr[k])) !== JSON.stringify(sortedJson(sr[k]))) {
         note(`${where}: ${k}\n  java:   ${JSON.stringify(jr[k])}\n  sluice: ${JSON.stringify(sr[k])}`)
       }

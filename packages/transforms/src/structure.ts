@@ -490,7 +490,7 @@ export class ValueToKey implements Transformation {
     if (record.valueSchema === null) {
       const map = requireMap(record.value, 'copying fields from value to key')
       const key = new Map<unknown, unknown>()
-      this.#fields.forEach((f, i) => key.set(f, this.#paths[i]!.valueFromMap(map)))
+      for (const [i, f] of this.#fields.entries()) key.set(f, this.#paths[i]!.valueFromMap(map))
       return newRecord(record, { keySchema: null, key: mapLike(record.value, key) })
     }
     const value = requireStruct(record.value, 'copying fields from value to key')
@@ -504,7 +504,9 @@ export class ValueToKey implements Transformation {
       return b.build()
     })
     const key = new Struct(keySchema)
-    this.#fields.forEach((f, i) => key.put(f, this.#paths[i]!.valueFromStruct(value, this.#withDefault)))
+    for (const [i, f] of this.#fields.entries()) {
+      key.put(f, this.#paths[i]!.valueFromStruct(value, this.#withDefault))
+    }
     return newRecord(record, { keySchema, key, valueSchema: value.schema, value })
   }
   config(): ConfigDef {
