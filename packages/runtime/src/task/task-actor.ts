@@ -20,7 +20,13 @@ import { createPlugin } from '../plugins/loader.js'
 import { decode, send } from '../wire/codec.js'
 import type { FromTask, ProduceRecord, TaskSpec, ToTask } from '../wire/messages.js'
 import type { TaskPlugins } from './record-conversion.js'
-import { applyChain, loadTaskPlugins, toProduceRecord, toSinkRecord } from './record-conversion.js'
+import {
+  applyChain,
+  closeTaskPlugins,
+  loadTaskPlugins,
+  toProduceRecord,
+  toSinkRecord,
+} from './record-conversion.js'
 
 /**
  * A task actor: one connector task living on a pool thread. It talks to its supervisor on the main
@@ -383,6 +389,7 @@ export class TaskActor {
   #finish(last: FromTask): void {
     if (this.#finished) return
     this.#finished = true
+    if (this.#plugins !== undefined) closeTaskPlugins(this.#plugins)
     this.#send(last)
     this.#port.close()
     this.#done()
