@@ -107,11 +107,7 @@ export async function kafkaLib(): Promise<{ lib: string } | { problem: string }>
  * dir. `sources` defaults to the converter harness; other corpora (the transforms corpus in test/) pass
  * their own harness plus JsonConverterHarness.java, whose schema/value builders they reuse.
  */
-export function compileHarness(
-  jdk: Jdk,
-  lib: string,
-  sources: readonly string[] = [harnessSource],
-): string {
+export function compileHarness(jdk: Jdk, lib: string, sources: readonly string[] = [harnessSource]): string {
   if (jdk.javac === undefined) throw new Error(`no javac in ${jdk.home}`)
   const jars = readdirSync(lib).sort().join('\n')
   const hash = createHash('sha256')
