@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
+import path from 'node:path'
 import { describe, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
 import type { ConnectRecord, Predicate, SourceRecord, Transformation } from '@sluice/api'
 import { ConnectError, Headers, Schemas, sourceRecord } from '@sluice/api'
 import { plugins } from '@sluice/transforms'
@@ -15,6 +17,7 @@ function make<T>(className: string, configs: Record<string, string>): T {
 }
 
 const T = 'org.apache.kafka.connect.transforms.'
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', '..')
 
 function link(alias: string, transform: Transformation, predicate?: Predicate, negate = false): ChainLink {
   return { alias, transform, predicate, negate }
@@ -115,5 +118,17 @@ describe('transform chain (Kafka TransformationChain)', () => {
     assert.equal(r.resolve('RegexRouter', 'transformation').className, `${T}RegexRouter`)
     assert.equal(r.resolve(`${T}MaskField$Value`, 'transformation').className, `${T}MaskField$Value`)
     assert.equal(r.resolve('TopicNameMatches', 'predicate').className, `${T}predicates.TopicNameMatches`)
+  })
+
+  test('a third-party transform from plugin.path chains with the built-in ones and their predicates', async () => {
+    const r = await loadPluginRegistry([path.join(repo, 'examples', 'plugins')])
+    const upper = r.resolve('UppercaseValue', 'transformation').definition.create() as Transformation
+    upper.configure({})
+    const matches = r.resolve('TopicNameMatches', 'predicate').definition.create() as Predicate
+    matches.configure({ pattern: 'in-.*' })
+    const chain = [link('upper', upper, matches), link('route', router())]
+    assert.equal(applyChain(chain, rec('in-1', 'abc'))?.value, 'ABC')
+    assert.equal(applyChain(chain, rec('in-1', 'abc'))?.topic, 'in-1-r')
+    assert.equal(applyChain(chain, rec('other', 'abc'))?.value, 'abc')
   })
 })
