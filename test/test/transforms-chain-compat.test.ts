@@ -215,4 +215,29 @@ describe('a 16-transform, 2-predicate chain: Sluice vs Java Kafka Connect 4.4', 
     )
     assert.deepEqual(show(s), show(j))
   })
+
+  it('lists the same transformations and predicates, with the same config definitions', async () => {
+    assert.ok(java && sluice)
+    const listing = async (side: ConnectProcess) => {
+      const r = await fetch(`${side.url}/connector-plugins?connectorsOnly=false`)
+      const all = (await r.json()) as Array<{ class: string; type: string }>
+      // Versions differ by design (Sluice reports its own, as for every plugin; test/compat/differences.ts).
+      return all
+        .filter((p) => p.class.startsWith(T))
+        .map((p) => ({ class: p.class, type: p.type }))
+        .sort((a, b) => (a.class < b.class ? -1 : 1))
+    }
+    const [j, s] = await Promise.all([listing(java), listing(sluice)])
+    assert.equal(j.length, 29)
+    assert.deepEqual(s, j)
+    for (const { class: cls } of j) {
+      const pluginConfig = async (side: ConnectProcess): Promise<{ status: number; body: unknown }> => {
+        const r = await fetch(`${side.url}/connector-plugins/${encodeURIComponent(cls)}/config`)
+        return { status: r.status, body: (await r.json()) as unknown }
+      }
+      const jc = await pluginConfig(java as ConnectProcess)
+      const sc = await pluginConfig(sluice as ConnectProcess)
+      assert.deepEqual(sc, jc, `GET /connector-plugins/${cls}/config`)
+    }
+  })
 })
