@@ -16,8 +16,10 @@ import {
   Decimal,
   encodeBase64,
   invalidValueMessage,
+  isPrimitiveType,
   javaToString,
   LambdaValidator,
+  SCHEMA_TYPES,
   SchemaBuilder,
   Struct,
   TimeLogical,
@@ -28,43 +30,12 @@ import { javaDoubleValue, javaLongValue, parseJavaDouble, parseJavaLong } from '
 import { javaClass, mapLike, requireMap, requireStruct } from './util/requirements.js'
 import { copySchemaBasics, SchemaCache } from './util/schema-util.js'
 import { KEY, type Side, VALUE } from './util/sides.js'
-import { REPLACE_NULL_WITH_DEFAULT_DOC } from './util/validators.js'
+import { REPLACE_NULL_WITH_DEFAULT_KEY } from './util/validators.js'
 
-const INPUT_TYPES: readonly SchemaType[] = [
-  'INT8',
-  'INT16',
-  'INT32',
-  'INT64',
-  'FLOAT32',
-  'FLOAT64',
-  'BOOLEAN',
-  'STRING',
-  'BYTES',
-]
-const OUTPUT_TYPES: readonly SchemaType[] = [
-  'INT8',
-  'INT16',
-  'INT32',
-  'INT64',
-  'FLOAT32',
-  'FLOAT64',
-  'BOOLEAN',
-  'STRING',
-]
-const ALL_TYPES = new Set<string>([
-  'INT8',
-  'INT16',
-  'INT32',
-  'INT64',
-  'FLOAT32',
-  'FLOAT64',
-  'BOOLEAN',
-  'STRING',
-  'BYTES',
-  'ARRAY',
-  'MAP',
-  'STRUCT',
-])
+// Kafka's SUPPORTED_CAST_INPUT_TYPES (the primitives) and SUPPORTED_CAST_OUTPUT_TYPES (without BYTES).
+const INPUT_TYPES: readonly SchemaType[] = SCHEMA_TYPES.filter(isPrimitiveType)
+const OUTPUT_TYPES: readonly SchemaType[] = INPUT_TYPES.filter((t) => t !== 'BYTES')
+const ALL_TYPES = new Set<string>(SCHEMA_TYPES)
 const WHOLE = '\u0000whole-value'
 const PURPOSE = 'cast types'
 
@@ -144,13 +115,7 @@ export const CAST_CONFIG_DEF = new ConfigDef()
     documentation:
       'List of fields and the type to cast them to of the form field1:type,field2:type to cast fields of Maps or Structs. A single type to cast the entire value. Valid types are int8, int16, int32, int64, float32, float64, boolean, and string. Note that binary fields can only be cast to string.',
   })
-  .define({
-    name: 'replace.null.with.default',
-    type: 'BOOLEAN',
-    defaultValue: true,
-    importance: 'MEDIUM',
-    documentation: REPLACE_NULL_WITH_DEFAULT_DOC,
-  })
+  .define(REPLACE_NULL_WITH_DEFAULT_KEY)
 
 /** The Connect type of a schemaless value (Kafka's `ConnectSchema.schemaType(value.getClass())`). */
 function inferType(value: unknown): SchemaType | undefined {

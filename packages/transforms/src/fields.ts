@@ -16,8 +16,8 @@ import {
 } from '@sluice/api'
 import { parseJavaDouble, parseJavaLong } from './util/java-numbers.js'
 import {
-  isMapValue,
   javaClass,
+  javaClassName,
   mapLike,
   requireMap,
   requireSinkRecord,
@@ -28,16 +28,8 @@ import { KEY, type Side, VALUE } from './util/sides.js'
 import {
   AnyNonDuplicateValues,
   NonEmptyListValidator,
-  REPLACE_NULL_WITH_DEFAULT_DOC,
+  REPLACE_NULL_WITH_DEFAULT_KEY,
 } from './util/validators.js'
-
-const replaceNullWithDefault = {
-  name: 'replace.null.with.default',
-  type: 'BOOLEAN',
-  defaultValue: true,
-  importance: 'MEDIUM',
-  documentation: REPLACE_NULL_WITH_DEFAULT_DOC,
-} as const
 
 // ---- HeaderFrom ---------------------------------------------------------------------------------
 
@@ -65,7 +57,7 @@ export const HEADER_FROM_CONFIG_DEF = new ConfigDef()
     documentation:
       'Either <code>move</code> if the fields are to be moved to the headers (removed from the key/value), or <code>copy</code> if the fields are to be copied to the headers (retained in the key/value).',
   })
-  .define(replaceNullWithDefault)
+  .define(REPLACE_NULL_WITH_DEFAULT_KEY)
 
 abstract class HeaderFrom implements Transformation {
   readonly #side: Side
@@ -164,7 +156,7 @@ export const INSERT_FIELD_CONFIG_DEF = new ConfigDef()
   .define(insertKey('timestamp.field', `Field name for record timestamp. ${OPTIONALITY_DOC}`))
   .define(insertKey('static.field', `Field name for static data field. ${OPTIONALITY_DOC}`))
   .define(insertKey('static.value', 'Static field value, if field name configured.'))
-  .define(replaceNullWithDefault)
+  .define(REPLACE_NULL_WITH_DEFAULT_KEY)
 
 interface InsertionSpec {
   readonly name: string
@@ -292,7 +284,7 @@ export const MASK_FIELD_CONFIG_DEF = new ConfigDef()
     documentation:
       "Custom value replacement, that will be applied to all 'fields' values (numeric or non-empty string values only).",
   })
-  .define(replaceNullWithDefault)
+  .define(REPLACE_NULL_WITH_DEFAULT_KEY)
 
 type JavaKind =
   | 'Boolean'
@@ -311,38 +303,26 @@ type JavaKind =
   | 'Struct'
   | 'other'
 
+const KINDS: Readonly<Record<string, JavaKind>> = {
+  'java.lang.Boolean': 'Boolean',
+  'java.lang.String': 'String',
+  'java.lang.Byte': 'Byte',
+  'java.lang.Short': 'Short',
+  'java.lang.Integer': 'Integer',
+  'java.lang.Long': 'Long',
+  'java.lang.Float': 'Float',
+  'java.lang.Double': 'Double',
+  'java.math.BigDecimal': 'BigDecimal',
+  'java.util.Date': 'Date',
+  '[B': 'bytes',
+  'java.util.ArrayList': 'List',
+  'org.apache.kafka.connect.data.Struct': 'Struct',
+  'java.util.HashMap': 'Map',
+}
+
+/** The Java class MaskField's lookup tables are keyed by. */
 function javaKind(value: unknown, schema: Schema | null): JavaKind {
-  switch (typeof value) {
-    case 'boolean':
-      return 'Boolean'
-    case 'string':
-      return 'String'
-    case 'bigint':
-      return 'Long'
-    case 'number':
-      switch (schema?.type) {
-        case 'INT8':
-          return 'Byte'
-        case 'INT16':
-          return 'Short'
-        case 'INT32':
-          return 'Integer'
-        case 'INT64':
-          return 'Long'
-        case 'FLOAT32':
-          return 'Float'
-        case 'FLOAT64':
-          return 'Double'
-      }
-      return Number.isInteger(value) ? 'Long' : 'Double'
-  }
-  if (value instanceof Decimal) return 'BigDecimal'
-  if (value instanceof Date) return 'Date'
-  if (value instanceof Uint8Array) return 'bytes'
-  if (Array.isArray(value)) return 'List'
-  if (value instanceof Struct) return 'Struct'
-  if (isMapValue(value)) return 'Map'
-  return 'other'
+  return KINDS[javaClassName(value, schema)] ?? 'other'
 }
 
 const BITS: Partial<Record<JavaKind, number>> = { Byte: 8, Short: 16, Integer: 32, Long: 64 }

@@ -27,15 +27,7 @@ import {
 } from './util/requirements.js'
 import { copySchemaBasics, SchemaCache } from './util/schema-util.js'
 import { KEY, type Side, VALUE } from './util/sides.js'
-import { AnyNonDuplicateValues, REPLACE_NULL_WITH_DEFAULT_DOC } from './util/validators.js'
-
-const replaceNullWithDefault = {
-  name: 'replace.null.with.default',
-  type: 'BOOLEAN',
-  defaultValue: true,
-  importance: 'MEDIUM',
-  documentation: REPLACE_NULL_WITH_DEFAULT_DOC,
-} as const
+import { AnyNonDuplicateValues, REPLACE_NULL_WITH_DEFAULT_KEY } from './util/validators.js'
 
 function fieldValue(struct: Struct, name: string, withDefault: boolean): unknown {
   return withDefault ? struct.get(name) : struct.getWithoutDefault(name)
@@ -46,7 +38,7 @@ function fieldValue(struct: Struct, name: string, withDefault: boolean): unknown
 export const EXTRACT_FIELD_CONFIG_DEF = appendFieldSyntaxVersion(
   new ConfigDef()
     .define({ name: 'field', type: 'STRING', importance: 'MEDIUM', documentation: 'Field name to extract.' })
-    .define(replaceNullWithDefault),
+    .define(REPLACE_NULL_WITH_DEFAULT_KEY),
 )
 
 abstract class ExtractField implements Transformation {
@@ -317,7 +309,7 @@ export const REPLACE_FIELD_CONFIG_DEF = new ConfigDef()
     importance: 'MEDIUM',
     documentation: 'Field rename mappings.',
   })
-  .define(replaceNullWithDefault)
+  .define(REPLACE_NULL_WITH_DEFAULT_KEY)
 
 abstract class ReplaceField implements Transformation {
   readonly #side: Side
@@ -399,7 +391,7 @@ export const SET_SCHEMA_METADATA_CONFIG_DEF = new ConfigDef()
     importance: 'HIGH',
     documentation: 'Schema version to set.',
   })
-  .define(replaceNullWithDefault)
+  .define(REPLACE_NULL_WITH_DEFAULT_KEY)
 
 abstract class SetSchemaMetadata implements Transformation {
   readonly #side: Side
@@ -469,7 +461,7 @@ export const VALUE_TO_KEY_CONFIG_DEF = appendFieldSyntaxVersion(
       importance: 'HIGH',
       documentation: 'Field names on the record value to extract as the record key.',
     })
-    .define(replaceNullWithDefault),
+    .define(REPLACE_NULL_WITH_DEFAULT_KEY),
 )
 
 /** Kafka's `ValueToKey`: the key becomes a struct (or map) of the listed value fields (paths with V2). */

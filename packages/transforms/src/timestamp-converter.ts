@@ -20,7 +20,7 @@ import { javaClass, mapLike, requireMap, requireStructOrNull } from './util/requ
 import { copySchemaBasics, SchemaCache } from './util/schema-util.js'
 import { KEY, type Side, VALUE } from './util/sides.js'
 import { SimpleDateFormat } from './util/simple-date-format.js'
-import { REPLACE_NULL_WITH_DEFAULT_DOC } from './util/validators.js'
+import { REPLACE_NULL_WITH_DEFAULT_KEY } from './util/validators.js'
 
 type TsType = 'string' | 'unix' | 'Date' | 'Time' | 'Timestamp'
 type Precision = 'seconds' | 'milliseconds' | 'microseconds' | 'nanoseconds'
@@ -57,13 +57,7 @@ export const TIMESTAMP_CONVERTER_CONFIG_DEF = new ConfigDef()
     documentation:
       'The desired Unix precision for the timestamp: seconds, milliseconds, microseconds, or nanoseconds. Used to generate the output when type=unix or used to parse the input if the input is a Long.Note: This SMT will cause precision loss during conversions from, and to, values with sub-millisecond components.',
   })
-  .define({
-    name: 'replace.null.with.default',
-    type: 'BOOLEAN',
-    defaultValue: true,
-    importance: 'MEDIUM',
-    documentation: REPLACE_NULL_WITH_DEFAULT_DOC,
-  })
+  .define(REPLACE_NULL_WITH_DEFAULT_KEY)
 
 const OPTIONAL_DATE = DateLogical.builder().optional().build()
 const OPTIONAL_TIME = TimeLogical.builder().optional().build()

@@ -61,6 +61,12 @@ export class RegexValidator implements Validator {
   }
 }
 
-/** The docs text Kafka gives every `replace.null.with.default` key. */
-export const REPLACE_NULL_WITH_DEFAULT_DOC =
-  'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.'
+/** The `replace.null.with.default` key as every Kafka transform that has it defines it. */
+export const REPLACE_NULL_WITH_DEFAULT_KEY = {
+  name: 'replace.null.with.default',
+  type: 'BOOLEAN',
+  defaultValue: true,
+  importance: 'MEDIUM',
+  documentation:
+    'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.',
+} as const
