@@ -111,6 +111,10 @@ public final class TransformsHarness {
                 }
                 return;
             }
+            case "bench": {
+                bench(op, result);
+                return;
+            }
             default:
         }
         boolean isTest = "test".equals(op.get("op").asText());
@@ -132,6 +136,42 @@ public final class TransformsHarness {
                 res.put("error", JsonConverterHarness.message(t));
             }
         }
+    }
+
+    /**
+     * {"op":"bench","class":first class,"chain":[{class,config}],"records":n,"passes":p}: the CPU time of this
+     * thread per record through the chain (STRING values of 100 chars), after two warm-up passes.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void bench(JsonNode op, ObjectNode result) throws Exception {
+        java.util.List<Transformation> chain = new java.util.ArrayList<>();
+        for (JsonNode t : op.get("chain")) {
+            Transformation tr = (Transformation) Class.forName(t.get("class").asText()).getDeclaredConstructor().newInstance();
+            tr.configure(config(t));
+            chain.add(tr);
+        }
+        int n = op.get("records").asInt();
+        int passes = op.get("passes").asInt();
+        SourceRecord[] records = new SourceRecord[n];
+        String filler = "x".repeat(90);
+        for (int i = 0; i < n; i++) {
+            records[i] = new SourceRecord(null, null, "bench", null, null, null, Schema.STRING_SCHEMA,
+                String.format("%09d ", i) + filler);
+        }
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sink = 0;
+        long measured = 0;
+        for (int pass = 0; pass < passes + 2; pass++) {
+            long t0 = bean.getCurrentThreadCpuTime();
+            for (SourceRecord r : records) {
+                ConnectRecord out = r;
+                for (Transformation t : chain) out = (ConnectRecord) t.apply(out);
+                sink += out.value().hashCode();
+            }
+            if (pass >= 2) measured += bean.getCurrentThreadCpuTime() - t0;
+        }
+        result.put("nsPerRecord", (double) measured / ((long) n * passes));
+        result.put("check", sink);
     }
 
     private static ConnectRecord<?> record(JsonNode r) {
