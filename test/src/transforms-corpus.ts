@@ -125,6 +125,23 @@ const FULL_USER = struct([
   ],
 ])
 
+/** Values at the edges of Java's narrowing and parsing: saturation, wrap-around, beyond 2^53, negative zero. */
+const EXTREME_USER = struct([
+  ['id', i32(2147483647)],
+  ['name', str(' 12 ')],
+  ['age', i64('9007199254740993')],
+  ['score', f64(1e20)],
+  ['active', bool(false)],
+  ['small', { i8: -128 }],
+  ['ratio', { f32: 'bf000000' }],
+  ['ts', { date: -1 }],
+  ['amount', { dec: ['-999999999999999999999', 3] }],
+  ['when', str('1999-12-31 23:59:59')],
+  ['epoch', i64('-1')],
+  ['tags', { arr: [] }],
+  ['attrs', { map: [] }],
+])
+
 const SPARSE_USER = struct([
   ['id', i32(8)],
   ['active', bool(false)],
@@ -191,6 +208,7 @@ const HEADERS: RecordDesc['headers'] = [
 const RECORDS = {
   full: rec({}),
   sparse: rec({ value: SPARSE_USER }),
+  extreme: rec({ value: EXTREME_USER, key: str('') }),
   sink: rec({ offset: 42 }),
   schemaless: rec({
     keySchema: null,
@@ -452,6 +470,8 @@ const VALIDATE_CASES: Case[] = [
   },
   { name: 'valuetokey-empty', cls: `${T}ValueToKey`, config: { fields: '' } },
   { name: 'regexrouter-missing', cls: `${T}RegexRouter`, config: { regex: 'a' } },
+  { name: 'regexrouter-badregex', cls: `${T}RegexRouter`, config: { regex: '(', replacement: 'x' } },
+  { name: 'topicmatches-badregex', cls: `${P}TopicNameMatches`, config: { pattern: '[a' } },
   { name: 'hasheader-empty', cls: `${P}HasHeaderKey`, config: { name: '' } },
   { name: 'topicmatches-missing', cls: `${P}TopicNameMatches`, config: {} },
   { name: 'hoist-ok', cls: `${T}HoistField$Value`, config: { field: 'x' } },

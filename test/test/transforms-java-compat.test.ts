@@ -47,6 +47,9 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
     "Kafka reports duplicates in config/validate but its AbstractConfig parse skips that check, so configure() passes; Sluice's rejects them in both",
   'validate:headerfrom-empty':
     "configure() error: Kafka's AbstractConfig throws the first invalid key, Sluice's (packages/api) lists every invalid key",
+  'validate:regexrouter-badregex':
+    'the regex syntax error text after "Invalid regex: " is JavaScript\'s (Unterminated group), not java.util.regex\'s',
+  'validate:topicmatches-badregex': 'as above',
   'validate:topicmatches-missing':
     "Java's RegexValidator also reports a NullPointerException text for the missing pattern; Sluice reports only the missing key",
 }
