@@ -240,4 +240,57 @@ describe('a 16-transform, 2-predicate chain: Sluice vs Java Kafka Connect 4.4', 
       assert.deepEqual(sc, jc, `GET /connector-plugins/${cls}/config`)
     }
   })
+
+  it('reports the same config/validate errors for bad transform and predicate configs', async () => {
+    assert.ok(java && sluice)
+    const bad = {
+      name: 'tchain-bad',
+      'connector.class': 'FileStreamSource',
+      topic: 'unused',
+      transforms: 'cast,mask,ts,neg,ghost,route',
+      'transforms.cast.type': `${T}Cast$Value`,
+      'transforms.cast.spec': 'a:foo',
+      'transforms.mask.type': `${T}MaskField$Value`,
+      'transforms.mask.fields': '',
+      'transforms.mask.replacement': '',
+      'transforms.ts.type': `${T}TimestampConverter$Value`,
+      'transforms.ts.target.type': 'date',
+      'transforms.ts.unix.precision': 'hours',
+      'transforms.neg.type': `${T}RegexRouter`,
+      'transforms.neg.regex': 'a',
+      'transforms.neg.replacement': 'b',
+      'transforms.neg.negate': 'true',
+      'transforms.ghost.type': 'com.example.NoSuchTransform',
+      'transforms.route.type': `${T}predicates.TopicNameMatches`,
+      predicates: 'p',
+      'predicates.p.type': `${T}predicates.HasHeaderKey`,
+      'predicates.p.name': '',
+    }
+    const validate = async (side: ConnectProcess) => {
+      const r = await fetch(`${side.url}/connector-plugins/FileStreamSourceConnector/config/validate`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(bad),
+      })
+      const body = (await r.json()) as {
+        error_count: number
+        configs: Array<{ value: { name: string; value: unknown; errors: string[] } }>
+      }
+      return {
+        status: r.status,
+        errorCount: body.error_count,
+        configs: body.configs
+          .map((c) => c.value)
+          .filter((v) => v.name.startsWith('transforms') || v.name.startsWith('predicates'))
+          // Versions are Sluice's own (see test/compat/differences.ts); everything else must match.
+          .filter((v) => !v.name.endsWith('.plugin.version'))
+          .map((v) => ({ name: v.name, value: v.value, errors: v.errors }))
+          .sort((a, b) => (a.name < b.name ? -1 : 1)),
+      }
+    }
+    const j = await validate(java)
+    const s = await validate(sluice)
+    assert.ok(j.errorCount >= 6, `Java reports the bad configs: ${JSON.stringify(j)}`)
+    assert.deepEqual(s, j)
+  })
 })
