@@ -303,6 +303,11 @@ const KEY_VALUE_CASES: ReadonlyArray<{
     base: 'HeaderFrom',
     config: { fields: 'age', headers: 'hage', operation: 'move', 'replace.null.with.default': 'false' },
   },
+  {
+    name: 'headerfrom-missing',
+    base: 'HeaderFrom',
+    config: { fields: 'nope', headers: 'h', operation: 'copy' },
+  },
   { name: 'hoist', base: 'HoistField', config: { field: 'wrapped' } },
   {
     name: 'insert-all',
@@ -446,6 +451,7 @@ const VALIDATE_CASES: Case[] = [
     config: { fields: '', headers: '', operation: 'move' },
   },
   { name: 'insert-none', cls: `${T}InsertField$Value`, config: {} },
+  { name: 'insert-static-novalue', cls: `${T}InsertField$Value`, config: { 'static.field': 'x' } },
   { name: 'insertheader-missing', cls: `${T}InsertHeader`, config: { header: 'x' } },
   { name: 'replace-badrename', cls: `${T}ReplaceField$Value`, config: { renames: 'a:b,c' } },
   { name: 'setschema-none', cls: `${T}SetSchemaMetadata$Value`, config: {} },

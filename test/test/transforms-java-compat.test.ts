@@ -50,6 +50,8 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'validate:regexrouter-badregex':
     'the regex syntax error text after "Invalid regex: " is JavaScript\'s (Unterminated group), not java.util.regex\'s',
   'validate:topicmatches-badregex': 'as above',
+  'validate:insert-static-novalue':
+    "Java prints the field spec's identity (InsertField$InsertionSpec@3feb2dda); Sluice prints InsertionSpec@<field name>",
   'validate:topicmatches-missing':
     "Java's RegexValidator also reports a NullPointerException text for the missing pattern; Sluice reports only the missing key",
 }
