@@ -221,6 +221,14 @@ const RECORDS = {
   }),
   tombstone: rec({ valueSchema: USER, value: null }),
   schemalessTombstone: rec({ valueSchema: null, value: null }),
+  schemalessLogical: rec({
+    valueSchema: null,
+    value: map([
+      ['id', i64(1)],
+      ['amount', { dec: ['12345', 2] }],
+      ['ts', { date: 1_700_000_123_456 }],
+    ]),
+  }),
   flat: rec({ valueSchema: FLAT, value: FLAT_VALUE, keySchema: FLAT, key: FLAT_VALUE }),
   headers: rec({ headers: HEADERS }),
   noTimestamp: rec({ timestamp: null, partition: null }),

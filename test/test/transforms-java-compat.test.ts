@@ -40,6 +40,7 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'apply:ts-whole$Key@schemaless':
     "message names java.util.LinkedHashMap (the harness's map class); Sluice cannot know a JS map's Java class and says HashMap",
   'apply:ts-whole$Value@schemaless': 'as above: the Java class of a schemaless map',
+  'apply:ts-whole$Value@schemalessLogical': 'as above',
   'apply:timestamprouter@noTimestamp':
     "message embeds Java's ConnectRecord.toString() (with identity hashes of byte[]); Sluice prints topic, partition and timestamp",
   'apply:timestamprouter-format@noTimestamp': 'as above',

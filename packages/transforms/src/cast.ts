@@ -129,8 +129,9 @@ function inferType(value: unknown): SchemaType | undefined {
     case 'number':
       return Number.isInteger(value) ? 'INT64' : 'FLOAT64'
   }
-  if (value instanceof Uint8Array || value instanceof Decimal) return 'BYTES'
-  if (value instanceof Date) return 'INT64'
+  // BigDecimal and java.util.Date have no Connect type without a schema (ConnectSchema.schemaType is null).
+  if (value instanceof Uint8Array) return 'BYTES'
+  if (value instanceof Decimal || value instanceof Date) return undefined
   if (Array.isArray(value)) return 'ARRAY'
   if (value instanceof Struct) return 'STRUCT'
   if (value instanceof Map || (typeof value === 'object' && value !== null)) return 'MAP'

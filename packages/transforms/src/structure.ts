@@ -9,6 +9,7 @@ import {
   ConfigError,
   ConnectSchema,
   DataError,
+  Decimal,
   invalidValueMessage,
   LambdaValidator,
   newRecord,
@@ -141,6 +142,12 @@ abstract class Flatten implements Transformation {
       if (v instanceof Struct) {
         throw new DataError(
           `Flatten transformation does not support ${javaClass(v)} for record without schemas (for field ${name}).`,
+        )
+      }
+      // BigDecimal and java.util.Date have no Connect type without a schema (ConnectSchema.schemaType is null).
+      if (v instanceof Decimal || v instanceof Date) {
+        throw new DataError(
+          `Flatten transformation was passed a value of type ${javaClass(v)} which is not supported by Connect's data API`,
         )
       }
       if (v instanceof Map || (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype)) {

@@ -56,8 +56,7 @@ export function javaClassName(value: unknown, schema?: Schema | null): string {
 
 /** `class java.lang.String`: Java's `Class.toString()` as messages concatenating `getClass()` print it. */
 export function javaClass(value: unknown, schema?: Schema | null): string {
-  const name = javaClassName(value, schema)
-  return name.startsWith('[') ? `class ${name}` : `class ${name}`
+  return `class ${javaClassName(value, schema)}`
 }
 
 /** Kafka's `requireSchema`. */
