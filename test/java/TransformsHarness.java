@@ -1,8 +1,4 @@
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamWriteConstraints;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,13 +15,7 @@ import org.apache.kafka.connect.transforms.Transformation;
 import org.apache.kafka.connect.transforms.predicates.Predicate;
 import org.apache.kafka.common.record.TimestampType;
 
-import java.io.BufferedReader;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -44,10 +34,6 @@ import java.util.Map;
  * One transformation instance per operation sees all its records in order, as a task's chain would.
  */
 public final class TransformsHarness {
-    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-        .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(100_000).build())
-        .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
-        .build());
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final JsonConverter KEY_JSON = new JsonConverter();
     private static final JsonConverter VALUE_JSON = new JsonConverter();
@@ -55,21 +41,7 @@ public final class TransformsHarness {
     public static void main(String[] args) throws Exception {
         KEY_JSON.configure(Map.of("schemas.enable", "true"), true);
         VALUE_JSON.configure(Map.of("schemas.enable", "true"), false);
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, "UTF-8");
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-            if (line.isBlank()) continue;
-            JsonNode op = MAPPER.readTree(line);
-            ObjectNode result = F.objectNode();
-            result.put("id", op.get("id").asText());
-            try {
-                run(op, result);
-            } catch (Throwable t) {
-                result.put("error", JsonConverterHarness.message(t));
-            }
-            out.println(MAPPER.writeValueAsString(result));
-        }
-        out.flush();
+        JsonConverterHarness.serve(TransformsHarness::run);
     }
 
     private static Map<String, String> config(JsonNode op) {

@@ -53,6 +53,19 @@ public final class JsonConverterHarness {
     private static final Map<String, Object> CONVERTERS = new HashMap<>();
 
     public static void main(String[] args) throws Exception {
+        serve(JsonConverterHarness::run);
+    }
+
+    /** One operation of a harness: fills `result` or throws. */
+    interface Operation {
+        void run(JsonNode op, ObjectNode result) throws Exception;
+    }
+
+    /**
+     * The harness loop (also TransformsHarness's): one JSON operation per stdin line, one JSON result per
+     * stdout line, carrying the operation's id; a throwing operation answers {"id","error"}.
+     */
+    static void serve(Operation operation) throws Exception {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, "UTF-8");
         for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -61,7 +74,7 @@ public final class JsonConverterHarness {
             ObjectNode result = F.objectNode();
             result.put("id", op.get("id").asText());
             try {
-                run(op, result);
+                operation.run(op, result);
             } catch (Throwable t) {
                 result.put("error", message(t));
             }
