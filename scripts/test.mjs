@@ -12,6 +12,7 @@ import { resolveKafka } from './lib/kafka-dist.mjs'
 import { root, runDir } from './lib/paths.mjs'
 import { log, run } from './lib/proc.mjs'
 import { ensureBinary as ensureS3Binary, status as s3Status, stop as stopS3 } from './lib/s3-server.mjs'
+import { ensureOtelcol, ensurePrometheus } from './lib/telemetry-servers.mjs'
 import { buildEnv, setup } from './setup.mjs'
 
 const { values: opts } = parseArgs({
@@ -105,6 +106,9 @@ async function main() {
     // The S3 sink's tests start the local S3 server on demand; its one-time build (minutes) happens here,
     // outside any test's timeout.
     await ensureS3Binary()
+    // Likewise the telemetry test's servers: Prometheus (apt) and the OpenTelemetry Collector (ocb, ~9 min cold).
+    ensurePrometheus()
+    ensureOtelcol()
     const s3WasRunning = (await s3Status()).state === 'running'
     const broker = await startBroker()
     if (broker.started) log(`started Kafka on ${broker.bootstrap} in ${(broker.readyMs / 1000).toFixed(1)} s`)

@@ -78,7 +78,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
   const ctx: Context = { bootstrap, topics, sizes, workDir, brokerPid: brokerPid(), log }
 
   const cli = sluiceCli()
-  const sides: Runtime[] = cli.file !== undefined ? ['java', 'sluice'] : ['java']
+  const available: Runtime[] = cli.file !== undefined ? ['java', 'sluice'] : ['java']
+  // SLUICE_BENCH_SIDES=sluice: only Sluice's side, for A/B runs of one Sluice feature (benchmarks/README.md).
+  const only = process.env.SLUICE_BENCH_SIDES?.split(',').map((s) => s.trim())
+  const sides = only === undefined ? available : available.filter((s) => only.includes(s))
   const want = new Set(opts.groups)
   const scenarios: ScenarioResult[] = []
   let profile: ProfileSummary | undefined

@@ -45,6 +45,19 @@ export async function freePort(): Promise<number> {
   })
 }
 
+/**
+ * Extra Sluice worker keys from SLUICE_BENCH_SLUICE_PROPS (`k=v,k=v`), for A/B runs of one feature, e.g.
+ * `telemetry.metrics.prometheus.enable=false` against the default (see benchmarks/README.md, Telemetry).
+ */
+function sluiceExtraProps(): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const pair of (process.env.SLUICE_BENCH_SLUICE_PROPS ?? '').split(',')) {
+    const i = pair.indexOf('=')
+    if (i > 0) out[pair.slice(0, i).trim()] = pair.slice(i + 1).trim()
+  }
+  return out
+}
+
 function writeProps(file: string, props: Readonly<Record<string, string>>): string {
   writeFileSync(
     file,
@@ -105,6 +118,7 @@ export async function startWorker(opts: WorkerOptions): Promise<ConnectWorker> {
     ...COMMON_WORKER_PROPS,
     'offset.storage.file.filename': path.join(opts.dir, 'connect.offsets'),
     listeners: `http://127.0.0.1:${port}`,
+    ...(opts.runtime === 'sluice' ? sluiceExtraProps() : {}),
   })
   const [cmd, args] =
     opts.runtime === 'java' ? await javaCommand(opts.dir, props) : sluiceCommand(props, opts.nodeFlags ?? [])

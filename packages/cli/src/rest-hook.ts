@@ -23,9 +23,13 @@ export interface RestHandle {
 /**
  * Starts the REST server on the worker's `listeners` (and `admin.listeners`).
  * @param workerProps the worker properties as written (REST keys, CORS, header rules, topic tracking)
+ * @param metrics `GET /metrics` (Prometheus text from the telemetry; undefined until it is started)
  */
-export async function startRestServer(workerProps: Readonly<Record<string, string>>): Promise<RestHandle> {
-  const server = await createRestServer({ workerProps })
+export async function startRestServer(
+  workerProps: Readonly<Record<string, string>>,
+  metrics?: () => Promise<string> | undefined,
+): Promise<RestHandle> {
+  const server = await createRestServer({ workerProps, ...(metrics !== undefined && { metrics }) })
   await server.start()
   return {
     workerId: server.workerId(),

@@ -14,6 +14,7 @@ import { type ConnectorFile, parseConnectorFile } from './connector-files.js'
 import { type CliLogger, consoleLogger, describeError } from './logger.js'
 import { loadPropertiesFile } from './properties.js'
 import { type RestHandle, startRestServer } from './rest-hook.js'
+import { startTelemetry, TELEMETRY_KEYS, type TelemetryHandle } from './telemetry-sdk.js'
 import {
   formatConfigErrors,
   parseStandaloneConfig,
@@ -204,8 +205,11 @@ export async function startStandalone(options: StandaloneOptions): Promise<Runni
   const stop = (): Promise<void> => resources.stop(log)
   try {
     let rest: RestHandle
+    // telemetry: /metrics on the REST listeners unless telemetry.metrics.prometheus.enable=false.
+    let telemetry: TelemetryHandle | undefined
+    const prometheusOn = (config.props[TELEMETRY_KEYS.prometheusEnable] ?? 'true') === 'true'
     try {
-      rest = await startRestServer(config.props)
+      rest = await startRestServer(config.props, prometheusOn ? () => telemetry?.prometheus?.() : undefined)
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
       const hint =
@@ -218,6 +222,17 @@ export async function startStandalone(options: StandaloneOptions): Promise<Runni
       )
     }
     resources.add(() => rest.stop())
+    try {
+      telemetry = await startTelemetry(config.props, rest.workerId, process.env, log)
+    } catch (err) {
+      throw startupError('cannot start the telemetry', err)
+    }
+    resources.add(() => telemetry!.stop())
+    if (telemetry.prometheusUrl !== undefined) log.info(`Prometheus metrics at ${telemetry.prometheusUrl}`)
+    if (telemetry.otlp.traces || telemetry.otlp.metrics)
+      log.info(
+        `OTLP export: traces ${telemetry.otlp.traces ? 'on' : 'off'}, metrics ${telemetry.otlp.metrics ? 'on' : 'off'}`,
+      )
     const bootstrap = (config.values['bootstrap.servers'] as string[]).join(',')
     const kafkaClusterId = await lookupKafkaClusterId({
       bootstrap,

@@ -155,6 +155,57 @@ export const WORKER_CONFIG_DEF: ConfigDef = new ConfigDef()
     importance: 'LOW',
     documentation: 'A list of classes to use as metrics reporters.',
   })
+  // Sluice's telemetry (OpenTelemetry; docs/adr/0025-telemetry-events-and-metric-names.md). The standard
+  // OTEL_* environment variables apply too; these keys win over them.
+  .define({
+    name: 'telemetry.metrics.prometheus.enable',
+    type: 'BOOLEAN',
+    defaultValue: true,
+    importance: 'LOW',
+    documentation:
+      "Serve the metrics in Prometheus text format at GET /metrics on the REST listeners, named as the Prometheus JMX exporter names Kafka Connect's.",
+  })
+  .define({
+    name: 'telemetry.metrics.prometheus.listener',
+    type: 'STRING',
+    defaultValue: '',
+    importance: 'LOW',
+    documentation:
+      'A listener of its own for GET /metrics, e.g. http://127.0.0.1:9464 (in addition to the REST listeners). Empty: none.',
+  })
+  .define({
+    name: 'telemetry.otlp.endpoint',
+    type: 'STRING',
+    defaultValue: '',
+    importance: 'LOW',
+    documentation:
+      'Base URL of an OTLP/HTTP receiver for metrics and traces, e.g. http://127.0.0.1:4318 (/v1/metrics and /v1/traces are appended). Empty: OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_{TRACES,METRICS}_EXPORTER decide.',
+  })
+  .define({
+    name: 'telemetry.otlp.metrics.interval.ms',
+    type: 'LONG',
+    defaultValue: 60000,
+    validator: Range.atLeast(100),
+    importance: 'LOW',
+    documentation: 'How often metrics are pushed over OTLP (OTEL_METRIC_EXPORT_INTERVAL when unset).',
+  })
+  .define({
+    name: 'telemetry.traces.sample.ratio',
+    type: 'DOUBLE',
+    defaultValue: 0,
+    validator: Range.between(0, 1),
+    importance: 'LOW',
+    documentation:
+      "Fraction of source records that get a trace from poll to the sink's commit: a W3C traceparent header is stamped on each sampled record. 0 (the default) traces no record. Spans are exported only when OTLP traces are on.",
+  })
+  .define({
+    name: 'telemetry.traces.sink.continue',
+    type: 'BOOLEAN',
+    defaultValue: true,
+    importance: 'LOW',
+    documentation:
+      'Whether sink tasks continue the trace of each consumed record that carries a traceparent header (from a Sluice or any other producer).',
+  })
   .define({
     name: 'header.converter',
     type: 'CLASS',

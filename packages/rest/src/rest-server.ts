@@ -30,6 +30,11 @@ export interface RestServerOptions {
   readonly healthCheckTimeoutMs?: number
   /** `PUT /admin/loggers/{l}?scope=cluster`; by default the level is applied to this worker (standalone). */
   readonly onClusterLoggerLevel?: (namespace: string, level: string) => void | Promise<void>
+  /**
+   * `GET /metrics` on the regular listeners: the Prometheus text the application's telemetry renders
+   * (undefined until it is ready: 503). Without this option there is no such route.
+   */
+  readonly metrics?: () => Promise<string> | undefined
 }
 
 /** A running (or startable) Kafka Connect REST server. */
@@ -91,6 +96,7 @@ async function buildApp(
   parts: { regular: boolean; admin: boolean },
   servers: Bound[],
   listeners: readonly Listener[],
+  metrics?: () => Promise<string> | undefined,
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
@@ -151,6 +157,17 @@ async function buildApp(
   const known: KnownRoute[] = registerRoutes(app, ctx, parts)
   if (parts.regular) {
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  }
+  if (parts.regular && metrics !== undefined) {
+    known.push({ method: 'GET', pattern: /^\/metrics$/ })
+    app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+      const text = metrics()
+      if (text === undefined) return sendError(reply, new RestError(503, 'Worker is still starting up.'))
+      return reply
+        .code(200)
+        .type('text/plain; version=0.0.4; charset=utf-8')
+        .send(await text)
+    })
   }
 
   app.setNotFoundHandler(async (req, reply) => {
@@ -237,6 +254,7 @@ export async function createRestServer(options: RestServerOptions): Promise<Rest
     { regular: true, admin: config.adminListeners === null },
     regularServers,
     config.listeners,
+    options.metrics,
   )
   const adminApp = separateAdmin
     ? await buildApp(ctx, config, { regular: false, admin: true }, adminServers, config.adminListeners ?? [])

@@ -475,3 +475,28 @@ describe('REST server worker keys', () => {
     }
   })
 })
+
+describe('GET /metrics', () => {
+  it('serves the telemetry text when given, 503 until it is ready, and is absent otherwise', async () => {
+    let text: string | undefined
+    const rest = await createRestServer({
+      herder: new FakeHerder(),
+      workerProps: { listeners: 'http://127.0.0.1:0' },
+      metrics: () => (text === undefined ? undefined : Promise.resolve(text)),
+    })
+    const plain = await server()
+    try {
+      const early = await rest.app.inject({ method: 'GET', url: '/metrics' })
+      assert.equal(early.statusCode, 503)
+      text = 'kafka_connect_connect_worker_metrics_connector_count 1\n'
+      const r = await rest.app.inject({ method: 'GET', url: '/metrics' })
+      assert.equal(r.statusCode, 200)
+      assert.equal(r.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8')
+      assert.equal(r.body, text)
+      assert.equal((await plain.app.inject({ method: 'GET', url: '/metrics' })).statusCode, 404)
+    } finally {
+      await rest.app.close()
+      await plain.app.close()
+    }
+  })
+})

@@ -67,6 +67,8 @@ export interface ConsumerClient {
   seek(tp: ClientTopicPartition, timeout: number, cb: (err: KafkaError | null) => void): unknown
   commit(offsets: ClientTopicPartition[]): unknown
   commitSync(offsets: ClientTopicPartition[]): unknown
+  /** The watermarks librdkafka cached for a partition (telemetry's consumer lag). */
+  getWatermarkOffsets?(topic: string, partition: number): { highOffset: number; lowOffset: number }
   disconnect(cb: (err: unknown) => void): unknown
 }
 

@@ -61,6 +61,8 @@ export class SinkConsumer {
   /** Offsets whose records the task has put (next offset to read per partition). */
   readonly #putOffsets = new Map<string, TopicPartitionOffset>()
   readonly #pendingBatches = new Map<number, readonly TopicPartitionOffset[]>()
+  /** telemetry: next offset to read per partition, as delivered (the consumer lag's base). */
+  readonly #consumed = new Map<string, TopicPartitionOffset>()
   #nextBatch = 1
   #running = false
   #loop: Promise<void> | undefined
@@ -156,6 +158,7 @@ export class SinkConsumer {
     for (const p of gone) {
       this.#assignment.delete(key(p))
       this.#putOffsets.delete(key(p))
+      this.#consumed.delete(key(p))
     }
     this.#handler.revoked(gone)
   }
@@ -291,6 +294,7 @@ export class SinkConsumer {
       })
     }
     const offsets = [...next.values()]
+    for (const o of offsets) this.#consumed.set(key(o), o)
     this.#credits--
     const batch = this.#nextBatch++
     this.#pendingBatches.set(batch, offsets)
@@ -317,14 +321,42 @@ export class SinkConsumer {
     return [...this.#putOffsets.values()]
   }
 
-  /** Commits offsets the task approved in `preCommit`. */
-  commit(offsets: readonly TopicPartitionOffset[], sync = false): void {
+  /** Commits offsets the task approved in `preCommit`; false when none of them is ours to commit. */
+  commit(offsets: readonly TopicPartitionOffset[], sync = false): boolean {
     const owned = offsets
       .filter((o) => this.#assignment.has(key(o)))
       .map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset }))
-    if (owned.length === 0) return
+    if (owned.length === 0) return false
     if (sync) this.#client.commitSync(owned)
     else this.#client.commit(owned)
+    return true
+  }
+
+  /** Partitions assigned. */
+  get assignedCount(): number {
+    return this.#assignment.size
+  }
+
+  /**
+   * telemetry: records between what this consumer delivered and the end of each assigned partition,
+   * from the high watermarks librdkafka caches from its fetch responses (no broker round trip).
+   */
+  lag(): Array<{ topic: string; partition: number; lag: number }> {
+    const wm = this.#client.getWatermarkOffsets
+    if (wm === undefined) return []
+    const out: Array<{ topic: string; partition: number; lag: number }> = []
+    for (const [k, p] of this.#assignment) {
+      let high: number
+      try {
+        high = wm.call(this.#client, p.topic, p.partition).highOffset
+      } catch {
+        continue
+      }
+      const pos = this.#consumed.get(k)?.offset ?? this.#putOffsets.get(k)?.offset
+      if (high < 0 || pos === undefined) continue
+      out.push({ topic: p.topic, partition: p.partition, lag: Math.max(0, high - pos) })
+    }
+    return out
   }
 
   setTargetPaused(paused: boolean): void {

@@ -1,4 +1,5 @@
 import { ConnectError } from '@sluice/api'
+import type { RecordCoordinates } from '@sluice/telemetry'
 import { asBuffer } from '../wire/codec.js'
 import type { ProduceRecord } from '../wire/messages.js'
 import type { KafkaClientFactory, KafkaError, ProducerClient } from './client-types.js'
@@ -8,6 +9,19 @@ interface PendingBatch {
   remaining: number
   error: KafkaError | undefined
   readonly done: (err: ConnectError | undefined) => void
+}
+
+/** What wants to hear one record's delivery report (a traced record); its opaque instead of the batch's. */
+export interface RecordReportListener {
+  end(result: RecordCoordinates | Error): void
+}
+
+/** The opaque of a record whose own delivery report is wanted. */
+class TracedOpaque {
+  constructor(
+    readonly batch: PendingBatch,
+    readonly listener: RecordReportListener,
+  ) {}
 }
 
 /**
@@ -35,7 +49,13 @@ export class SourceProducer {
   ): Promise<SourceProducer> {
     const client = factory.producer({ ...config, dr_cb: true })
     const p = new SourceProducer(client, name)
-    client.on('delivery-report', (err, report) => p.#onDelivery(err, report.opaque as PendingBatch))
+    client.on('delivery-report', (err, report) => {
+      const o = report.opaque
+      if (o instanceof TracedOpaque) {
+        o.listener.end(err ? new Error(err.message) : report)
+        p.#onDelivery(err, o.batch)
+      } else p.#onDelivery(err, o as PendingBatch)
+    })
     client.on('event.error', () => {
       // Transient broker errors are logged by librdkafka and retried internally; fatal ones surface
       // through delivery reports, which fail the batch.
@@ -87,11 +107,15 @@ export class SourceProducer {
     )
   }
 
-  /** Produces a batch; `done` runs once, after the broker acknowledged (or rejected) every record. */
+  /**
+   * Produces a batch; `done` runs once, after the broker acknowledged (or rejected) every record.
+   * `reports` (telemetry): records, by index, whose own delivery report someone wants.
+   */
   produce(
     topics: readonly string[],
     records: readonly ProduceRecord[],
     done: (err: ConnectError | undefined) => void,
+    reports?: ReadonlyMap<number, RecordReportListener>,
   ): void {
     if (this.#closed) {
       done(new ConnectError('XC_ILLEGAL_STATE', `producer ${this.#name} is closed`, { stage: 'produce' }))
@@ -103,7 +127,7 @@ export class SourceProducer {
       this.#complete(batch)
       return
     }
-    this.#produceFrom(topics, records, 0, batch)
+    this.#produceFrom(topics, records, 0, batch, reports)
   }
 
   #produceFrom(
@@ -111,6 +135,7 @@ export class SourceProducer {
     records: readonly ProduceRecord[],
     start: number,
     batch: PendingBatch,
+    reports: ReadonlyMap<number, RecordReportListener> | undefined,
   ): void {
     const client = this.#client
     for (let i = start; i < records.length; i++) {
@@ -131,7 +156,7 @@ export class SourceProducer {
           r[3] === null ? null : asBuffer(r[3]),
           r[2] === null ? null : asBuffer(r[2]),
           r[4] < 0 ? null : r[4],
-          batch,
+          reports === undefined ? batch : opaqueOf(batch, reports.get(i)),
           headers,
         )
       } catch (err) {
@@ -139,7 +164,7 @@ export class SourceProducer {
         if (code === ERR.QUEUE_FULL) {
           // librdkafka's queue is full: wait for delivery reports to drain it, then continue where
           // we stopped. Credits normally keep us below this; it is the backstop.
-          setTimeout(() => this.#produceFrom(topics, records, i, batch), 5)
+          setTimeout(() => this.#produceFrom(topics, records, i, batch, reports), 5)
           return
         }
         batch.error ??= { message: (err as Error).message, code }
@@ -185,4 +210,8 @@ export class SourceProducer {
     await this.flush(timeoutMs).catch(() => undefined)
     await new Promise<void>((resolve) => this.#client.disconnect(timeoutMs, () => resolve()))
   }
+}
+
+function opaqueOf(batch: PendingBatch, listener: RecordReportListener | undefined): unknown {
+  return listener === undefined ? batch : new TracedOpaque(batch, listener)
 }

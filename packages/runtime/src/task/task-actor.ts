@@ -17,6 +17,7 @@ import type {
 import { ConnectError, decodeError, encodeError, RetriableError } from '@sluice/api'
 import { concatMap, defer, Subject, takeUntil } from 'rxjs'
 import { createPlugin } from '../plugins/loader.js'
+import { nowMs, type SinkBatchStats, type SourceBatchStats } from '../telemetry/events.js'
 import { decode, send } from '../wire/codec.js'
 import type { FromTask, ProduceRecord, TaskSpec, ToTask } from '../wire/messages.js'
 import type { TaskPlugins } from './record-conversion.js'
@@ -188,6 +189,7 @@ export class TaskActor {
         await this.#whileNotPaused()
         if (this.#abort.signal.aborted) return
         let records: SourceRecord[] | null
+        const pollStart = nowMs() // telemetry: batch timings
         try {
           records = await task.poll(this.#abort.signal)
         } catch (err) {
@@ -200,6 +202,7 @@ export class TaskActor {
           await new Promise((r) => setImmediate(r))
           continue
         }
+        const pollEnd = nowMs() // telemetry
         const batch = nextBatch++
         const topics: string[] = []
         const topicIdx = new Map<string, number>()
@@ -214,23 +217,43 @@ export class TaskActor {
         }
         const out: ProduceRecord[] = []
         const offsets = new Map<string, readonly [SourcePartition, SourceOffset]>()
+        // Two passes (transforms, then converters) so that each stage's time is measured once per batch.
+        let skipped = 0
+        const tolerate = (err: unknown): void => {
+          this.#tolerate(err)
+          skipped++
+        }
+        const transformed: SourceRecord[] = []
         for (const r of records) {
-          let t: SourceRecord | null
           try {
-            t = applyChain(this.#plugins.chain, r)
-            if (t !== null) out.push(toProduceRecord(this.#plugins, t, intern))
+            const t = applyChain(this.#plugins.chain, r)
+            if (t !== null) transformed.push(t)
           } catch (err) {
-            if (spec.errorsTolerance !== 'all') throw err
-            if (spec.errorsLogEnable)
-              console.error(`[${spec.connector}-${spec.task}] skipped record: ${(err as Error).message}`)
+            tolerate(err)
           }
           // The offset advances even for dropped/skipped records, as Kafka Connect does.
           if (r.sourcePartition !== null && r.sourceOffset !== null) {
             offsets.set(JSON.stringify(r.sourcePartition), [r.sourcePartition, r.sourceOffset])
           }
         }
+        const transformEnd = nowMs() // telemetry
+        for (const t of transformed) {
+          try {
+            out.push(toProduceRecord(this.#plugins, t, intern))
+          } catch (err) {
+            tolerate(err)
+          }
+        }
+        const stats: SourceBatchStats = {
+          polled: records.length,
+          skipped,
+          pollStart,
+          pollEnd,
+          transformEnd,
+          convertEnd: nowMs(),
+        }
         if (tracksRecords) inFlight.set(batch, records)
-        this.#send({ type: 'batch', batch, topics, records: out, offsets: [...offsets.values()] })
+        this.#send({ type: 'batch', batch, topics, records: out, offsets: [...offsets.values()], stats })
         return
       }
     }
@@ -304,21 +327,44 @@ export class TaskActor {
             defer(async () => {
               switch (msg.type) {
                 case 'records': {
-                  const records: SinkRecord[] = []
+                  // telemetry: converters, then transforms, then put, each timed once per batch.
+                  const start = nowMs()
+                  let skipped = 0
+                  const tolerate = (err: unknown): void => {
+                    this.#tolerate(err)
+                    skipped++
+                  }
+                  const converted: SinkRecord[] = []
                   for (const c of msg.records) {
                     try {
-                      const r = applyChain(this.#plugins.chain, toSinkRecord(this.#plugins, msg.topics, c))
-                      if (r !== null) records.push(r)
+                      converted.push(toSinkRecord(this.#plugins, msg.topics, c))
                     } catch (err) {
-                      if (spec.errorsTolerance !== 'all') throw err
-                      if (spec.errorsLogEnable)
-                        console.error(
-                          `[${spec.connector}-${spec.task}] skipped record: ${(err as Error).message}`,
-                        )
+                      tolerate(err)
                     }
                   }
+                  const convertEnd = nowMs()
+                  const records: SinkRecord[] = []
+                  for (const c of converted) {
+                    try {
+                      const r = applyChain(this.#plugins.chain, c)
+                      if (r !== null) records.push(r)
+                    } catch (err) {
+                      tolerate(err)
+                    }
+                  }
+                  const transformEnd = nowMs()
                   if (records.length > 0) await put(records)
-                  if (!this.#abort.signal.aborted) this.#send({ type: 'records.done', batch: msg.batch })
+                  const stats: SinkBatchStats = {
+                    read: msg.records.length,
+                    sent: records.length,
+                    skipped,
+                    start,
+                    convertEnd,
+                    transformEnd,
+                    putEnd: nowMs(),
+                  }
+                  if (!this.#abort.signal.aborted)
+                    this.#send({ type: 'records.done', batch: msg.batch, stats })
                   return
                 }
                 case 'precommit': {
@@ -354,6 +400,14 @@ export class TaskActor {
       // Only now: a Subject drops what it is given before it has a subscriber.
       this.#setOnData((msg) => inbox.next(msg))
     })
+  }
+
+  /** errors.tolerance: rethrows a record's failure, or (tolerance all) logs it if asked and goes on. */
+  #tolerate(err: unknown): void {
+    const spec = this.#spec
+    if (spec.errorsTolerance !== 'all') throw err
+    if (spec.errorsLogEnable)
+      console.error(`[${spec.connector}-${spec.task}] skipped record: ${(err as Error).message}`)
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from '@sluice/api'
+import type { SinkBatchStats, SourceBatchStats } from '../telemetry/events.js'
 import type { TargetState } from '../worker/worker-api.js'
 
 /** A plugin instance to create on a task thread: which module to import and which class it names. */
@@ -107,9 +108,11 @@ export type FromTask =
       readonly records: readonly ProduceRecord[]
       /** Last source offset per source partition in this batch, committable once it is acknowledged. */
       readonly offsets: ReadonlyArray<readonly [SourcePartition, SourceOffset]>
+      /** Telemetry figures of the batch, measured on the pool thread. */
+      readonly stats?: SourceBatchStats
     }
   | { readonly type: 'offsets.read'; readonly req: number; readonly partitions: readonly SourcePartition[] }
-  | { readonly type: 'records.done'; readonly batch: number }
+  | { readonly type: 'records.done'; readonly batch: number; readonly stats?: SinkBatchStats }
   | {
       readonly type: 'precommit.done'
       readonly req: number

@@ -6,8 +6,9 @@ import type { KafkaClientFactory } from '../kafka-io/client-types.js'
 import { SinkConsumer } from '../kafka-io/sink-consumer.js'
 import { SourceProducer } from '../kafka-io/source-producer.js'
 import { RestartPolicy, type RestartPolicyOptions } from '../supervisor/restart-policy.js'
+import * as telemetry from '../telemetry/events.js'
 import { decode, send } from '../wire/codec.js'
-import type { FromTask, TaskSpec, ToTask } from '../wire/messages.js'
+import type { FromTask, ProduceRecord, TaskSpec, ToTask } from '../wire/messages.js'
 import type { ConnectorTaskId, State, StatusListener, TargetState } from './worker-api.js'
 
 /** Runs a task actor on the pool; resolves/rejects when the actor ends (rejects if its thread dies). */
@@ -81,6 +82,10 @@ export class TaskProxy {
   maxOutstandingBatches = 0
   /** Largest sink batch handed to the actor (with the batch bound, caps the records buffered). */
   maxBatchRecords = 0
+  /** telemetry: traced sink records waiting for put and commit. */
+  readonly #sinkTraces = new telemetry.SinkTraces()
+  #lagPublishedAt = 0
+  #lagTimer: ClockTimer | undefined
 
   constructor(
     id: ConnectorTaskId,
@@ -134,12 +139,18 @@ export class TaskProxy {
               this.maxOutstandingBatches,
               this.#consumer?.outstanding ?? 0,
             )
+            this.#sinkTraces.read(this.id, batch, topics, records) // telemetry
+            this.#publishLag()
             this.#post({ type: 'records', batch, topics, records })
           },
-          assigned: (partitions) =>
-            this.#post({ type: 'partitions.assigned', req: this.#nextReq++, partitions }),
-          revoked: (partitions) =>
-            this.#post({ type: 'partitions.revoked', req: this.#nextReq++, partitions }),
+          assigned: (partitions) => {
+            this.#publishPartitions() // telemetry
+            this.#post({ type: 'partitions.assigned', req: this.#nextReq++, partitions })
+          },
+          revoked: (partitions) => {
+            this.#publishPartitions() // telemetry
+            this.#post({ type: 'partitions.revoked', req: this.#nextReq++, partitions })
+          },
           failed: (err) => this.#onFailure(err),
         },
       )
@@ -199,6 +210,7 @@ export class TaskProxy {
         })
         return
       case 'records.done':
+        this.#sinkTraces.put(this.id, msg.batch, msg.stats) // telemetry
         this.#consumer?.batchDone(msg.batch)
         return
       case 'precommit.done':
@@ -246,22 +258,30 @@ export class TaskProxy {
     this.recordsIn += msg.records.length
     for (const t of msg.topics) this.#deps.onTopicUsed(t)
     const port = this.#port
-    producer.produce(msg.topics, msg.records, (err) => {
-      if (err !== undefined) {
-        if (port === this.#port)
-          this.#post({ type: 'produce.failed', batch: msg.batch, error: encodeError(err) })
-        return
-      }
-      entry.acked = true
-      // A batch's offsets are committable only when it and every earlier batch are acknowledged.
-      while (gen.order.length > 0 && gen.batches.get(gen.order[0]!)!.acked) {
-        const id = gen.order.shift()!
-        for (const [p, o] of gen.batches.get(id)!.offsets) this.#committable.set(JSON.stringify(p), [p, o])
-        gen.batches.delete(id)
-      }
-      // Acks of a stopping actor still make offsets committable: the data is in Kafka.
-      if (port === this.#port) this.#post({ type: 'produced', batch: msg.batch })
-    })
+    // telemetry: poll figures, and traceparent stamped on sampled records before they are produced.
+    const tele = telemetry.sourceBatch(this.id, msg.stats, msg.topics, msg.records as ProduceRecord[])
+    producer.produce(
+      msg.topics,
+      msg.records,
+      (err) => {
+        tele?.ack(msg.records.length, err)
+        if (err !== undefined) {
+          if (port === this.#port)
+            this.#post({ type: 'produce.failed', batch: msg.batch, error: encodeError(err) })
+          return
+        }
+        entry.acked = true
+        // A batch's offsets are committable only when it and every earlier batch are acknowledged.
+        while (gen.order.length > 0 && gen.batches.get(gen.order[0]!)!.acked) {
+          const id = gen.order.shift()!
+          for (const [p, o] of gen.batches.get(id)!.offsets) this.#committable.set(JSON.stringify(p), [p, o])
+          gen.batches.delete(id)
+        }
+        // Acks of a stopping actor still make offsets committable: the data is in Kafka.
+        if (port === this.#port) this.#post({ type: 'produced', batch: msg.batch })
+      },
+      tele?.traces,
+    )
   }
 
   /** Moves acknowledged source offsets into the store (the caller flushes the store). */
@@ -303,10 +323,16 @@ export class TaskProxy {
       this.#deps.gracefulTimeoutMs,
     )
     if (reply?.type !== 'precommit.done') return
+    const start = telemetry.nowMs()
     try {
-      consumer.commit(reply.offsets as TopicPartitionOffset[], sync)
+      const committed = consumer.commit(reply.offsets as TopicPartitionOffset[], sync)
+      const end = telemetry.nowMs()
+      // telemetry: Kafka's sink commit figures; the traces of records below the committed offsets end.
+      telemetry.offsetCommit(this.id, 'sink', committed ? 'completed' : 'skipped', end - start)
+      if (committed) this.#sinkTraces.committed(reply.offsets, start, end)
     } catch {
       // A failed commit is retried at the next interval; records may be redelivered, never lost.
+      telemetry.offsetCommit(this.id, 'sink', 'failed', telemetry.nowMs() - start)
     }
   }
 
@@ -387,7 +413,38 @@ export class TaskProxy {
       await this.#consumer.close()
       this.#consumer = undefined
     }
+    this.#sinkTraces.close() // telemetry
+    if (this.#lagTimer !== undefined) this.#deps.clock.clearTimeout(this.#lagTimer)
+    this.#lagTimer = undefined
     if (this.#state !== 'FAILED') this.#setState('STOPPED')
+  }
+
+  /**
+   * telemetry: consumer lag per partition from the consumer's cached watermarks, at most once a second,
+   * and once more a second after the last batch so that an idle sink's final lag is published.
+   */
+  #publishLag(): void {
+    const now = this.#deps.clock.now()
+    const since = now - this.#lagPublishedAt
+    if (since < 1000) {
+      this.#lagTimer ??= this.#deps.clock.setTimeout(() => {
+        this.#lagTimer = undefined
+        this.#publishLag()
+      }, 1000 - since)
+      return
+    }
+    this.#lagPublishedAt = now
+    const consumer = this.#consumer
+    if (consumer === undefined) return
+    telemetry.sinkPartitions(this.id, consumer.assignedCount)
+    telemetry.sinkLag(this.id, () => consumer.lag())
+  }
+
+  #publishPartitions(): void {
+    // Called from the consumer's rebalance callback, possibly before open() returned it to us.
+    queueMicrotask(() => {
+      if (this.#consumer !== undefined) telemetry.sinkPartitions(this.id, this.#consumer.assignedCount)
+    })
   }
 
   #sleep(ms: number): Promise<void> {

@@ -9,6 +9,7 @@ import { createClient, toLibrdkafkaConfig, withPrefix } from '../kafka-io/client
 import type { KafkaClientFactory } from '../kafka-io/client-types.js'
 import { loadPluginRegistry } from '../plugins/registry.js'
 import { defaultRestartPolicy, type RestartPolicyOptions } from '../supervisor/restart-policy.js'
+import * as telemetry from '../telemetry/events.js'
 import { encode } from '../wire/codec.js'
 import type { PluginRef, TaskSpec, TransformRef } from '../wire/messages.js'
 import { type SourceOffsetStore, TaskProxy } from './task-proxy.js'
@@ -137,7 +138,9 @@ export class Worker implements ConnectWorker {
   ) {
     const props = options.props
     this.#props = props
-    this.#listener = options.listener
+    // telemetry: the worker's keys, and status changes published as telemetry events.
+    telemetry.configureTelemetry(props)
+    this.#listener = telemetry.telemetryListener(options.listener)
     this.#kafka = kafka
     this.#offsets = offsets
     this.plugins = plugins
@@ -205,9 +208,11 @@ export class Worker implements ConnectWorker {
     try {
       await instance.start(props)
     } catch (err) {
+      telemetry.connectorStartup(name, false) // telemetry
       this.#listener.onConnectorState(name, 'FAILED', errorTrace(err))
       throw err
     }
+    telemetry.connectorStartup(name, true) // telemetry
     state.instance = instance
     this.#listener.onConnectorState(name, targetState === 'PAUSED' ? 'PAUSED' : 'RUNNING')
   }
@@ -248,6 +253,7 @@ export class Worker implements ConnectWorker {
       }
     }
     this.#connectors.delete(name)
+    telemetry.connectorRemoved(name) // telemetry
   }
 
   isSinkConnector(props: ConnectorProps): boolean {
@@ -466,9 +472,11 @@ export class Worker implements ConnectWorker {
     try {
       await proxy.start()
     } catch (err) {
+      telemetry.taskStartup(id, false) // telemetry
       this.#listener.onTaskState(id, 'FAILED', errorTrace(err))
       throw err
     }
+    telemetry.taskStartup(id, true) // telemetry
   }
 
   /** Restarts one task with a fresh actor (REST restart), resetting its failure budget. */
@@ -486,7 +494,10 @@ export class Worker implements ConnectWorker {
     // Kafka Connect's graceful timeout is a budget for all tasks together: stop them in parallel.
     await Promise.all(proxies.map((t) => t.stop()))
     await this.#flushSourceOffsets(proxies)
-    for (const t of proxies) this.#tasks.delete(this.#key(t.id))
+    for (const t of proxies) {
+      this.#tasks.delete(this.#key(t.id))
+      telemetry.taskRemoved(t.id) // telemetry
+    }
   }
 
   // ---- offsets -----------------------------------------------------------------------------
@@ -518,7 +529,15 @@ export class Worker implements ConnectWorker {
       }
     }
     if (committed.length === 0) return
-    await this.#offsets.flush()
+    const start = telemetry.nowMs()
+    try {
+      await this.#offsets.flush()
+    } catch (err) {
+      for (const t of committed) telemetry.offsetCommit(t.id, 'source', 'failed', telemetry.nowMs() - start)
+      throw err
+    }
+    // telemetry: one source offset commit per task whose offsets went into this flush.
+    for (const t of committed) telemetry.offsetCommit(t.id, 'source', 'completed', telemetry.nowMs() - start)
     for (const t of committed) t.notifyOffsetsCommitted()
   }
 
