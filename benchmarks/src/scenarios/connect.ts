@@ -16,6 +16,22 @@ import { Topics } from '../topics.js'
 import { type ConnectWorker, type Runtime, startWorker } from '../workers.js'
 import { brokerCpu, type Case, type Context, measureCases, metrics, rateOf, runDir, track } from './common.js'
 
+/**
+ * The 3-transform chain of the `-smt3` cases (issue 11): wrap the string value in a struct, add a static
+ * field, take the value back out. Each record goes through a struct build, a schema-cache lookup per
+ * transform and a field extraction, and the output stays byte-identical, so counts and sizes still hold.
+ */
+export const SMT3_CHAIN: Readonly<Record<string, string>> = {
+  transforms: 'hoist,insert,extract',
+  'transforms.hoist.type': 'org.apache.kafka.connect.transforms.HoistField$Value',
+  'transforms.hoist.field': 'line',
+  'transforms.insert.type': 'org.apache.kafka.connect.transforms.InsertField$Value',
+  'transforms.insert.static.field': 'origin',
+  'transforms.insert.static.value': 'bench',
+  'transforms.extract.type': 'org.apache.kafka.connect.transforms.ExtractField$Value',
+  'transforms.extract.field': 'line',
+}
+
 /** Options a scenario passes to {@link connectRun}. */
 interface ConnectRun {
   readonly ctx: Context
@@ -159,7 +175,31 @@ export async function sourceScenarios(ctx: Context, sides: readonly Runtime[]): 
     params: { connector: 'FileStreamSource', records: n, recordSize: RECORD_SIZE, partitions: 1, tasks: 1 },
     run: (label) => fileSourceRun(ctx, side, input, n, runDir(ctx, { id: 'source-file', side }, label)),
   })
-  return measureCases(ctx, sides.map(fileCase))
+  const chainCase = (side: Runtime): Case => ({
+    id: 'source-file-smt3',
+    group: 'source',
+    title: `FileStreamSource + 3 SMTs (HoistField, InsertField, ExtractField), ${n.toLocaleString('en-US')} lines of ${RECORD_SIZE} B → 1 partition`,
+    side,
+    params: {
+      connector: 'FileStreamSource',
+      records: n,
+      recordSize: RECORD_SIZE,
+      partitions: 1,
+      tasks: 1,
+      transforms: 3,
+    },
+    run: (label) =>
+      fileSourceRun(
+        ctx,
+        side,
+        input,
+        n,
+        runDir(ctx, { id: 'source-file-smt3', side }, label),
+        undefined,
+        SMT3_CHAIN,
+      ),
+  })
+  return measureCases(ctx, [...sides.map(fileCase), ...sides.map(chainCase)])
 }
 
 /** One FileStreamSource run (also what `--profile` re-runs). */
@@ -170,6 +210,7 @@ export async function fileSourceRun(
   n: number,
   dir: string,
   nodeFlags?: readonly string[],
+  transforms: Readonly<Record<string, string>> = {},
 ): Promise<RunMetrics> {
   const topic = await ctx.topics.create(Topics.fresh(`source-${side}`), 1)
   try {
@@ -188,6 +229,7 @@ export async function fileSourceRun(
             file: input,
             topic,
             'batch.size': FILE_SOURCE_BATCH_SIZE,
+            ...transforms,
           },
         },
       ],
@@ -267,7 +309,32 @@ export async function sinkScenarios(ctx: Context, sides: readonly Runtime[]): Pr
       params: { connector: 'FileStreamSink', records: n, recordSize: RECORD_SIZE, partitions: 1, tasks: 1 },
       run: (label) => fileSinkRun(ctx, side, topic, n, runDir(ctx, { id: 'sink-file', side }, label), seq++),
     })
-    return await measureCases(ctx, sides.map(sinkCase))
+    const chainCase = (side: Runtime): Case => ({
+      id: 'sink-file-smt3',
+      group: 'sink',
+      title: `FileStreamSink + 3 SMTs (HoistField, InsertField, ExtractField), ${n.toLocaleString('en-US')} × ${RECORD_SIZE} B from 1 partition`,
+      side,
+      params: {
+        connector: 'FileStreamSink',
+        records: n,
+        recordSize: RECORD_SIZE,
+        partitions: 1,
+        tasks: 1,
+        transforms: 3,
+      },
+      run: (label) =>
+        fileSinkRun(
+          ctx,
+          side,
+          topic,
+          n,
+          runDir(ctx, { id: 'sink-file-smt3', side }, label),
+          seq++,
+          undefined,
+          SMT3_CHAIN,
+        ),
+    })
+    return await measureCases(ctx, [...sides.map(sinkCase), ...sides.map(chainCase)])
   } finally {
     await ctx.topics.delete(topic)
   }
@@ -298,6 +365,7 @@ export async function fileSinkRun(
   dir: string,
   seq: number,
   nodeFlags?: readonly string[],
+  transforms: Readonly<Record<string, string>> = {},
 ): Promise<RunMetrics> {
   if (side === 'raw') throw new Error('the sink scenario runs on a Connect worker')
   const out = path.join(dir, 'sink-output.txt')
@@ -311,7 +379,13 @@ export async function fileSinkRun(
         // A new name is a new consumer group (connect-<name>): the run starts at the earliest offset.
         name: `bench-file-sink-${side}-${seq}-${Date.now()}`,
         tasks: 1,
-        config: { 'connector.class': 'FileStreamSink', 'tasks.max': '1', file: out, topics: topic },
+        config: {
+          'connector.class': 'FileStreamSink',
+          'tasks.max': '1',
+          file: out,
+          topics: topic,
+          ...transforms,
+        },
       },
     ],
     target: n,

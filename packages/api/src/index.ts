@@ -61,3 +61,5 @@ export { newRecord, sinkRecord, sourceRecord } from './records.js'
 export type { ErrantRecordReporter, SinkTaskContext, SourceTaskContext } from './task.js'
 export { SinkTask, SourceTask } from './task.js'
 export type { Predicate, Transformation } from './transformation.js'
+// Kafka's `Values` and the Java toString forms shared by converters and transforms.
+export * from './values/index.js'

@@ -1,10 +1,7 @@
 import { Buffer } from 'node:buffer'
 import { ValueError } from './conversion-error.js'
 
-/** Standard base64 with padding (Jackson's default `MIME-NO-LINEFEEDS` variant, Java's `Base64.getEncoder()`). */
-export function encodeBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
-}
+export { encodeBase64 } from '@sluice/api'
 
 const CANONICAL = /^[A-Za-z0-9+/]*={0,2}$/
 const VARIANT = "base64 variant 'MIME-NO-LINEFEEDS'"

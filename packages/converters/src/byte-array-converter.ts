@@ -1,9 +1,8 @@
 import type { ConfigDef, HeaderConverter, PluginConfigs, Schema, SchemaAndValue } from '@sluice/api'
-import { Schemas } from '@sluice/api'
+import { describeJsValue, Schemas } from '@sluice/api'
 import { converterDataError } from './conversion-error.js'
 import { ConverterBase } from './converter-base.js'
 import { type ConverterType, newConverterConfigDef } from './converter-config.js'
-import { describeJsValue } from './java/java-strings.js'
 
 const CONFIG_DEF = newConverterConfigDef()
 

@@ -22,17 +22,19 @@ import {
 import { SimpleHeaderConverter } from './simple-header-converter.js'
 import { StringConverter } from './string-converter.js'
 
-export { ByteArrayConverter } from './byte-array-converter.js'
-export type { JavaCharset } from './charsets.js'
-export { javaCharset } from './charsets.js'
-export type { ConverterType } from './converter-config.js'
-export { CONVERTER_TYPE_CONFIG, newConverterConfigDef } from './converter-config.js'
 export {
   bigDecimalToString,
   decimalTextToFloat,
   javaDoubleToString,
   javaFloatToString,
-} from './java/java-numbers.js'
+  parseString,
+  valuesConvertToString as convertToString,
+} from '@sluice/api'
+export { ByteArrayConverter } from './byte-array-converter.js'
+export type { JavaCharset } from './charsets.js'
+export { javaCharset } from './charsets.js'
+export type { ConverterType } from './converter-config.js'
+export { CONVERTER_TYPE_CONFIG, newConverterConfigDef } from './converter-config.js'
 export { JsonConverter } from './json/json-converter.js'
 export {
   DECIMAL_FORMAT_CONFIG,
@@ -51,7 +53,6 @@ export {
 } from './number-converters.js'
 export { SimpleHeaderConverter } from './simple-header-converter.js'
 export { ENCODING_CONFIG, STRING_CONVERTER_CONFIG_DEF, StringConverter } from './string-converter.js'
-export { convertToString, parseString } from './values/values.js'
 
 /** Version reported for these plugins. */
 export const VERSION = '0.1.0'

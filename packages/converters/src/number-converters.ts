@@ -1,5 +1,5 @@
 import type { ConfigDef, PluginConfigs, Schema, SchemaAndValue } from '@sluice/api'
-import { DataError, Schemas } from '@sluice/api'
+import { DataError, describeJsValue, Schemas } from '@sluice/api'
 import { converterDataError, subject } from './conversion-error.js'
 import { ConverterBase } from './converter-base.js'
 import {
@@ -9,7 +9,6 @@ import {
   stageOf,
   withConverterType,
 } from './converter-config.js'
-import { describeJsValue } from './java/java-strings.js'
 
 const CONFIG_DEF = newConverterConfigDef()
 const INT64_MIN = -(2n ** 63n)

@@ -1,8 +1,14 @@
 import type { ConfigDef, HeaderConverter, PluginConfigs, Schema, SchemaAndValue } from '@sluice/api'
-import { DataError, ConfigDef as Def, NULL_SCHEMA_AND_VALUE, Schemas } from '@sluice/api'
+import {
+  valuesConvertToString as convertToString,
+  DataError,
+  ConfigDef as Def,
+  NULL_SCHEMA_AND_VALUE,
+  parseString,
+  Schemas,
+} from '@sluice/api'
 import { UTF_8 } from './charsets.js'
 import { subject } from './conversion-error.js'
-import { convertToString, parseString } from './values/values.js'
 
 const CONFIG_DEF: ConfigDef = new Def()
 

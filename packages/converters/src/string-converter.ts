@@ -1,5 +1,5 @@
 import type { ConfigDef, HeaderConverter, PluginConfigs, Schema, SchemaAndValue } from '@sluice/api'
-import { ConfigError, Schemas } from '@sluice/api'
+import { ConfigError, describeJsValue, javaToString, Schemas } from '@sluice/api'
 import { type JavaCharset, javaCharset, SUPPORTED_CHARSETS, UTF_8 } from './charsets.js'
 import { conversionError, ValueError } from './conversion-error.js'
 import { ConverterBase } from './converter-base.js'
@@ -9,7 +9,6 @@ import {
   newConverterConfigDef,
   withConverterType,
 } from './converter-config.js'
-import { describeJsValue, javaToString } from './java/java-strings.js'
 
 /** `converter.encoding` (Kafka Connect's `StringConverterConfig.ENCODING_CONFIG`). */
 export const ENCODING_CONFIG = 'converter.encoding'

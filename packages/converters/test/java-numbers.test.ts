@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { decimalToInteger, decimalTruncate } from '@sluice/api'
 import {
   bigDecimalToString,
   decimalTextToFloat,
   javaDoubleToString,
   javaFloatToString,
 } from '../src/index.js'
-import { decimalToInteger, decimalTruncate } from '../src/java/java-numbers.js'
 
 // Expected strings are what JDK 19+ prints (verified against JDK 25 over millions of random values while
 // developing; java-compat.test.ts checks the corpus against a live JVM).

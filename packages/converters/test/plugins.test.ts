@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { ConfigDef } from '@sluice/api'
+import { ConfigDef, LruCache } from '@sluice/api'
 import { decodeBase64 } from '../src/base64.js'
 import { plugins } from '../src/index.js'
-import { LruCache } from '../src/lru-cache.js'
 
 const BOTH = [
   'org.apache.kafka.connect.json.JsonConverter',

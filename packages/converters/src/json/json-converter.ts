@@ -8,10 +8,9 @@ import type {
   Schema,
   SchemaAndValue,
 } from '@sluice/api'
-import { ConfigError, ConnectSchema, NULL_SCHEMA_AND_VALUE, schemaKey } from '@sluice/api'
+import { ConfigError, ConnectSchema, LruCache, NULL_SCHEMA_AND_VALUE, schemaKey } from '@sluice/api'
 import { conversionError, ValueError } from '../conversion-error.js'
 import { type ConverterType, converterTypeOf, withConverterType } from '../converter-config.js'
-import { LruCache } from '../lru-cache.js'
 import {
   DECIMAL_FORMAT_CONFIG,
   JSON_CONVERTER_CONFIG_DEF,

@@ -1,8 +1,16 @@
 import type { Field, Schema } from '@sluice/api'
 import {
+  bigDecimalToString,
   DateLogical,
   Decimal,
   DecimalLogical,
+  decimalTextToFloat,
+  decimalToInteger,
+  describeJsValue,
+  isPlainObject,
+  isStructValue,
+  javaDoubleToString,
+  javaFloatToString,
   Struct,
   schemaEquals,
   TimeLogical,
@@ -10,14 +18,6 @@ import {
 } from '@sluice/api'
 import { decodeBase64, encodeBase64 } from '../base64.js'
 import { atSegment, ValueError } from '../conversion-error.js'
-import {
-  bigDecimalToString,
-  decimalTextToFloat,
-  decimalToInteger,
-  javaDoubleToString,
-  javaFloatToString,
-} from '../java/java-numbers.js'
-import { describeJsValue, isPlainObject, isStructValue } from '../java/java-strings.js'
 import { JsonNumber, type JsonObject, type JsonValue, nodeTypeName, quoteJsonString } from './json-text.js'
 
 const DECIMAL = 'org.apache.kafka.connect.data.Decimal'

@@ -53,6 +53,19 @@ public final class JsonConverterHarness {
     private static final Map<String, Object> CONVERTERS = new HashMap<>();
 
     public static void main(String[] args) throws Exception {
+        serve(JsonConverterHarness::run);
+    }
+
+    /** One operation of a harness: fills `result` or throws. */
+    interface Operation {
+        void run(JsonNode op, ObjectNode result) throws Exception;
+    }
+
+    /**
+     * The harness loop (also TransformsHarness's): one JSON operation per stdin line, one JSON result per
+     * stdout line, carrying the operation's id; a throwing operation answers {"id","error"}.
+     */
+    static void serve(Operation operation) throws Exception {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, "UTF-8");
         for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -61,7 +74,7 @@ public final class JsonConverterHarness {
             ObjectNode result = F.objectNode();
             result.put("id", op.get("id").asText());
             try {
-                run(op, result);
+                operation.run(op, result);
             } catch (Throwable t) {
                 result.put("error", message(t));
             }
@@ -129,7 +142,7 @@ public final class JsonConverterHarness {
         return c;
     }
 
-    private static String message(Throwable t) {
+    static String message(Throwable t) {
         StringBuilder sb = new StringBuilder(t.toString());
         for (Throwable c = t.getCause(); c != null && c != t; c = c.getCause()) sb.append(" / ").append(c);
         return sb.toString();
@@ -137,7 +150,7 @@ public final class JsonConverterHarness {
 
     // ---- descriptions -> Kafka schemas and values
 
-    private static Schema schema(JsonNode sd) {
+    static Schema schema(JsonNode sd) {
         if (sd == null || sd.isNull()) return null;
         Schema.Type type = Schema.Type.valueOf(sd.get("type").asText());
         SchemaBuilder b;
@@ -167,7 +180,7 @@ public final class JsonConverterHarness {
         return b.build();
     }
 
-    private static Object value(Schema s, JsonNode vd) {
+    static Object value(Schema s, JsonNode vd) {
         if (vd == null || vd.isNull()) return null;
         String tag = vd.fieldNames().next();
         JsonNode x = vd.get(tag);
@@ -210,7 +223,7 @@ public final class JsonConverterHarness {
 
     // ---- Kafka schemas and values -> descriptions
 
-    private static JsonNode describe(Schema s) {
+    static JsonNode describe(Schema s) {
         if (s == null) return F.nullNode();
         ObjectNode o = F.objectNode();
         o.put("type", s.type().name());
@@ -241,7 +254,7 @@ public final class JsonConverterHarness {
         return o;
     }
 
-    private static JsonNode describe(Object v) {
+    static JsonNode describe(Object v) {
         if (v == null) return F.nullNode();
         ObjectNode o = F.objectNode();
         if (v instanceof Byte) o.put("i8", (Byte) v);

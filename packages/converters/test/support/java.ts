@@ -102,30 +102,32 @@ export async function kafkaLib(): Promise<{ lib: string } | { problem: string }>
   }
 }
 
-/** Compiles the harness with `jdk` (for Java 17 bytecode, so every JDK found can run it); returns its class dir. */
-export function compileHarness(jdk: Jdk, lib: string): string {
+/**
+ * Compiles a harness with `jdk` (for Java 17 bytecode, so every JDK found can run it); returns its class
+ * dir. `sources` defaults to the converter harness; other corpora (the transforms corpus in test/) pass
+ * their own harness plus JsonConverterHarness.java, whose schema/value builders they reuse.
+ */
+export function compileHarness(jdk: Jdk, lib: string, sources: readonly string[] = [harnessSource]): string {
   if (jdk.javac === undefined) throw new Error(`no javac in ${jdk.home}`)
-  const source = readFileSync(harnessSource)
   const jars = readdirSync(lib).sort().join('\n')
   const hash = createHash('sha256')
-    .update(source)
-    .update(String(jdk.major))
-    .update(jars)
-    .digest('hex')
-    .slice(0, 16)
+  for (const s of sources) hash.update(readFileSync(s))
+  hash.update(String(jdk.major)).update(jars)
+  const digest = hash.digest('hex').slice(0, 16)
   // The per-user cache of scripts/lib/paths.mjs (set for us by kafkaLib()'s import of kafka-dist.mjs).
   const base = path.join(
     process.env.SLUICE_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'sluice'),
     'java-harness',
   )
-  const out = path.join(base, hash)
-  if (existsSync(path.join(out, 'JsonConverterHarness.class'))) return out
+  const out = path.join(base, digest)
+  const marker = `${path.basename(sources[0]!, '.java')}.class`
+  if (existsSync(path.join(out, marker))) return out
   const tmp = `${out}.tmp-${process.pid}`
   rmSync(tmp, { recursive: true, force: true })
   mkdirSync(tmp, { recursive: true })
   const r = spawnSync(
     jdk.javac,
-    ['--release', '17', '-encoding', 'UTF-8', '-d', tmp, '-cp', path.join(lib, '*'), harnessSource],
+    ['--release', '17', '-encoding', 'UTF-8', '-d', tmp, '-cp', path.join(lib, '*'), ...sources],
     { encoding: 'utf8' },
   )
   if (r.status !== 0) {
@@ -138,6 +140,38 @@ export function compileHarness(jdk: Jdk, lib: string): string {
     // Another process compiled it concurrently; use theirs.
     rmSync(tmp, { recursive: true, force: true })
   }
+  return out
+}
+
+/** The converter harness source, for corpora that compile it together with their own harness. */
+export const jsonConverterHarnessSource = harnessSource
+
+/**
+ * Runs JSON-line operations through `mainClass` in one JVM (UTC, like a worker) and returns the output
+ * lines parsed, by id.
+ */
+export function runJsonLines<T extends { readonly id: string }>(
+  jdk: Jdk,
+  classes: string,
+  lib: string,
+  mainClass: string,
+  ops: readonly { readonly id: string }[],
+): Map<string, T> {
+  const input = `${ops.map((o) => JSON.stringify(o)).join('\n')}\n`
+  const r = spawnSync(
+    jdk.java,
+    ['-Duser.timezone=UTC', '-cp', `${classes}${path.delimiter}${path.join(lib, '*')}`, mainClass],
+    { input, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 },
+  )
+  if (r.status !== 0) throw new Error(`the Java harness failed (exit ${r.status}):\n${r.stderr}`)
+  const out = new Map<string, T>()
+  for (const line of r.stdout.split('\n')) {
+    if (line.trim() === '') continue
+    const res = JSON.parse(line) as T
+    out.set(res.id, res)
+  }
+  if (out.size !== ops.length)
+    throw new Error(`the Java harness answered ${out.size} of ${ops.length} operations`)
   return out
 }
 
@@ -172,30 +206,6 @@ export function runHarness(
   lib: string,
   ops: readonly HarnessOp[],
 ): Map<string, HarnessResult> {
-  const input = `${ops.map((o) => JSON.stringify(o)).join('\n')}\n`
   // UTC: StringConverter prints java.util.Date in the JVM's zone, and Sluice assumes UTC.
-  const r = spawnSync(
-    jdk.java,
-    [
-      '-Duser.timezone=UTC',
-      '-cp',
-      `${classes}${path.delimiter}${path.join(lib, '*')}`,
-      'JsonConverterHarness',
-    ],
-    {
-      input,
-      encoding: 'utf8',
-      maxBuffer: 512 * 1024 * 1024,
-    },
-  )
-  if (r.status !== 0) throw new Error(`the Java harness failed (exit ${r.status}):\n${r.stderr}`)
-  const out = new Map<string, HarnessResult>()
-  for (const line of r.stdout.split('\n')) {
-    if (line.trim() === '') continue
-    const res = JSON.parse(line) as HarnessResult
-    out.set(res.id, res)
-  }
-  if (out.size !== ops.length)
-    throw new Error(`the Java harness answered ${out.size} of ${ops.length} operations`)
-  return out
+  return runJsonLines<HarnessResult>(jdk, classes, lib, 'JsonConverterHarness', ops)
 }

@@ -9,6 +9,7 @@ import { importPlugins } from './loader.js'
 /** Packages bundled with Sluice whose plugins are always available. */
 export const BUILTIN_PLUGIN_MODULES = [
   '@sluice/converters',
+  '@sluice/transforms',
   '@sluice/connector-file',
   '@sluice/connector-s3',
 ] as const

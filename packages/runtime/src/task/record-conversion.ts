@@ -13,7 +13,7 @@ import { createPlugin } from '../plugins/loader.js'
 import type { ConsumedRecord, PluginRef, ProduceRecord, TaskSpec } from '../wire/messages.js'
 
 /** One link of the SMT chain with its optional predicate. */
-interface ChainLink {
+export interface ChainLink {
   readonly alias: string
   readonly transform: Transformation
   readonly predicate: Predicate | undefined
@@ -63,7 +63,12 @@ export async function loadTaskPlugins(spec: TaskSpec): Promise<TaskPlugins> {
   }
 }
 
-/** Applies the SMT chain; null means a transform dropped the record. */
+/**
+ * Applies the SMT chain as Kafka's `TransformationChain` does: in `transforms=` order, each link applied
+ * when it has no predicate or `negate XOR predicate.test(record)`; a null result drops the record (its
+ * source offset still commits) and ends the chain. A failing predicate fails its link like the transform
+ * itself would (Kafka runs both inside the same TRANSFORMATION stage).
+ */
 export function applyChain<R extends SourceRecord | SinkRecord>(
   chain: readonly ChainLink[],
   record: R,
@@ -72,13 +77,16 @@ export function applyChain<R extends SourceRecord | SinkRecord>(
   for (let i = 0; i < chain.length && current !== null; i++) {
     const link = chain[i]!
     const input: R = current
-    if (link.predicate !== undefined && link.predicate.test(input) === link.negate) continue
+    let testing = link.predicate !== undefined
     try {
+      if (link.predicate !== undefined && link.predicate.test(input) === link.negate) continue
+      testing = false
       current = link.transform.apply(input) as R | null
     } catch (err) {
+      const what = testing ? `the predicate of transform "${link.alias}"` : `transform "${link.alias}"`
       throw new ConnectError(
         'XC_TRANSFORM',
-        `transform "${link.alias}" failed on a record of topic ${input.topic}: ${(err as Error).message}`,
+        `${what} failed on a record of topic ${input.topic}: ${(err as Error).message}`,
         {
           stage: 'transform',
           cause: err,
@@ -87,6 +95,22 @@ export function applyChain<R extends SourceRecord | SinkRecord>(
     }
   }
   return current
+}
+
+/**
+ * Closes every transform and predicate of the chain (Kafka's `TransformationChain.close`, quietly: a
+ * failing close must not hide how the task ended).
+ */
+export function closeTaskPlugins(p: TaskPlugins): void {
+  for (const link of p.chain) {
+    for (const c of [link.transform, link.predicate]) {
+      try {
+        c?.close()
+      } catch (err) {
+        console.error(`closing transform "${link.alias}" failed: ${(err as Error).message}`)
+      }
+    }
+  }
 }
 
 /**

@@ -21,7 +21,13 @@ import { nowMs, type SinkBatchStats, type SourceBatchStats } from '../telemetry/
 import { decode, send } from '../wire/codec.js'
 import type { FromTask, ProduceRecord, TaskSpec, ToTask } from '../wire/messages.js'
 import type { TaskPlugins } from './record-conversion.js'
-import { applyChain, loadTaskPlugins, toProduceRecord, toSinkRecord } from './record-conversion.js'
+import {
+  applyChain,
+  closeTaskPlugins,
+  loadTaskPlugins,
+  toProduceRecord,
+  toSinkRecord,
+} from './record-conversion.js'
 
 /**
  * A task actor: one connector task living on a pool thread. It talks to its supervisor on the main
@@ -437,6 +443,7 @@ export class TaskActor {
   #finish(last: FromTask): void {
     if (this.#finished) return
     this.#finished = true
+    if (this.#plugins !== undefined) closeTaskPlugins(this.#plugins)
     this.#send(last)
     this.#port.close()
     this.#done()

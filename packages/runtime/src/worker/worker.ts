@@ -353,7 +353,8 @@ export class Worker implements ConnectWorker {
         alias,
         ...this.#pluginRef('transformation', type, configs),
         ...(predicate !== undefined && { predicate }),
-        negate: negate === 'true',
+        // Kafka reads it with Boolean.parseBoolean: case-insensitive.
+        negate: negate?.toLowerCase() === 'true',
       }
     })
   }

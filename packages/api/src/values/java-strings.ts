@@ -4,19 +4,14 @@
  *
  * @packageDocumentation
  */
-import type { Schema } from '@sluice/api'
-import { Decimal } from '@sluice/api'
-import { encodeBase64 } from '../base64.js'
+import type { Schema } from '../data/index.js'
+import { Decimal } from '../data/index.js'
+import { isStruct } from '../data/struct-brand.js'
+import { encodeBase64 } from './base64.js'
 import { bigDecimalToString, javaDoubleToString, javaFloatToString } from './java-numbers.js'
 
-const STRUCT_BRAND = Symbol.for('sluice.connect.struct')
-
 /** True for a `Struct` of `@sluice/api` (also one from another copy of the package). */
-export function isStructValue(value: unknown): boolean {
-  return (
-    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[STRUCT_BRAND] === true
-  )
-}
+export const isStructValue: (value: unknown) => boolean = isStruct
 
 /** True for `{}`-style objects (prototype `Object.prototype` or `null`), which stand for string-keyed maps. */
 export function isPlainObject(value: object): boolean {

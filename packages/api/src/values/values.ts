@@ -10,10 +10,9 @@
  *
  * @packageDocumentation
  */
-import type { Schema, SchemaAndValue } from '@sluice/api'
+import type { Schema, SchemaAndValue } from '../data/index.js'
 import {
   ConnectSchema,
-  DataError,
   DateLogical,
   Decimal,
   DecimalLogical,
@@ -22,21 +21,11 @@ import {
   schemaEquals,
   TimeLogical,
   TimestampLogical,
-} from '@sluice/api'
-import { encodeBase64 } from '../base64.js'
-import {
-  bigDecimalToString,
-  decimalTextToFloat,
-  decimalToInteger,
-  decimalTruncate,
-} from '../java/java-numbers.js'
-import {
-  describeJsValue,
-  isBlank,
-  isStructValue,
-  javaNumberToString,
-  javaTrim,
-} from '../java/java-strings.js'
+} from '../data/index.js'
+import { DataError } from '../errors.js'
+import { encodeBase64 } from './base64.js'
+import { bigDecimalToString, decimalTextToFloat, decimalToInteger, decimalTruncate } from './java-numbers.js'
+import { describeJsValue, isBlank, isStructValue, javaNumberToString, javaTrim } from './java-strings.js'
 
 const MILLIS_PER_DAY = 86_400_000
 const NULL_SCHEMA_AND_VALUE: SchemaAndValue = Object.freeze({ schema: null, value: null })
@@ -117,7 +106,8 @@ function pad(n: number, width: number): string {
 }
 
 /** Java's `Values.dateFormatFor(d).format(d)`: time before 1970-01-02, date at midnight, else timestamp. */
-function formatDate(d: Date): string {
+/** A `java.util.Date` as `Values.dateFormatFor(d).format(d)` prints it (time, date or timestamp form, UTC). */
+export function formatDate(d: Date): string {
   const ms = d.getTime()
   const time = `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(
     d.getUTCMilliseconds(),
