@@ -2,7 +2,16 @@
 // `npm run mariadb -- start|stop|status|wipe|sql|debezium`: the private MariaDB of the MySQL CDC source.
 import { parseArgs } from 'node:util'
 import { DEBEZIUM_VERSION, resolveDebezium } from './lib/debezium-dist.mjs'
-import { CDC_USER, rootSql, SEED_USER, serverPaths, start, status, stop, wipe } from './lib/mariadb-server.mjs'
+import {
+  CDC_USER,
+  rootSql,
+  SEED_USER,
+  serverPaths,
+  start,
+  status,
+  stop,
+  wipe,
+} from './lib/mariadb-server.mjs'
 import { log } from './lib/proc.mjs'
 
 const USAGE = `usage: npm run mariadb -- <start|stop|status|wipe|sql|debezium>
@@ -16,7 +25,10 @@ const USAGE = `usage: npm run mariadb -- <start|stop|status|wipe|sql|debezium>
   debezium  only resolve Debezium ${DEBEZIUM_VERSION}'s MySQL connector from Maven Central into the per-user cache`
 
 async function main() {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } })
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { help: { type: 'boolean', short: 'h' } },
+  })
   const cmd = positionals[0]
   if (values.help || !cmd) {
     console.log(USAGE)
@@ -25,14 +37,21 @@ async function main() {
   switch (cmd) {
     case 'start': {
       const r = await start()
-      if (r.started) log(`MariaDB ready on ${r.host}:${r.port} (pid ${r.pid}) in ${(r.readyMs / 1000).toFixed(1)} s; socket ${r.socket}`)
+      if (r.started)
+        log(
+          `MariaDB ready on ${r.host}:${r.port} (pid ${r.pid}) in ${(r.readyMs / 1000).toFixed(1)} s; socket ${r.socket}`,
+        )
       else log(`MariaDB is already running on ${r.host}:${r.port} (pid ${r.pid})`)
       console.log(`MariaDB on ${r.host}:${r.port}`)
       return 0
     }
     case 'stop': {
       const r = await stop()
-      log(r.stopped ? `stopped MariaDB (pid ${r.pid}${r.forced ? ', killed after the timeout' : ''})` : 'MariaDB was not running')
+      log(
+        r.stopped
+          ? `stopped MariaDB (pid ${r.pid}${r.forced ? ', killed after the timeout' : ''})`
+          : 'MariaDB was not running',
+      )
       return 0
     }
     case 'status': {

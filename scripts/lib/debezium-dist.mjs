@@ -32,7 +32,8 @@ export async function resolveDebezium({ quiet = false } = {}) {
   if (capture('mvn', ['-v']) === null) {
     throw new Error('Maven (mvn) was not found on PATH; install it (apt-get install maven) and run again')
   }
-  if (!quiet) log(`resolving Debezium ${DEBEZIUM_VERSION} (MySQL connector) from Maven Central into ${pluginDir}`)
+  if (!quiet)
+    log(`resolving Debezium ${DEBEZIUM_VERSION} (MySQL connector) from Maven Central into ${pluginDir}`)
   rmSync(pluginDir, { recursive: true, force: true })
   mkdirSync(pluginDir, { recursive: true })
   await run(

@@ -65,7 +65,10 @@ export function ensureInstalled() {
   }
   log('installing MariaDB from Debian (apt-get install mariadb-server mariadb-client)')
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-  for (const args of [['update', '-q'], ['install', '-y', '-q', 'mariadb-server', 'mariadb-client']]) {
+  for (const args of [
+    ['update', '-q'],
+    ['install', '-y', '-q', 'mariadb-server', 'mariadb-client'],
+  ]) {
     const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env })
     if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${r.status})`)
   }
@@ -136,9 +139,13 @@ export function status() {
 /** Runs SQL as root over the socket (root has no password on this private server). */
 export function rootSql(sql) {
   const p = serverPaths()
-  const r = spawnSync(binary('mariadb') ?? 'mariadb', ['--socket', p.socket, '-uroot', '-N', '-B', '-e', sql], {
-    encoding: 'utf8',
-  })
+  const r = spawnSync(
+    binary('mariadb') ?? 'mariadb',
+    ['--socket', p.socket, '-uroot', '-N', '-B', '-e', sql],
+    {
+      encoding: 'utf8',
+    },
+  )
   if (r.status !== 0) throw new Error(`mariadb -e failed: ${r.stderr.trim()}\n  SQL: ${sql.slice(0, 300)}`)
   return r.stdout
 }
@@ -186,7 +193,8 @@ const BOOTSTRAP_SQL = [
 export async function start({ timeoutMs = 60_000 } = {}) {
   const p = serverPaths()
   const st = status()
-  if (st.state === 'running') return { started: false, pid: st.pid, port: st.port, host: HOST, socket: p.socket }
+  if (st.state === 'running')
+    return { started: false, pid: st.pid, port: st.port, host: HOST, socket: p.socket }
   ensureInstalled()
   mkdirSync(p.dir, { recursive: true })
   rmSync(p.pidFile, { force: true })
@@ -210,7 +218,10 @@ export async function start({ timeoutMs = 60_000 } = {}) {
     if (asRoot) spawnSync('chown', ['-R', 'mysql:mysql', p.dir])
   }
   const out = openSync(path.join(p.dir, 'mariadbd.out'), 'a')
-  const child = spawn(sbin('mariadbd'), [`--defaults-file=${p.cnf}`], { detached: true, stdio: ['ignore', out, out] })
+  const child = spawn(sbin('mariadbd'), [`--defaults-file=${p.cnf}`], {
+    detached: true,
+    stdio: ['ignore', out, out],
+  })
   closeSync(out)
   child.unref()
   writeFileSync(p.pidFile, `${child.pid}\n`)
