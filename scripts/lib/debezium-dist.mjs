@@ -19,8 +19,8 @@ export const debeziumPluginPath = path.join(cacheDir, 'debezium', DEBEZIUM_VERSI
 const pluginDir = path.join(debeziumPluginPath, 'debezium-connector-mysql')
 const stampFile = path.join(debeziumPluginPath, '.resolved')
 
-// Java Connect brings these; a second copy inside the plugin folder would shadow the worker's classes.
-const PROVIDED = [/^connect-api-/, /^kafka-clients-/, /^slf4j-api-/]
+// Java Connect brings these. kafka-clients stays only in the pinned compat version of the pom (see there).
+const PROVIDED = [/^connect-api-/, /^kafka-clients-(?!3\.7\.1\.jar)/, /^slf4j-api-/]
 
 function pomStamp() {
   return createHash('sha256').update(readFileSync(DEBEZIUM_POM)).digest('hex')

@@ -141,7 +141,7 @@ export function rootSql(sql) {
   const p = serverPaths()
   const r = spawnSync(
     binary('mariadb') ?? 'mariadb',
-    ['--socket', p.socket, '-uroot', '-N', '-B', '-e', sql],
+    ['--socket', p.socket, '-uroot', '--default-character-set=utf8mb4', '-N', '-B', '-e', sql],
     {
       encoding: 'utf8',
     },

@@ -7,7 +7,11 @@ import type { PluginEntry, PluginRegistry } from '../worker/worker-api.js'
 import { importPlugins } from './loader.js'
 
 /** Packages bundled with Sluice whose plugins are always available. */
-export const BUILTIN_PLUGIN_MODULES = ['@sluice/converters', '@sluice/connector-file'] as const
+export const BUILTIN_PLUGIN_MODULES = [
+  '@sluice/converters',
+  '@sluice/connector-file',
+  '@sluice/connector-mysql',
+] as const
 
 const KIND_SUFFIX: Partial<Record<PluginKind, string>> = { source: 'Connector', sink: 'Connector' }
 
