@@ -156,17 +156,17 @@ export class TableSchemas {
   }
 
   /** The row as a `…Value` struct; `row` maps column names to raw values. */
-  value(row: Readonly<Record<string, unknown>>): Struct {
+  value(row: Readonly<Record<string, unknown>>, streaming = false): Struct {
     const s = new Struct(this.valueSchema)
-    for (const c of this.columns) s.put(c.name, c.mapping.convert(row[c.name]))
+    for (const c of this.columns) s.put(c.name, c.mapping.convert(row[c.name], streaming))
     return s
   }
 
   /** The row's key struct, or null for a table without primary key. */
-  key(row: Readonly<Record<string, unknown>>): Struct | null {
+  key(row: Readonly<Record<string, unknown>>, streaming = false): Struct | null {
     if (this.keySchema === null) return null
     const s = new Struct(this.keySchema)
-    for (const c of this.keyColumns) s.put(c.name, c.mapping.convert(row[c.name]))
+    for (const c of this.keyColumns) s.put(c.name, c.mapping.convert(row[c.name], streaming))
     return s
   }
 

@@ -41,7 +41,6 @@ export const EXTRACT_NEW_RECORD_STATE_CONFIG_DEF: ConfigDef = new ConfigDef()
     name: 'delete.tombstone.handling.mode',
     type: 'STRING',
     defaultValue: null,
-    validator: ValidString.in('drop', 'tombstone', 'rewrite', 'rewrite-with-tombstone'),
     importance: 'MEDIUM',
     documentation:
       'How to handle delete and tombstone records (2.5+; replaces drop.tombstones and delete.handling.mode): drop, tombstone, rewrite, rewrite-with-tombstone.',
@@ -135,6 +134,10 @@ export class ExtractNewRecordState<R extends ConnectRecord = ConnectRecord> impl
     this.#dropTombstones = c.getBoolean('drop.tombstones') ?? true
     this.#deleteMode = (c.getString('delete.handling.mode') ?? 'drop') as 'drop' | 'rewrite' | 'none'
     const combined = c.getString('delete.tombstone.handling.mode')
+    if (combined !== null && !['drop', 'tombstone', 'rewrite', 'rewrite-with-tombstone'].includes(combined))
+      throw new ConfigError(
+        `Invalid value ${combined} for configuration delete.tombstone.handling.mode: String must be one of: drop, tombstone, rewrite, rewrite-with-tombstone`,
+      )
     if (combined !== null) {
       // 2.5+'s single key, mapped onto the two legacy ones (Debezium does the same).
       this.#dropTombstones = combined !== 'tombstone' && combined !== 'rewrite-with-tombstone'

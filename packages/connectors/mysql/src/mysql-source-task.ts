@@ -117,6 +117,7 @@ export class MySqlSourceTask extends SourceTask {
         const t = setTimeout(done, this.#config.pollIntervalMs)
         function done(): void {
           clearTimeout(t)
+          signal.removeEventListener('abort', done)
           resolve()
         }
         this.#waiters.push(done)
@@ -202,6 +203,7 @@ export class MySqlSourceTask extends SourceTask {
         supportBigNumbers: true,
         bigNumberStrings: true,
         decimalNumbers: false,
+        jsonStrings: true,
         // Snapshot values come back as exact text or bytes and go through the same converters as binlog values.
         typeCast: (field, next) => {
           if (field.type === 'GEOMETRY' || field.type === 'BIT' || isBinaryField(field)) return field.buffer()
@@ -432,17 +434,17 @@ export class MySqlSourceTask extends SourceTask {
       defs.push({ def, create: rows[0]?.['Create Table'] ?? '' })
     }
     const databases = [...new Set(defs.map((d) => d.def.db))]
+    // Debezium writes the database's DDL from its charset and collation, not from SHOW CREATE DATABASE.
     const dbCreate = new Map<string, string>()
     for (const db of databases) {
-      const [rows] = (await conn.query(`SHOW CREATE DATABASE ${quote(db)}`)) as unknown as [
-        Array<Record<string, string>>,
-      ]
+      const [rows] = (await conn.query(
+        'SELECT DEFAULT_CHARACTER_SET_NAME AS cs, DEFAULT_COLLATION_NAME AS co FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+        [db],
+      )) as unknown as [Array<{ cs: string; co: string }>]
+      const r = rows[0]
       dbCreate.set(
         db,
-        (rows[0]?.['Create Database'] ?? `CREATE DATABASE ${quote(db)}`).replace(
-          /\/\*!\d+ (.*?) \*\//g,
-          '$1',
-        ),
+        `CREATE DATABASE ${quote(db)}${r === undefined ? '' : ` CHARSET ${r.cs} COLLATE ${r.co}`}`,
       )
     }
     const [vars] = (await conn.query(
@@ -634,13 +636,15 @@ export class MySqlSourceTask extends SourceTask {
     })
     this.#zongji = z
     const tables: Record<string, true | string[]> = {}
+    // Events are handled strictly in order; a DDL statement re-reads table structures (async), so the
+    // row events behind it wait in this chain, with the stream paused, until the new structure is known.
     z.on('binlog', (e: AnyBinlogEvent) => {
-      try {
-        this.#onEvent(e)
-      } catch (err) {
-        this.#failure = err
-        this.#wake()
-      }
+      this.#chain = this.#chain
+        .then(() => this.#onEvent(e))
+        .catch((err) => {
+          this.#failure = err
+          this.#wake()
+        })
     })
     const done = new Promise<void>((resolve, reject) => {
       z.on('error', (err: Error) => {
@@ -700,10 +704,13 @@ export class MySqlSourceTask extends SourceTask {
     return o
   }
 
-  #onEvent(e: AnyBinlogEvent): void {
+  #chain: Promise<void> = Promise.resolve()
+
+  async #onEvent(e: AnyBinlogEvent): Promise<void> {
     if (this.#stopping) return
     const name = e.getEventName()
-    const start = e.nextPosition - e.size
+    // zongji's `size` is the event body: the 19-byte header and the CRC32 checksum come on top.
+    const start = e.nextPosition - e.size - 19 - (this.#zongji?.useChecksum === false ? 0 : 4)
     const first = this.#firstEvent && name !== 'rotate'
     if (first) this.#firstEvent = false
     // Resume skips apply only when the restart position is this transaction's start; otherwise (an offset
@@ -735,10 +742,13 @@ export class MySqlSourceTask extends SourceTask {
         const sql = q.query.trim()
         if (/^(BEGIN|XA START)/i.test(sql)) return
         if (/^COMMIT/i.test(sql)) return this.#commit(e.nextPosition)
-        void this.#ddl(q.schema, sql, start, e.nextPosition, Math.floor(e.timestamp / 1000)).catch((err) => {
-          this.#failure = err
-          this.#wake()
-        })
+        const conn = this.#zongji?.connection
+        if (!this.#paused) conn?.pause()
+        try {
+          await this.#ddl(q.schema, sql, start, e.nextPosition, Math.floor(e.timestamp / 1000))
+        } finally {
+          if (!this.#paused) conn?.resume()
+        }
         return
       }
       case 'writerows':
@@ -805,20 +815,20 @@ export class MySqlSourceTask extends SourceTask {
         after?: Record<string, unknown>
       }
       if (op === 'c') {
-        const after = s.value(fixGeometry(s, raw))
+        const after = s.value(fixGeometry(s, raw), true)
         this.#pushStreaming(
           this.#record(
             s.topic,
             s.keySchema,
-            s.key(raw),
+            s.key(raw, true),
             s.envelopeSchema,
             s.envelope('c', null, after, src, now),
             offset,
           ),
         )
       } else if (op === 'd') {
-        const before = s.value(fixGeometry(s, raw))
-        const key = s.key(raw)
+        const before = s.value(fixGeometry(s, raw), true)
+        const key = s.key(raw, true)
         this.#pushStreaming(
           this.#record(
             s.topic,
@@ -834,10 +844,10 @@ export class MySqlSourceTask extends SourceTask {
       } else {
         const rb = fixGeometry(s, raw.before ?? {})
         const ra = fixGeometry(s, raw.after ?? {})
-        const oldKey = s.key(rb)
-        const newKey = s.key(ra)
-        const before = s.value(rb)
-        const after = s.value(ra)
+        const oldKey = s.key(rb, true)
+        const newKey = s.key(ra, true)
+        const before = s.value(rb, true)
+        const after = s.value(ra, true)
         if (oldKey !== null && newKey !== null && !oldKey.equals(newKey)) {
           // A primary key change: delete (+ tombstone) under the old key, create under the new one.
           const h1 = new Headers().add('__debezium.newkey', newKey, s.keySchema)

@@ -14,8 +14,11 @@ export interface TypeModes {
   readonly binaryMode: 'bytes' | 'base64' | 'base64-url-safe' | 'hex'
 }
 
-/** Converts one raw column value to its Connect value (null stays null). */
-export type ValueConverter = (raw: unknown) => unknown
+/**
+ * Converts one raw column value to its Connect value (null stays null). `streaming` is true for values
+ * decoded from the binlog: Debezium formats a few of them differently from the snapshot's JDBC values.
+ */
+export type ValueConverter = (raw: unknown, streaming?: boolean) => unknown
 
 export interface ColumnMapping {
   readonly schema: Schema
@@ -51,6 +54,7 @@ const TEXT = new Set([
 
 function asString(raw: unknown): string {
   if (typeof raw === 'string') return raw
+  if (typeof raw === 'object' && raw !== null && !(raw instanceof Uint8Array)) return JSON.stringify(raw)
   if (Buffer.isBuffer(raw)) return raw.toString('utf8')
   if (raw instanceof Uint8Array) return Buffer.from(raw).toString('utf8')
   return String(raw)
@@ -116,14 +120,18 @@ function toLong(v: bigint): number | bigint {
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v
 }
 
-/** ISO-8601 UTC text of a TIMESTAMP as Debezium's ZonedTimestamp writes it (fraction without trailing zeros). */
-export function zonedTimestamp(raw: unknown): string | null {
+/**
+ * ISO-8601 UTC text of a TIMESTAMP as Debezium's ZonedTimestamp writes it: from the snapshot (JDBC) the
+ * fraction has no trailing zeros; from the binlog a non-zero fraction has the column's `fsp` digits.
+ */
+export function zonedTimestamp(raw: unknown, fsp = 0): string | null {
   const micros = datetimeMicros(raw)
   if (micros === null) return null
   const ms = Number(micros / 1000n)
   const sub = Number(((micros % 1_000_000n) + 1_000_000n) % 1_000_000n)
   const base = new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)
-  const frac = sub === 0 ? '' : `.${String(sub).padStart(6, '0').replace(/0+$/, '')}`
+  const digits = String(sub).padStart(6, '0')
+  const frac = fsp > 0 ? `.${digits.slice(0, fsp)}` : sub === 0 ? '' : `.${digits.replace(/0+$/, '')}`
   return `${base}${frac}Z`
 }
 
@@ -311,7 +319,8 @@ export function mapColumn(col: ColumnDef, modes: TypeModes, optional = col.nulla
     }
   } else if (t === 'timestamp') {
     b = SchemaBuilder.string().name('io.debezium.time.ZonedTimestamp').version(1)
-    convert = (raw) => zonedTimestamp(raw) ?? (col.nullable ? null : '1970-01-01T00:00:00Z')
+    convert = (raw, streaming) =>
+      zonedTimestamp(raw, streaming === true ? col.fsp : 0) ?? (col.nullable ? null : '1970-01-01T00:00:00Z')
   } else if (t === 'year') {
     b = SchemaBuilder.int32().name('io.debezium.time.Year').version(1)
     convert = (raw) => Number(asBigInt(raw))
@@ -360,7 +369,7 @@ export function mapColumn(col: ColumnDef, modes: TypeModes, optional = col.nulla
 }
 
 function nullSafe(f: ValueConverter): ValueConverter {
-  return (raw) => (raw === null || raw === undefined ? null : f(raw))
+  return (raw, streaming) => (raw === null || raw === undefined ? null : f(raw, streaming))
 }
 
 function floorDiv(a: bigint, b: bigint): bigint {
