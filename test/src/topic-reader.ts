@@ -41,7 +41,14 @@ export async function readTopic(
   })
   const out: TopicRecord[] = []
   try {
-    const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false })
+    let stream: Awaited<ReturnType<typeof consumer.consume>>
+    try {
+      stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false })
+    } catch (err) {
+      // A topic nobody wrote yet reads as empty.
+      if (/unknown topic/i.test((err as Error).message)) return out
+      throw err
+    }
     const idleMs = opts.idleMs ?? 3000
     const deadline = Date.now() + (opts.timeoutMs ?? 60_000)
     await new Promise<void>((resolve, reject) => {
