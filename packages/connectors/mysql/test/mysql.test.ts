@@ -307,7 +307,8 @@ describe('ExtractNewRecordState', () => {
   it('unwraps after, drops deletes and tombstones by default', () => {
     const t = smt({})
     const out = t.apply(rec('c', null, 1))
-    assert.equal((out?.value as Struct).get('id'), 1)
+    assert.ok(out !== null)
+    assert.equal((out.value as Struct).get('id'), 1)
     assert.equal(out?.valueSchema?.name, 'p.d.t.Value')
     assert.equal(t.apply(rec('d', 1, null)), null)
     assert.equal(t.apply(sourceRecord({ topic: 'p.d.t', value: null })), null)
