@@ -182,4 +182,101 @@ describe('MySQL CDC source in sluice standalone', { timeout: 8 * 60_000 }, () =>
     }
     await w.stop()
   })
+
+  it('honours no_data and initial_only, heartbeats, handling modes, include.schema.changes and truncates', async () => {
+    if (cli === undefined) throw new Error('the sluice CLI is not built (packages/cli)')
+    const bootstrap = ensureBroker()
+    const db = ensureMariaDb()
+    const database = `modes_${run}`
+    const c = await adminConnection(db)
+    await c.query(`CREATE DATABASE ${database}`)
+    await c.query(`CREATE TABLE ${database}.t (id INT PRIMARY KEY, d DECIMAL(6,2), b VARBINARY(4))`)
+    await c.query(`INSERT INTO ${database}.t VALUES (1, 1.50, X'0A0B')`)
+    const common = {
+      'connector.class': 'io.debezium.connector.mysql.MySqlConnector',
+      'database.hostname': db.host,
+      'database.port': String(db.port),
+      'database.user': db.cdc.user,
+      'database.password': db.cdc.password,
+      'database.include.list': database,
+      'schema.history.internal.kafka.bootstrap.servers': bootstrap,
+    }
+    const a = `modesa${run}`
+    const b = `modesb${run}`
+    const wa = startSluiceStandalone({
+      bootstrap,
+      dir: path.join(base, 'modes-a'),
+      port: await freePort(),
+      cli,
+      connector: {
+        ...common,
+        name: a,
+        'database.server.id': '5610',
+        'topic.prefix': a,
+        'schema.history.internal.kafka.topic': `${a}-history`,
+        'snapshot.mode': 'no_data',
+        'heartbeat.interval.ms': '300',
+        'include.schema.changes': 'false',
+        'decimal.handling.mode': 'string',
+        'binary.handling.mode': 'hex',
+        'skipped.operations': 'none',
+      },
+    })
+    const wb = startSluiceStandalone({
+      bootstrap,
+      dir: path.join(base, 'modes-b'),
+      port: await freePort(),
+      cli,
+      connector: {
+        ...common,
+        name: b,
+        'database.server.id': '5611',
+        'topic.prefix': b,
+        'schema.history.internal.kafka.topic': `${b}-history`,
+        'snapshot.mode': 'initial_only',
+      },
+    })
+    workers.push(wa, wb)
+    await Promise.all([waitRunning(wa, a), waitRunning(wb, b)])
+    // initial_only: the snapshot row; no_data: the schema only (history written, no rows).
+    const snapB = await pollUntil('initial_only snapshot', 60_000, async () => {
+      const r = await readTopic(bootstrap, `${b}.${database}.t`, { idleMs: 1500 })
+      return r.length >= 1 ? r : undefined
+    })
+    assert.equal(JSON.parse(snapB[0]?.value ?? '{}').payload.op, 'r')
+    await pollUntil('no_data history', 60_000, async () =>
+      (await readTopic(bootstrap, `${a}-history`, { idleMs: 1500 })).some((r) =>
+        (r.value ?? '').includes('CREATE TABLE `t`'),
+      )
+        ? true
+        : undefined,
+    )
+    await c.query(`INSERT INTO ${database}.t VALUES (2, 2.25, X'FF')`)
+    await c.query(`TRUNCATE TABLE ${database}.t`)
+    await c.end()
+    const events = await pollUntil('no_data streaming', 60_000, async () => {
+      const r = await readTopic(bootstrap, `${a}.${database}.t`, { idleMs: 1500 })
+      return r.length >= 2 ? r.map((x) => JSON.parse(x.value ?? 'null')) : undefined
+    })
+    assert.deepEqual(
+      events.map((e) => e.payload.op),
+      ['c', 't'],
+      'no snapshot rows; the insert, then the truncate (skipped.operations=none)',
+    )
+    assert.deepEqual(events[0].payload.after, { id: 2, d: '2.25', b: 'ff' }, 'decimal string, binary hex')
+    const heartbeats = await readTopic(bootstrap, `__debezium-heartbeat.${a}`, { idleMs: 1500 })
+    assert.ok(heartbeats.length > 0, 'heartbeats on __debezium-heartbeat.<prefix>')
+    assert.equal(JSON.parse(heartbeats[0]?.key ?? '{}').payload.serverName, a)
+    assert.deepEqual(
+      await readTopic(bootstrap, a, { idleMs: 1500 }),
+      [],
+      'include.schema.changes=false: no schema change topic',
+    )
+    assert.equal(
+      (await readTopic(bootstrap, `${b}.${database}.t`, { idleMs: 2000 })).length,
+      1,
+      'initial_only does not stream',
+    )
+    await Promise.all([wa.stop(), wb.stop()])
+  })
 })

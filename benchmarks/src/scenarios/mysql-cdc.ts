@@ -11,11 +11,12 @@ import { type Runtime, startWorker } from '../workers.js'
 /**
  * MySQL CDC: Sluice's MySqlConnector vs Debezium 2.7.4 in Java Kafka Connect 4.4 on the same MariaDB and
  * broker, one side after the other, each on a database of its own. Measures snapshot rows/s (connector
- * creation → last snapshot record in Kafka), streaming changes/s (first binlog write → last change in
- * Kafka, for changes written in bulk transactions), worker CPU seconds per change while streaming and the
+ * creation → last snapshot record in Kafka), streaming changes/s (resume of the paused connector → last
+ * change in Kafka, for changes written in bulk transactions while it was paused), worker CPU seconds per change while streaming and the
  * worker's peak RSS. Run: `node benchmarks/dist/src/scenarios/mysql-cdc.js [snapshotRows] [changes]`.
  */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
+// This file compiles to benchmarks/dist/src/scenarios/.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..')
 
 interface Result {
   side: Runtime
@@ -121,9 +122,17 @@ async function runSide(
     })
     const tSnap = await waitCount(topics, topic, opts.snapshotRows, 600_000)
     await sleep(2000) // let the connector settle into streaming before the timed window
+    // The changes are written while the connector is paused, so that the timed window measures the
+    // connector draining the binlog, not the database's insert rate.
+    const name = `bench-${prefix}`
+    const paused = await fetch(`${worker.url}/connectors/${name}/pause`, { method: 'PUT' })
+    if (paused.status !== 202) throw new Error(`${side}: pause answered ${paused.status}`)
+    await sleep(1500)
+    await fill(admin, table, opts.snapshotRows, opts.changes)
     const cpu0 = worker.cpuSeconds()
     const tw = performance.now()
-    await fill(admin, table, opts.snapshotRows, opts.changes)
+    const resumed = await fetch(`${worker.url}/connectors/${name}/resume`, { method: 'PUT' })
+    if (resumed.status !== 202) throw new Error(`${side}: resume answered ${resumed.status}`)
     const tDone = await waitCount(topics, topic, opts.snapshotRows + opts.changes, 600_000)
     const cpu1 = worker.cpuSeconds()
     const peak = Math.max(worker.peakRssBytes(), memory(worker.child.pid)?.peak ?? 0)
@@ -135,7 +144,8 @@ async function runSide(
       changes: opts.changes,
       streamSeconds: (tDone - tw) / 1000,
       changesPerSec: Math.round(opts.changes / ((tDone - tw) / 1000)),
-      cpuMsPerThousandChanges: Math.round(((cpu1 - cpu0) * 1e6) / opts.changes) / 1000,
+      // CPU seconds × 1000 (ms) × 1000 (per thousand changes).
+      cpuMsPerThousandChanges: Math.round(((cpu1 - cpu0) * 1e6) / opts.changes),
       peakRssMiB: Math.round(peak / 1048576),
     }
   } finally {

@@ -635,7 +635,6 @@ export class MySqlSourceTask extends SourceTask {
       connectTimeout: c.connectTimeoutMs,
     })
     this.#zongji = z
-    const tables: Record<string, true | string[]> = {}
     // Events are handled strictly in order; a DDL statement re-reads table structures (async), so the
     // row events behind it wait in this chain, with the stream paused, until the new structure is known.
     z.on('binlog', (e: AnyBinlogEvent) => {
@@ -670,7 +669,6 @@ export class MySqlSourceTask extends SourceTask {
         'annotaterows',
         'heartbeat',
       ],
-      ...(Object.keys(tables).length > 0 ? { includeSchema: tables } : {}),
     })
     if (c.heartbeatIntervalMs > 0)
       this.#heartbeat = setInterval(() => this.#emitHeartbeat(), c.heartbeatIntervalMs)
