@@ -75,8 +75,6 @@ async function main() {
     'connector.class': 'FileStreamSink',
     topics: 'dbserver1.inventory.customers',
     file: sink,
-    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    'value.converter.schemas.enable': 'false',
     transforms: 'unwrap',
     'transforms.unwrap.type': 'io.debezium.transforms.ExtractNewRecordState',
     'transforms.unwrap.add.fields': 'op,table',
