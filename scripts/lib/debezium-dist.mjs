@@ -5,8 +5,9 @@
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { cacheDir, mavenRepo, root } from './paths.mjs'
-import { capture, log, run } from './proc.mjs'
+import { copyDependencies } from './kafka-dist.mjs'
+import { cacheDir, root } from './paths.mjs'
+import { capture, log } from './proc.mjs'
 
 export const DEBEZIUM_POM = path.join(root, 'scripts', 'debezium', 'pom.xml')
 export const DEBEZIUM_VERSION = /<debezium\.version>([^<]+)<\/debezium\.version>/.exec(
@@ -36,20 +37,7 @@ export async function resolveDebezium({ quiet = false } = {}) {
     log(`resolving Debezium ${DEBEZIUM_VERSION} (MySQL connector) from Maven Central into ${pluginDir}`)
   rmSync(pluginDir, { recursive: true, force: true })
   mkdirSync(pluginDir, { recursive: true })
-  await run(
-    'mvn',
-    [
-      '-B',
-      '-q',
-      `-Dmaven.repo.local=${mavenRepo}`,
-      '-f',
-      DEBEZIUM_POM,
-      'dependency:copy-dependencies',
-      `-DoutputDirectory=${pluginDir}`,
-      '-DincludeScope=runtime',
-    ],
-    { cwd: root },
-  )
+  await copyDependencies(DEBEZIUM_POM, pluginDir)
   for (const jar of readdirSync(pluginDir)) {
     if (PROVIDED.some((re) => re.test(jar))) rmSync(path.join(pluginDir, jar))
   }

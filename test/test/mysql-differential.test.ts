@@ -257,14 +257,17 @@ describe('MySQL CDC: Sluice vs Debezium 2.7.4 on the same MariaDB', { timeout: 1
     const start = (await readTopic(bootstrap, topic, { idleMs: 2000 })).length
     await runSteps(db, database, ['INSERT INTO ints (id) VALUES (10)', 'UPDATE ints SET t = 1 WHERE id = 10'])
     const offsetsFile = path.join(java.dir as string, 'connect.offsets')
-    const sl = startSluiceStandalone({
-      bootstrap,
-      dir: path.join(base, 'handoff-sluice'),
-      port: await freePort(),
-      cli: cli as string,
-      connector: java.config as Record<string, string>,
-      offsetsFile,
-    })
+    // Sluice running the Java side's connector (same name, prefix and offsets file).
+    const takeOver = async (): Promise<WorkerProcess> =>
+      startSluiceStandalone({
+        bootstrap,
+        dir: path.join(base, 'handoff-sluice'),
+        port: await freePort(),
+        cli: cli as string,
+        connector: java.config as Record<string, string>,
+        offsetsFile,
+      })
+    const sl = await takeOver()
     handoffWorkers.push(sl)
     await waitRunning(sl, java.connector)
     assert.deepEqual(
@@ -280,14 +283,7 @@ describe('MySQL CDC: Sluice vs Debezium 2.7.4 on the same MariaDB', { timeout: 1
     // to Debezium cannot be tested here: Debezium 2.7.4 on Kafka 4.x clients fails to recover its history
     // on any restart — NoSuchMethodError KafkaConsumer.poll(long) — see docs/adr/0017-mysql-cdc-source.md.)
     await runSteps(db, database, ['DELETE FROM ints WHERE id = 10'])
-    const again = startSluiceStandalone({
-      bootstrap,
-      dir: path.join(base, 'handoff-sluice'),
-      port: await freePort(),
-      cli: cli as string,
-      connector: java.config as Record<string, string>,
-      offsetsFile,
-    })
+    const again = await takeOver()
     handoffWorkers.push(again)
     await waitRunning(again, java.connector)
     assert.deepEqual(await ops(start + 3, 2), ['d 10', 'tombstone 10'], 'Sluice resumes from its own offsets')

@@ -32,6 +32,7 @@ import {
   type TableDef,
 } from './table.js'
 import { type ChangeType, tableChangeJson } from './table-change.js'
+import { SPATIAL } from './types.js'
 import { VERSION } from './version.js'
 
 /** Offset keys (Debezium's BinlogOffsetContext). */
@@ -1011,19 +1012,7 @@ function fixGeometry(s: TableSchemas, row: Record<string, unknown>): Record<stri
   for (const col of s.table.columns) {
     const v = row[col.name]
     if (v === null || v === undefined || Buffer.isBuffer(v)) continue
-    if (
-      ![
-        'geometry',
-        'point',
-        'linestring',
-        'polygon',
-        'multipoint',
-        'multilinestring',
-        'multipolygon',
-        'geometrycollection',
-      ].includes(col.dataType)
-    )
-      continue
+    if (!SPATIAL.has(col.dataType)) continue
     if (out === row) out = { ...row }
     out[col.name] = encodeGeometry(v, col.dataType)
   }

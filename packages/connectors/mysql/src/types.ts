@@ -28,7 +28,8 @@ export interface ColumnMapping {
 const MICROS_PER_DAY = 86_400_000_000n
 const GEOMETRY_SCHEMA_NAME = 'io.debezium.data.geometry.Geometry'
 const POINT_SCHEMA_NAME = 'io.debezium.data.geometry.Point'
-const SPATIAL = new Set([
+/** MySQL's spatial column types. */
+export const SPATIAL = new Set([
   'geometry',
   'point',
   'linestring',
