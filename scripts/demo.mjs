@@ -2,6 +2,8 @@
 // `npm run demo`: installs what is missing, starts the local broker, runs `sluice standalone` with Kafka's
 // own quickstart files on a sample file, appends lines while it runs and shows them arriving in the sink
 // file, then says what to try next. The worker keeps running until Ctrl-C (`--once` stops it at the end).
+// SLUICE_KAFKA_PORT picks the broker's port (a brand-new broker works too), SLUICE_REST_PORT the worker's
+// REST port (default 8083, as in Kafka's quickstart).
 import { spawn } from 'node:child_process'
 import {
   appendFileSync,
@@ -30,6 +32,11 @@ const FILES = [
   'connect-file-sink.properties',
 ]
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+// The demo's own settings (not build inputs): the broker port (also read by lib/kafka-broker.mjs) and the
+// worker's REST port.
+const { SLUICE_KAFKA_PORT: kafkaPort, SLUICE_REST_PORT: restPort } = process.env
+// Paths inside the checkout are shown relative to it; others (SLUICE_RUN_DIR elsewhere) in full.
+const shown = (p) => (path.relative(root, p).startsWith('..') ? p : path.relative(root, p))
 
 function sluiceBin() {
   const manifest = JSON.parse(readFileSync(path.join(root, 'packages', 'cli', 'package.json'), 'utf8'))
@@ -53,6 +60,30 @@ async function waitForLines(file, count, timeoutMs) {
   return false
 }
 
+/**
+ * Runs an admin call, retrying while the group coordinator is not ready: a brand-new broker creates
+ * __consumer_offsets on the first group request and answers "Not coordinator" / "Coordinator not
+ * available" / "load in progress" until it has (retriable errors in Kafka's protocol).
+ */
+async function retryingCoordinator(what, fn, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs
+  for (let delay = 200; ; delay = Math.min(delay * 2, 2000)) {
+    try {
+      return await fn()
+    } catch (err) {
+      // Also librdkafka's local timeout: on a loaded machine a brand-new broker can take longer than one
+      // request's 10 s to create __consumer_offsets.
+      const retriable =
+        /not coordinator|coordinator not available|coordinator load in progress|local: timed out/i.test(
+          err.message,
+        )
+      if (!retriable || Date.now() + delay > deadline) throw new Error(`${what}: ${err.message}`)
+      log(`${what}: ${err.message} (the broker is still electing its group coordinator; retrying)`)
+      await sleep(delay)
+    }
+  }
+}
+
 async function resetQuickstartTopic(bootstrap) {
   // Built by setup above; imported late because the workspace may not be built before it.
   const { KafkaAdmin } = await import(
@@ -65,10 +96,23 @@ async function resetQuickstartTopic(bootstrap) {
       const deadline = Date.now() + 30_000
       while ((await admin.listTopics()).includes('connect-test') && Date.now() < deadline) await sleep(200)
     }
-    await admin.deleteGroupOffsets('connect-local-file-sink')
+    await retryingCoordinator('resetting the sink group connect-local-file-sink', () =>
+      admin.deleteGroupOffsets('connect-local-file-sink'),
+    )
   } finally {
     admin.close()
   }
+}
+
+/** The REST address the worker logs once it has started ("REST API at <url>"), or undefined if it exits. */
+async function waitForRestUrl(logFile, exited, timeoutMs) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline && !exited()) {
+    const m = existsSync(logFile) ? /REST API at (\S+)/.exec(readFileSync(logFile, 'utf8')) : null
+    if (m) return m[1].endsWith('/') ? m[1] : `${m[1]}/`
+    await sleep(200)
+  }
+  return undefined
 }
 
 async function main() {
@@ -77,7 +121,7 @@ async function main() {
   log(
     broker.external
       ? `using the cluster at ${broker.bootstrap}`
-      : `Kafka is up on ${broker.bootstrap} (log: ${path.relative(root, brokerPaths().serverLog)})`,
+      : `Kafka is up on ${broker.bootstrap} (log: ${shown(brokerPaths().serverLog)})`,
   )
 
   // A fresh quickstart each time: the files exactly as Kafka ships them, except that the offsets file
@@ -95,7 +139,8 @@ async function main() {
         /^offset\.storage\.file\.filename=.*$/m,
         `offset.storage.file.filename=${path.join(demoDir, 'connect.offsets')}`,
       )
-      .replace(/^bootstrap\.servers=.*$/m, `bootstrap.servers=${broker.bootstrap}`),
+      .replace(/^bootstrap\.servers=.*$/m, `bootstrap.servers=${broker.bootstrap}`)
+      .concat(restPort ? `\nlisteners=http://:${restPort}\n` : ''),
   )
   const source = path.join(demoDir, 'test.txt')
   const sink = path.join(demoDir, 'test.sink.txt')
@@ -108,9 +153,7 @@ async function main() {
 
   const logFile = path.join(demoDir, 'worker.log')
   const out = openSync(logFile, 'a')
-  log(
-    `starting: sluice standalone ${FILES.join(' ')}   (in ${path.relative(root, demoDir)}, log: worker.log)`,
-  )
+  log(`starting: sluice standalone ${FILES.join(' ')}   (in ${shown(demoDir)}, log: worker.log)`)
   const worker = spawn(process.execPath, [sluiceBin(), 'standalone', ...FILES], {
     cwd: demoDir,
     stdio: ['ignore', out, out],
@@ -127,11 +170,18 @@ async function main() {
   }
   process.on('SIGINT', () => stop().then(() => process.exit(0)))
 
+  const restUrl = await waitForRestUrl(logFile, () => exited, 90_000)
+  if (restUrl === undefined) {
+    await stop()
+    throw new Error(
+      `the worker did not start; see ${logFile}:\n${readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n')}`,
+    )
+  }
   if (!(await waitForLines(sink, sample.length, 90_000))) {
     await stop()
     throw new Error(`the sample lines did not reach ${sink}; see ${logFile}`)
   }
-  console.log(`\n  ${sample.length} lines arrived in ${path.relative(process.cwd(), sink)}:`)
+  console.log(`\n  ${sample.length} lines arrived in ${shown(sink)}:`)
   for (const l of sinkLines(sink)) console.log(`    ${l}`)
 
   // Lines appended while the worker runs are picked up as the source tails the file.
@@ -146,13 +196,14 @@ async function main() {
   console.log('\n  appended 5 lines while running; the sink file now ends with:')
   for (const l of sinkLines(sink).slice(-5)) console.log(`    ${l}`)
 
+  const kafkaCmd = `${kafkaPort ? `SLUICE_KAFKA_PORT=${kafkaPort} ` : ''}npm run kafka --`
   console.log(`
   Sluice is running Kafka's quickstart. Try next:
     echo "another line" >> ${source}        # watch it arrive:  tail -f ${sink}
-    curl -s localhost:8083/connectors?expand=status             # the Kafka Connect REST API
-    curl -s localhost:8083/connectors/local-file-source/offsets # source offsets (KIP-875)
-    npm run kafka -- logs                                       # the broker's log
-  The worker log is ${logFile}. ${opts.once ? '' : 'Ctrl-C stops the worker gracefully (the broker keeps running; npm run kafka -- stop).'}
+    curl -s '${restUrl}connectors?expand=status'  # the Kafka Connect REST API
+    curl -s ${restUrl}connectors/local-file-source/offsets   # source offsets (KIP-875)
+    ${kafkaCmd} logs   # the broker's log
+  The worker log is ${logFile}. ${opts.once ? '' : `Ctrl-C stops the worker gracefully (the broker keeps running; ${kafkaCmd} stop).`}
 `)
   if (opts.once) {
     await stop()

@@ -11,6 +11,7 @@ import { start as startBroker, stop as stopBroker } from './lib/kafka-broker.mjs
 import { resolveKafka } from './lib/kafka-dist.mjs'
 import { root, runDir } from './lib/paths.mjs'
 import { log, run } from './lib/proc.mjs'
+import { ensureBinary as ensureS3Binary, status as s3Status, stop as stopS3 } from './lib/s3-server.mjs'
 import { buildEnv, setup } from './setup.mjs'
 
 const { values: opts } = parseArgs({
@@ -101,6 +102,10 @@ async function main() {
 
   if (wantIntegration) {
     const files = filter([...testFiles(path.join(root, 'test', 'dist', 'test'))])
+    // The S3 sink's tests start the local S3 server on demand; its one-time build (minutes) happens here,
+    // outside any test's timeout.
+    await ensureS3Binary()
+    const s3WasRunning = (await s3Status()).state === 'running'
     const broker = await startBroker()
     if (broker.started) log(`started Kafka on ${broker.bootstrap} in ${(broker.readyMs / 1000).toFixed(1)} s`)
     else log(`using the running Kafka on ${broker.bootstrap}`)
@@ -113,6 +118,7 @@ async function main() {
         await stopBroker()
         log('stopped the Kafka broker this run started')
       }
+      if (!s3WasRunning && (await stopS3()).stopped) log('stopped the S3 server this run started')
     }
   }
 

@@ -20,6 +20,7 @@ import {
 } from './scenarios/connect.js'
 import { latencyScenarios } from './scenarios/latency.js'
 import { rawScenarios } from './scenarios/raw.js'
+import { s3Scenarios } from './scenarios/s3.js'
 import {
   COMMON_WORKER_PROPS,
   CONNECT_HEAP,
@@ -91,6 +92,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     if (want.has('source')) scenarios.push(...(await sourceScenarios(ctx, sides)))
     if (want.has('datagen') && cli.file !== undefined) scenarios.push(...(await datagenScenarios(ctx)))
     if (want.has('sink')) scenarios.push(...(await sinkScenarios(ctx, sides)))
+    if (want.has('s3') && cli.file !== undefined) scenarios.push(...(await s3Scenarios(ctx)))
     if (want.has('latency')) {
       const rate = latencyRate(scenarios, sides, sizes)
       log(`latency: fixed rate ${Math.round(rate)} records/s (half the slower side's measured maximum)`)

@@ -14,6 +14,7 @@ import {
 import { probeBroker, probeCluster } from './kafka-probe.mjs'
 import { runDir } from './paths.mjs'
 import { log, run } from './proc.mjs'
+import { acquireLock, isAlive, sleep } from './process-lock.mjs'
 
 // The fixed cluster id Apache's own 4.x Docker image uses; any 22-character base64url UUID works.
 const CLUSTER_ID = '5L6g3nShT-eMCtK--X86sw'
@@ -39,28 +40,11 @@ export function defaultPort() {
   return Number(process.env.SLUICE_KAFKA_PORT ?? 9092)
 }
 
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0)
-  } catch (err) {
-    return err.code === 'EPERM'
-  }
-  // A killed broker whose parent is gone can linger as a zombie until init reaps it: that is dead too.
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
-  } catch {
-    return true
-  }
-}
-
 function readPid(p) {
   if (!existsSync(p.pidFile)) return null
   const pid = Number(readFileSync(p.pidFile, 'utf8').trim())
   return Number.isInteger(pid) && pid > 0 ? pid : null
 }
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 function serverProperties(p, port, controllerPort) {
   return `${[
@@ -143,36 +127,15 @@ export async function start({ port = defaultPort(), controllerPort = port + 1, t
     return { started: false, external: true, bootstrap: process.env.KAFKA_BOOTSTRAP_SERVERS, detail: md }
   }
   // Test files run in parallel and each may ask for the broker: one start at a time per port.
-  const release = await acquireLock(brokerPaths(port), timeoutMs)
+  const release = await acquireLock(
+    path.join(brokerPaths(port).dir, 'start.lock'),
+    timeoutMs,
+    'starting the broker',
+  )
   try {
     return await startLocked(port, controllerPort, timeoutMs)
   } finally {
     release()
-  }
-}
-
-async function acquireLock(p, timeoutMs) {
-  mkdirSync(p.dir, { recursive: true })
-  const lockDir = path.join(p.dir, 'start.lock')
-  const owner = path.join(lockDir, 'pid')
-  const startedAt = Date.now()
-  for (;;) {
-    try {
-      mkdirSync(lockDir)
-      writeFileSync(owner, `${process.pid}\n`)
-      return () => rmSync(lockDir, { recursive: true, force: true })
-    } catch (err) {
-      if (err.code !== 'EEXIST') throw err
-    }
-    const holder = existsSync(owner) ? Number(readFileSync(owner, 'utf8')) : null
-    // A lock left by a killed starter (or one that died before writing its pid) is stale.
-    const waited = Date.now() - startedAt
-    if ((holder !== null && !isAlive(holder)) || (holder === null && waited > 5000)) {
-      rmSync(lockDir, { recursive: true, force: true })
-      continue
-    }
-    if (waited > timeoutMs) throw new Error(`another process (pid ${holder}) is still starting the broker`)
-    await sleep(200)
   }
 }
 

@@ -7,6 +7,8 @@
 
 // Configuration definitions, parsing and validation.
 export * from './config/index.js'
+// Config providers: `${provider:[path:]key}` references (KIP-297).
+export type { ConfigData, ConfigProvider } from './config-provider.js'
 export type {
   ConnectorContext,
   ConnectorProps,

@@ -1,9 +1,20 @@
+import type { ConfigProvider } from './config-provider.js'
 import type { SinkConnector, SourceConnector } from './connector.js'
 import type { Converter, HeaderConverter } from './converter.js'
 import type { Predicate, Transformation } from './transformation.js'
 
-/** The kinds of plugins, named as `GET /connector-plugins` names them. */
-export type PluginKind = 'source' | 'sink' | 'converter' | 'header_converter' | 'transformation' | 'predicate'
+/**
+ * The kinds of plugins, named as `GET /connector-plugins` names them (`config_provider` is not listed there,
+ * as in Kafka Connect).
+ */
+export type PluginKind =
+  | 'source'
+  | 'sink'
+  | 'converter'
+  | 'header_converter'
+  | 'transformation'
+  | 'predicate'
+  | 'config_provider'
 
 /** The instance type each plugin kind creates. */
 export interface PluginKinds {
@@ -13,6 +24,7 @@ export interface PluginKinds {
   header_converter: HeaderConverter
   transformation: Transformation
   predicate: Predicate
+  config_provider: ConfigProvider
 }
 
 /**

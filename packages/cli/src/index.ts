@@ -17,6 +17,7 @@ export { startRestServer } from './rest-hook.js'
 export type { RunningStandalone, SignalSource, StandaloneOptions } from './standalone.js'
 export {
   loadWorkerConfig,
+  lookupKafkaClusterId,
   readWorkerProps,
   runStandalone,
   STANDALONE_USAGE,
@@ -28,5 +29,7 @@ export {
   OFFSET_STORAGE_FILE_FILENAME_CONFIG,
   parseStandaloneConfig,
   STANDALONE_CONFIG_DEF,
+  unusedWorkerKeys,
+  unusedWorkerKeysMessage,
   WORKER_CONFIG_DEF,
 } from './worker-config.js'

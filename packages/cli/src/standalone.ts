@@ -1,12 +1,25 @@
 import { ConfigError, ConnectError } from '@sluice/api'
 import { clusterId } from '@sluice/kafka'
-import { createWorker, loadPluginRegistry, type PluginRegistry, StandaloneHerder } from '@sluice/runtime'
+import {
+  type Clock,
+  createWorker,
+  loadPluginRegistry,
+  type PluginRegistry,
+  StandaloneHerder,
+  systemClock,
+  WorkerConfigTransformer,
+} from '@sluice/runtime'
 import { CliError } from './cli-error.js'
 import { type ConnectorFile, parseConnectorFile } from './connector-files.js'
 import { type CliLogger, consoleLogger, describeError } from './logger.js'
 import { loadPropertiesFile } from './properties.js'
 import { type RestHandle, startRestServer } from './rest-hook.js'
-import { parseStandaloneConfig, type StandaloneWorkerConfig } from './worker-config.js'
+import {
+  formatConfigErrors,
+  parseStandaloneConfig,
+  type StandaloneWorkerConfig,
+  unusedWorkerKeysMessage,
+} from './worker-config.js'
 
 /**
  * `sluice standalone worker.properties [connector.properties|connector.json]...` (Kafka's
@@ -22,6 +35,10 @@ export interface StandaloneOptions {
   readonly workerPropsFile: string
   readonly connectorFiles: readonly string[]
   readonly logger?: CliLogger | undefined
+  /** Looks up the Kafka cluster id (the real broker by default; tests inject one). */
+  readonly kafkaClusterId?: ((bootstrap: string) => Promise<string | null>) | undefined
+  /** Times the retries of the cluster id lookup. */
+  readonly clock?: Clock | undefined
 }
 
 /** A started standalone worker. */
@@ -39,15 +56,18 @@ export function readWorkerProps(file: string): Record<string, string> {
 }
 
 /**
- * Reads and validates the worker properties file: types and values of every key, and the converter
- * classes against the plugins (built-ins and `plugin.path`).
+ * Reads and validates the worker properties file: creates its config providers (`config.providers`) and
+ * resolves `${provider:[path:]key}` in every worker key, as Kafka's `AbstractConfig` does, then checks
+ * types and values of every key, and the converter classes against the plugins (built-ins and
+ * `plugin.path`).
  * @throws {@link CliError} exit 2 listing every problem
  */
 export async function loadWorkerConfig(
   file: string,
-): Promise<{ config: StandaloneWorkerConfig; plugins: PluginRegistry }> {
-  const props = readWorkerProps(file)
-  const pluginPath = (props['plugin.path'] ?? '')
+  logger: CliLogger = consoleLogger,
+): Promise<{ config: StandaloneWorkerConfig; plugins: PluginRegistry; providers: WorkerConfigTransformer }> {
+  const raw = readWorkerProps(file)
+  const pluginPath = (raw['plugin.path'] ?? '')
     .split(',')
     .map((p) => p.trim())
     .filter((p) => p !== '')
@@ -57,7 +77,80 @@ export async function loadWorkerConfig(
   } catch (err) {
     throw startupError(`cannot load the plugins of plugin.path in ${file}`, err)
   }
-  return { config: parseStandaloneConfig(file, props, plugins), plugins }
+  let providers: WorkerConfigTransformer
+  try {
+    providers = WorkerConfigTransformer.create(raw, plugins, { logger })
+  } catch (err) {
+    if (!(err instanceof ConfigError))
+      throw startupError(`cannot create the config providers of ${file}`, err)
+    throw new CliError(
+      formatConfigErrors(`invalid worker configuration in ${file}`, err.errors, (k) =>
+        k.endsWith('.class')
+          ? `set ${k} to a config provider class, or remove its name from config.providers`
+          : `correct or remove ${k} in ${file}`,
+      ),
+      2,
+    )
+  }
+  let props: Record<string, string>
+  try {
+    props = await providers.resolveWorkerProps(raw, `worker properties ${file}`)
+  } catch (err) {
+    await providers.close()
+    throw startupError(`cannot resolve the worker properties of ${file}`, err)
+  }
+  try {
+    return { config: parseStandaloneConfig(file, props, plugins), plugins, providers }
+  } catch (err) {
+    await providers.close()
+    throw err
+  }
+}
+
+const sleep = (clock: Clock, ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    clock.setTimeout(resolve, ms)
+  })
+
+/**
+ * Kafka's `ConnectUtils.lookupKafkaClusterId` at start: retries (capped backoff on `clock`) until the
+ * cluster answers or `timeoutMs` (`default.api.timeout.ms`) has passed, then fails with Kafka's message,
+ * the cause and the fix. A worker that cannot reach Kafka never reports "started".
+ */
+export async function lookupKafkaClusterId(options: {
+  readonly bootstrap: string
+  readonly timeoutMs: number
+  readonly file: string
+  readonly lookup: (bootstrap: string) => Promise<string | null>
+  readonly clock: Clock
+  readonly logger: CliLogger
+}): Promise<string | null> {
+  const { bootstrap, timeoutMs, clock, logger } = options
+  const deadline = clock.now() + timeoutMs
+  let delay = 100
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await options.lookup(bootstrap)
+    } catch (err) {
+      const left = deadline - clock.now()
+      if (left <= 0) {
+        throw new CliError(
+          `Failed to connect to and describe Kafka cluster. Check worker's broker connection and security properties.
+  caused by: ${describeError(err)}
+    fix: start the broker (npm run kafka -- start) or correct bootstrap.servers=${bootstrap} in ${options.file}; the worker tried for ${timeoutMs} ms (default.api.timeout.ms)`,
+          2,
+          { cause: err },
+        )
+      }
+      if (attempt === 1) {
+        logger.warn(
+          `Cannot reach the Kafka cluster at ${bootstrap} yet (${describeError(err)}); retrying for up to ${timeoutMs} ms (default.api.timeout.ms)`,
+        )
+      }
+      await sleep(clock, Math.min(delay, left))
+      delay = Math.min(delay * 2, 2000)
+    }
+  }
 }
 
 /** Stops started resources in reverse order; each at most once. */
@@ -99,11 +192,15 @@ export async function startStandalone(options: StandaloneOptions): Promise<Runni
   const log = options.logger ?? consoleLogger
   log.info('Kafka Connect worker initializing ...')
   log.info('Scanning for plugin classes. This might take a moment ...')
-  const { config } = await loadWorkerConfig(options.workerPropsFile)
+  const { config, providers } = await loadWorkerConfig(options.workerPropsFile, log)
+  // Kafka's AbstractConfig.logUnused: keys nothing reads, once, so a typo does not go unnoticed.
+  const unused = unusedWorkerKeysMessage(config.props)
+  if (unused !== undefined) log.info(unused)
   // Connector files are read up front, so a typo fails before anything starts.
   const connectors: ConnectorFile[] = options.connectorFiles.map((f) => parseConnectorFile(f))
 
   const resources = new Resources()
+  resources.add(() => providers.close())
   const stop = (): Promise<void> => resources.stop(log)
   try {
     let rest: RestHandle
@@ -122,13 +219,20 @@ export async function startStandalone(options: StandaloneOptions): Promise<Runni
     }
     resources.add(() => rest.stop())
     const bootstrap = (config.values['bootstrap.servers'] as string[]).join(',')
+    const kafkaClusterId = await lookupKafkaClusterId({
+      bootstrap,
+      timeoutMs: config.values['default.api.timeout.ms'] as number,
+      file: config.file,
+      lookup: options.kafkaClusterId ?? clusterId,
+      clock: options.clock ?? systemClock,
+      logger: log,
+    })
+    log.info(`Kafka cluster ID: ${kafkaClusterId}`)
     const herder = new StandaloneHerder({
       workerProps: config.props,
       worker: (listener) => createWorker({ props: config.props, listener }),
-      kafkaClusterId: () =>
-        clusterId(bootstrap).catch((err: Error) => {
-          throw new Error(`Failed to connect to and describe Kafka cluster (${err.message})`)
-        }),
+      kafkaClusterId: () => Promise.resolve(kafkaClusterId),
+      configTransformer: providers,
       workerId: rest.workerId,
       readyOnStart: false,
       logger: { info: (m) => log.info(m), error: (m, err) => log.error(m, err) },

@@ -10,6 +10,8 @@ import {
 import { REST_CONFIG_DEF } from '@sluice/rest'
 import {
   HEADER_CONVERTER_CLASS_DOC,
+  isUsedConfigProviderKey,
+  javaHashOrder,
   KEY_CONVERTER_CLASS_DOC,
   overridePolicy,
   type PluginRegistry,
@@ -176,6 +178,17 @@ export const WORKER_CONFIG_DEF: ConfigDef = new ConfigDef()
       'Comma-separated names of <code>ConfigProvider</code> classes, loaded and used in the order specified.',
   })
   .define({
+    // Kafka's lookupKafkaClusterId builds an admin client from the worker keys, so this admin key bounds
+    // how long a worker keeps trying to reach the cluster at start before it exits.
+    name: 'default.api.timeout.ms',
+    type: 'INT',
+    defaultValue: 60000,
+    validator: Range.atLeast(0),
+    importance: 'MEDIUM',
+    documentation:
+      "How long the worker tries to reach the Kafka cluster (bootstrap.servers) at start before it fails with a non-zero exit (the admin client timeout of Kafka Connect's cluster id lookup).",
+  })
+  .define({
     name: 'connector.client.config.override.policy',
     type: 'STRING',
     defaultValue: 'All',
@@ -330,6 +343,34 @@ export function formatConfigErrors(
     }
   }
   return `${heading} (${count} error${count === 1 ? '' : 's'}):\n${lines.join('\n')}`
+}
+
+/**
+ * Worker keys read by prefix, passed on to what they configure (Kafka's `originalsWithPrefix`): the
+ * worker's producers and consumers and its converters.
+ */
+const USED_PREFIXES = ['producer.', 'consumer.', 'key.converter.', 'value.converter.', 'header.converter.']
+
+/**
+ * Kafka's `AbstractConfig.unused()` for the worker properties: keys neither defined by the worker config
+ * nor read by prefix (`producer.*`, converter settings, the listed `config.providers.<name>.*`), in the
+ * order of Java's `HashSet`, which is how Kafka prints them.
+ */
+export function unusedWorkerKeys(props: Readonly<Record<string, string>>): string[] {
+  const defined = new Set(STANDALONE_CONFIG_DEF.names())
+  // `new HashSet<>(originals.keySet())` minus the used keys: the order of a set sized for every key.
+  return javaHashOrder(Object.keys(props)).filter(
+    (k) =>
+      !defined.has(k) && !USED_PREFIXES.some((p) => k.startsWith(p)) && !isUsedConfigProviderKey(props, k),
+  )
+}
+
+/** Kafka's `logUnused` line, or `undefined` when every key is used. */
+export function unusedWorkerKeysMessage(props: Readonly<Record<string, string>>): string | undefined {
+  const unused = unusedWorkerKeys(props)
+  return unused.length === 0
+    ? undefined
+    : `These configurations '[${unused.join(', ')}]' were supplied but are not used yet.`
 }
 
 /** Kafka's messages per failing key, and how to fix each. */

@@ -4,7 +4,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, it } from 'node:test'
-import { type CliLogger, runStandalone, type SignalSource, startStandalone } from '../src/index.js'
+import { ManualClock } from '@sluice/runtime'
+import {
+  type CliLogger,
+  loadWorkerConfig,
+  lookupKafkaClusterId,
+  runStandalone,
+  type SignalSource,
+  startStandalone,
+  unusedWorkerKeysMessage,
+} from '../src/index.js'
 
 function workerFile(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'sluice-standalone-'))
@@ -22,6 +31,9 @@ function workerFile(): string {
   )
   return w
 }
+
+/** These tests need no broker: the cluster id lookup answers at once. */
+const fakeCluster = async (): Promise<string> => 'test-cluster-id'
 
 function recordingLogger(): CliLogger & { lines: string[]; started: Promise<void> } {
   let onStarted: () => void = () => {}
@@ -45,6 +57,7 @@ describe('sluice standalone lifecycle', () => {
       workerPropsFile: workerFile(),
       connectorFiles: [],
       logger,
+      kafkaClusterId: fakeCluster,
       signals,
       forceExit: (c) => forced.push(c),
     })
@@ -71,6 +84,7 @@ describe('sluice standalone lifecycle', () => {
       workerPropsFile: workerFile(),
       connectorFiles: [],
       logger,
+      kafkaClusterId: fakeCluster,
       signals,
       forceExit: (c) => forced.push(c),
     })
@@ -89,7 +103,12 @@ describe('sluice standalone lifecycle', () => {
       JSON.stringify({ name: 'bad', config: { 'connector.class': 'FileStreamSink', 'tasks.max': '0' } }),
     )
     await assert.rejects(
-      startStandalone({ workerPropsFile: workerFile(), connectorFiles: [c], logger: recordingLogger() }),
+      startStandalone({
+        workerPropsFile: workerFile(),
+        connectorFiles: [c],
+        logger: recordingLogger(),
+        kafkaClusterId: fakeCluster,
+      }),
       (e: unknown) => {
         const err = e as { exitCode?: number; message: string }
         assert.equal(err.exitCode, 3)
@@ -99,5 +118,128 @@ describe('sluice standalone lifecycle', () => {
         return true
       },
     )
+  })
+})
+
+describe('sluice standalone start checks', () => {
+  it("fails in bounded time with Kafka's message, the cause and the fix when Kafka cannot be reached", async () => {
+    const clock = new ManualClock()
+    const logger = recordingLogger()
+    let attempts = 0
+    const done = lookupKafkaClusterId({
+      bootstrap: '127.0.0.1:1',
+      timeoutMs: 5000,
+      file: 'w.properties',
+      lookup: async () => {
+        attempts++
+        throw new Error('cannot reach Kafka at 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1')
+      },
+      clock,
+      logger,
+    })
+    // Drive the retries: each backoff is a timer on the manual clock.
+    for (let i = 0; i < 20 && clock.now() < 5000; i++) {
+      await new Promise((r) => setImmediate(r))
+      clock.advance(500)
+    }
+    await assert.rejects(done, (e: Error & { exitCode?: number }) => {
+      assert.equal(e.exitCode, 2)
+      assert.match(
+        e.message,
+        /^Failed to connect to and describe Kafka cluster\. Check worker's broker connection and security properties\.\n {2}caused by: cannot reach Kafka at 127\.0\.0\.1:1: connect ECONNREFUSED/,
+      )
+      assert.match(
+        e.message,
+        /fix: start the broker .* or correct bootstrap.servers=127.0.0.1:1 in w.properties/,
+      )
+      return true
+    })
+    assert.ok(attempts > 3, `retried ${attempts} times`)
+    assert.deepEqual(
+      logger.lines.filter((l) => l.startsWith('Cannot reach')),
+      [
+        'Cannot reach the Kafka cluster at 127.0.0.1:1 yet (cannot reach Kafka at 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1); retrying for up to 5000 ms (default.api.timeout.ms)',
+      ],
+    )
+  })
+
+  it('returns the cluster id once Kafka answers', async () => {
+    const clock = new ManualClock()
+    let attempts = 0
+    const done = lookupKafkaClusterId({
+      bootstrap: 'b:9092',
+      timeoutMs: 60_000,
+      file: 'w',
+      lookup: async () => {
+        if (++attempts < 3) throw new Error('not yet')
+        return 'abc'
+      },
+      clock,
+      logger: recordingLogger(),
+    })
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setImmediate(r))
+      clock.advance(1000)
+    }
+    assert.equal(await done, 'abc')
+    assert.equal(attempts, 3)
+  })
+
+  // The order is Java's HashSet order (checked against java.util.HashSet).
+  it("logs unused worker keys once, with Kafka's wording", async () => {
+    const props = {
+      'bootstrap.servers': 'localhost:9092',
+      'offset.flush.interval': '1000',
+      'producer.linger.ms': '5',
+      'value.converter.schemas.enable': 'false',
+      'config.providers': 'env',
+      'config.providers.env.class': 'EnvVarConfigProvider',
+      'config.providers.old.class': 'FileConfigProvider',
+      'bootstrap.server': 'typo:9092',
+    }
+    assert.equal(
+      unusedWorkerKeysMessage(props),
+      "These configurations '[bootstrap.server, offset.flush.interval, config.providers.old.class]' were supplied but are not used yet.",
+    )
+    assert.equal(unusedWorkerKeysMessage({ 'bootstrap.servers': 'x' }), undefined)
+  })
+
+  it('resolves provider references in the worker properties before validating them', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sluice-standalone-'))
+    const secrets = path.join(dir, 's.properties')
+    writeFileSync(secrets, `offsets=${dir}/connect.offsets\n`)
+    const w = path.join(dir, 'w.properties')
+    writeFileSync(
+      w,
+      [
+        'config.providers=file,env',
+        'config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider',
+        `config.providers.file.param.allowed.paths=${dir}`,
+        'config.providers.env.class=EnvVarConfigProvider',
+        'config.providers.env.param.allowlist.pattern=SLUICE_TEST_.*',
+        'key.converter=JsonConverter',
+        'value.converter=JsonConverter',
+        `offset.storage.file.filename=\${file:${secrets}:offsets}`,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a provider reference
+        'offset.flush.interval.ms=${env:SLUICE_TEST_FLUSH_MS}',
+      ].join('\n'),
+    )
+    process.env.SLUICE_TEST_FLUSH_MS = '1234'
+    const { config, providers } = await loadWorkerConfig(w, recordingLogger())
+    assert.equal(config.props['offset.storage.file.filename'], `${dir}/connect.offsets`)
+    assert.equal(config.values['offset.flush.interval.ms'], 1234)
+    await providers.close()
+    writeFileSync(
+      w,
+      'config.providers=file\nconfig.providers.file.class=File\nconfig.providers.file.param.allowed.path=/tmp\n',
+    )
+    await assert.rejects(loadWorkerConfig(w, recordingLogger()), (e: Error & { exitCode?: number }) => {
+      assert.equal(e.exitCode, 2)
+      assert.match(
+        e.message,
+        /invalid worker configuration in .*w\.properties \(1 error\):\n {2}- config\.providers\.file\.param\.allowed\.path: .*has no parameter 'allowed\.path'; it accepts allowed\.paths/,
+      )
+      return true
+    })
   })
 })

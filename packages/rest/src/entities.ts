@@ -8,7 +8,7 @@ import type {
   TaskInfo,
   TaskState,
 } from '@sluice/runtime'
-import { javaHashOrder } from '@sluice/runtime'
+import { javaHashOrder, PLUGIN_KIND_ORDER } from '@sluice/runtime'
 
 /**
  * Builders that put herder results into Kafka Connect's exact entity shapes: field order, omitted fields,
@@ -75,7 +75,7 @@ export function connectorOffsetsEntity(o: ConnectorOffsets): ConnectorOffsets {
   }
 }
 
-const KIND_ORDER = ['sink', 'source', 'transformation', 'predicate', 'converter', 'header_converter'] as const
+const KIND_ORDER = PLUGIN_KIND_ORDER
 
 /** `PluginInfo` list: sinks, sources, transformations, predicates, converters, header converters; by class. */
 export function pluginInfoEntities(plugins: readonly PluginInfo[]): PluginInfo[] {

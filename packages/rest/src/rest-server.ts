@@ -95,7 +95,9 @@ async function buildApp(
   const app = Fastify({
     logger: false,
     // Jersey matches `/connectors/` like `/connectors`.
-    routerOptions: { ignoreTrailingSlash: true },
+    // Connector names have no length limit in Kafka Connect; find-my-way's default (100) answered 414.
+    // The HTTP header limit of node (16 KiB for the request line and headers) is the real bound.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 65_536 },
     bodyLimit: 64 * 1024 * 1024,
     serverFactory: (handler) => {
       // One fastify instance serves every listener of its kind; each gets its own HTTP server.

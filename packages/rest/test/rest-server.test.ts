@@ -329,6 +329,43 @@ describe('REST server routes (in-memory herder)', () => {
     assert.equal((await call('GET', '/connectors/src')).status, 404)
   })
 
+  it('serves connector names of any length on every connector endpoint (no 414)', async () => {
+    for (const length of [101, 1000, 8000]) {
+      const name = `c${'x'.repeat(length - 1)}`
+      const config = { 'connector.class': 'FileStreamSink', topics: 't', file: '/tmp/f' }
+      const created = await call('POST', '/connectors', { name, config })
+      assert.equal(created.status, 201, created.text.slice(0, 200))
+      assert.equal(created.json.name, name)
+      const base = `/connectors/${name}`
+      for (const [method, suffix, expected] of [
+        ['GET', '', 200],
+        ['GET', '/config', 200],
+        ['GET', '/status', 200],
+        ['GET', '/tasks', 200],
+        ['GET', '/topics', 200],
+        ['GET', '/offsets', 200],
+        ['PUT', '/pause', 202],
+        ['PUT', '/resume', 202],
+        ['POST', '/restart', 204],
+        ['PUT', '/config', 200],
+        ['PATCH', '/config', 200],
+        ['DELETE', '', 204],
+      ] as const) {
+        const body = method === 'PUT' && suffix === '/config' ? config : method === 'PATCH' ? {} : undefined
+        const r = await call(method, `${base}${suffix}`, body, body === undefined ? {} : JSON_HEADERS)
+        assert.equal(
+          r.status,
+          expected,
+          `${method} ${suffix} with a ${length}-character name: ${r.text.slice(0, 200)}`,
+        )
+      }
+      // Unknown long names get Kafka's 404 entity, not a router error.
+      const missing = await call('GET', `${base}/status`)
+      assert.equal(missing.status, 404)
+      assert.equal(missing.json.error_code, 404)
+    }
+  })
+
   it('serves an OpenAPI 3 document generated from the route schemas', async () => {
     const doc = (await call('GET', '/openapi.json')).json
     assert.equal(doc.openapi, '3.0.3')

@@ -11,6 +11,7 @@
 export { canonical } from './canonical.js'
 export { checkDelivery, type DeliveryGuarantee, type DeliveryReport, seqRange } from './delivery-check.js'
 export { SUITE_WORKER_DEFAULTS } from './environment.js'
+export { InputProducer, type OutgoingRecord, type Placement } from './kafka-io.js'
 export { OFFSET_HEADER, OFFSET_HEADER_CLASS, offsetHeaderValue } from './offset-header-plugin.js'
 export { sinkConformance } from './sink-conformance.js'
 export { sourceConformance } from './source-conformance.js'

@@ -27,6 +27,7 @@ export const KIND_INTERFACE: Readonly<Record<PluginKind, string>> = {
   header_converter: 'HeaderConverter',
   transformation: 'Transformation',
   predicate: 'Predicate',
+  config_provider: 'ConfigProvider',
 }
 
 /** Kafka's `PluginDesc` order: class name, then version. */

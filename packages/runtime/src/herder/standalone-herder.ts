@@ -9,6 +9,8 @@ import {
   ForbiddenError,
   NotFoundError,
 } from '@sluice/api'
+import { reverseTransform } from '../config/config-transformer.js'
+import type { WorkerConfigTransformer } from '../config/worker-config-transformer.js'
 import type {
   ConnectorTaskId,
   ConnectWorker,
@@ -89,6 +91,12 @@ export interface StandaloneHerderOptions {
    */
   readonly workerId?: string | undefined
   readonly logger?: HerderLogger | undefined
+  /**
+   * The worker's config providers: `${provider:[path:]key}` in connector configs is resolved with it
+   * whenever a connector or task starts (and for validation, offsets), while the stored config, task
+   * configs and REST keep the unresolved text. Without it, configs go to the worker as written.
+   */
+  readonly configTransformer?: WorkerConfigTransformer | undefined
 }
 
 /** One connector in the config store (Kafka's `MemoryConfigBackingStore.ConnectorState`). */
@@ -152,6 +160,14 @@ export class StandaloneHerder implements Herder {
     this.#options = options
     this.#log = options.logger ?? consoleLogger
     if (typeof options.worker !== 'function') this.#worker = options.worker
+    const transformer = options.configTransformer
+    if (transformer !== undefined) {
+      // A provider value with a TTL expired: Kafka restarts the connector (config.action.reload=restart).
+      transformer.onReload = async (name) => {
+        if (this.#configs.has(name))
+          await this.restartConnector({ connector: name, includeTasks: false, onlyFailed: false })
+      }
+    }
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------
@@ -325,7 +341,7 @@ export class StandaloneHerder implements Herder {
       const worker = this.worker
       await worker.stopTasks([id])
       try {
-        await worker.startTask(id, entry.config, taskConfig, entry.target)
+        await this.#startTask(id, entry, taskConfig)
       } catch (err) {
         throw new ConnectError('XC_CONNECT', `Failed to start task: ${taskName(id)}`, { cause: err })
       }
@@ -336,7 +352,7 @@ export class StandaloneHerder implements Herder {
 
   async connectorOffsets(name: string): Promise<ConnectorOffsets> {
     const entry = this.#entry(name, `Connector ${name} not found`)
-    return { offsets: await this.worker.connectorOffsets(name, entry.config) }
+    return { offsets: await this.worker.connectorOffsets(name, await this.#resolve(name, entry.config)) }
   }
 
   async modifyConnectorOffsets(
@@ -353,7 +369,7 @@ export class StandaloneHerder implements Herder {
           `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`,
         )
       }
-      return this.worker.modifyConnectorOffsets(name, entry.config, offsets)
+      return this.worker.modifyConnectorOffsets(name, await this.#resolve(name, entry.config), offsets)
     })
   }
 
@@ -421,13 +437,15 @@ export class StandaloneHerder implements Herder {
   }
 
   async validateConnectorConfig(config: Record<string, string>): Promise<ConfigInfos> {
+    // Kafka validates the resolved config (WorkerConfigTransformer.transform without a connector name).
+    const resolved = (await this.#options.configTransformer?.resolve(config)) ?? config
     return validateConnectorConfig(
       {
         plugins: this.worker.plugins,
         workerProps: this.#options.workerProps,
         connectorInstance: (entry) => this.#connectorInstance(entry),
       },
-      config as RawConnectorProps,
+      resolved as RawConnectorProps,
     )
   }
 
@@ -438,6 +456,36 @@ export class StandaloneHerder implements Herder {
     const result = this.#queue.then(fn)
     this.#queue = result.catch(() => undefined)
     return result
+  }
+
+  /** The connector (or task) config with provider references resolved; the stored config is unchanged. */
+  async #resolve(
+    connector: string,
+    config: Readonly<Record<string, string>>,
+  ): Promise<Record<string, string>> {
+    const transformer = this.#options.configTransformer
+    return transformer === undefined ? { ...config } : transformer.transform(connector, config)
+  }
+
+  /**
+   * Starts one task with its connector and task configs resolved; a reference that cannot be resolved
+   * reports the task FAILED with the reason (the worker never saw it) and throws.
+   */
+  async #startTask(
+    id: ConnectorTaskId,
+    entry: ConnectorEntry,
+    taskConfig: Record<string, string>,
+  ): Promise<void> {
+    let connectorConfig: Record<string, string>
+    let resolvedTask: Record<string, string>
+    try {
+      connectorConfig = await this.#resolve(id.connector, entry.config)
+      resolvedTask = await this.#resolve(id.connector, taskConfig)
+    } catch (err) {
+      this.#onTaskState(id, 'FAILED', errorTrace(err))
+      throw err
+    }
+    await this.worker.startTask(id, connectorConfig as ConnectorProps, resolvedTask, entry.target)
   }
 
   #entry(name: string, notFound: string): ConnectorEntry {
@@ -534,7 +582,15 @@ export class StandaloneHerder implements Herder {
   async #startConnector(name: string): Promise<void> {
     const entry = this.#entry(name, `Connector ${name} not found`)
     try {
-      await this.worker.startConnector(name, entry.config, entry.target)
+      let resolved: Record<string, string>
+      try {
+        resolved = await this.#resolve(name, entry.config)
+      } catch (err) {
+        // The worker never saw it: report FAILED here, so /status shows why (an unreadable secrets file).
+        this.#onConnectorState(name, 'FAILED', errorTrace(err))
+        throw err
+      }
+      await this.worker.startConnector(name, resolved, entry.target)
     } catch (err) {
       throw new ConnectError(
         'XC_CONNECT',
@@ -567,7 +623,8 @@ export class StandaloneHerder implements Herder {
       )
       return
     }
-    const newConfigs = (await this.worker.connectorTaskConfigs(name)).map((c) => ({ ...c }))
+    // Generated from the resolved config: the raw `${…}` text goes back in before they are stored.
+    const newConfigs = reverseTransform(entry.config, await this.worker.connectorTaskConfigs(name))
     this.#checkTasksMax(name, entry, newConfigs.length)
     const changed =
       newConfigs.length !== entry.taskConfigs.length ||
@@ -612,7 +669,7 @@ export class StandaloneHerder implements Herder {
       const taskConfig = entry.taskConfigs[id.task]
       if (taskConfig === undefined) continue
       try {
-        await this.worker.startTask(id, entry.config as ConnectorProps, taskConfig, entry.target)
+        await this.#startTask(id, entry, taskConfig)
       } catch (err) {
         this.#log.error(`Failed to start task ${taskName(id)}`, err)
       }

@@ -10,12 +10,23 @@ import { importPlugins } from './loader.js'
 export const BUILTIN_PLUGIN_MODULES = [
   '@sluice/converters',
   '@sluice/connector-file',
+  '@sluice/connector-s3',
   '@sluice/connector-mysql',
 ] as const
 
-const KIND_SUFFIX: Partial<Record<PluginKind, string>> = { source: 'Connector', sink: 'Connector' }
+/** The runtime's own plugins, always loaded: Kafka's config providers (`config.providers`). */
+const RUNTIME_PLUGIN_MODULE = new URL('../config/builtin-providers.js', import.meta.url).href
 
-/** Kafka Connect's aliases: the simple class name, and for connectors also without "Connector". */
+const KIND_SUFFIX: Partial<Record<PluginKind, string>> = {
+  source: 'Connector',
+  sink: 'Connector',
+  config_provider: 'ConfigProvider',
+}
+
+/**
+ * Kafka Connect's aliases: the simple class name, and for connectors and config providers also without
+ * "Connector" / "ConfigProvider" (`FileConfigProvider` → `File`).
+ */
 function derivedAliases(className: string, kind: PluginKind): string[] {
   const simple = className.slice(className.lastIndexOf('.') + 1)
   const out = [simple]
@@ -144,7 +155,11 @@ export async function loadPluginRegistry(
   builtins: readonly string[] = BUILTIN_PLUGIN_MODULES,
 ): Promise<PluginRegistry> {
   const registry = new Registry()
-  const modulePaths = [...builtins.map((m) => import.meta.resolve(m)), ...scanPluginPath(pluginPath)]
+  const modulePaths = [
+    RUNTIME_PLUGIN_MODULE,
+    ...builtins.map((m) => import.meta.resolve(m)),
+    ...scanPluginPath(pluginPath),
+  ]
   for (const modulePath of modulePaths) {
     for (const def of await importPlugins(modulePath)) {
       const aliases = [...new Set([...(def.aliases ?? []), ...derivedAliases(def.className, def.kind)])]
