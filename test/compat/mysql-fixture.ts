@@ -3,7 +3,7 @@ import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import mysql from 'mysql2/promise'
 import type { MariaDb } from '../src/mariadb.js'
-import { pollUntil, repoRoot } from './servers.js'
+import { pollUntil, repoRoot, writeConsoleLog4j } from './servers.js'
 
 /**
  * The MySQL CDC differential's database: one table per MySQL type family, the streaming steps run after
@@ -214,20 +214,7 @@ export function startJavaDebezium(opts: {
     'plugin.discovery': 'hybrid_warn',
   })
   const c = props(path.join(opts.dir, 'connector.properties'), opts.connector)
-  const log4j = path.join(opts.dir, 'log4j2.properties')
-  writeFileSync(
-    log4j,
-    [
-      'status = warn',
-      'appender.out.type = Console',
-      'appender.out.name = STDOUT',
-      'appender.out.layout.type = PatternLayout',
-      'appender.out.layout.pattern = [%d] %p %m (%c)%n',
-      'rootLogger.level = INFO',
-      'rootLogger.appenderRef.out.ref = STDOUT',
-      '',
-    ].join('\n'),
-  )
+  const log4j = writeConsoleLog4j(path.join(opts.dir, 'log4j2.properties'))
   const logFile = path.join(opts.dir, 'connect.log')
   const out = openSync(logFile, 'w')
   const proc = spawn(
