@@ -31,6 +31,8 @@ export interface WorkerOptions {
   readonly bootstrap: string
   /** Extra Node flags for the Sluice worker (e.g. `--cpu-prof`). */
   readonly nodeFlags?: readonly string[]
+  /** Extra worker properties (e.g. `plugin.path` for a Java connector under test). */
+  readonly extraProps?: Readonly<Record<string, string>>
 }
 
 /** A free TCP port on 127.0.0.1, so runs never clash with another engineer's worker on :8083. */
@@ -119,6 +121,7 @@ export async function startWorker(opts: WorkerOptions): Promise<ConnectWorker> {
     'offset.storage.file.filename': path.join(opts.dir, 'connect.offsets'),
     listeners: `http://127.0.0.1:${port}`,
     ...(opts.runtime === 'sluice' ? sluiceExtraProps() : {}),
+    ...opts.extraProps,
   })
   const [cmd, args] =
     opts.runtime === 'java' ? await javaCommand(opts.dir, props) : sluiceCommand(props, opts.nodeFlags ?? [])

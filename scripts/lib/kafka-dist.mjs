@@ -72,20 +72,7 @@ export async function resolveKafka({ quiet = false } = {}) {
   if (!quiet) log(`resolving Apache Kafka ${KAFKA_VERSION} from Maven Central into ${distDir}`)
   rmSync(libDir, { recursive: true, force: true })
   mkdirSync(libDir, { recursive: true })
-  await run(
-    'mvn',
-    [
-      '-B',
-      '-q',
-      `-Dmaven.repo.local=${mavenRepo}`,
-      '-f',
-      POM,
-      'dependency:copy-dependencies',
-      `-DoutputDirectory=${libDir}`,
-      '-DincludeScope=runtime',
-    ],
-    { cwd: root },
-  )
+  await copyDependencies(POM, libDir)
   const jars = readdirSync(libDir)
   for (const needed of [
     `kafka_2.13-${KAFKA_VERSION}.jar`,
@@ -103,6 +90,24 @@ export async function resolveKafka({ quiet = false } = {}) {
   await buildShim()
   writeFileSync(stampFile, pomStamp())
   return libDir
+}
+
+/** `mvn dependency:copy-dependencies` of `pom` (runtime scope) into `outDir`, with the per-user Maven repository. */
+export function copyDependencies(pom, outDir) {
+  return run(
+    'mvn',
+    [
+      '-B',
+      '-q',
+      `-Dmaven.repo.local=${mavenRepo}`,
+      '-f',
+      pom,
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${outDir}`,
+      '-DincludeScope=runtime',
+    ],
+    { cwd: root },
+  )
 }
 
 /** The classpath for `java -cp`. */

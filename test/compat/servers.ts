@@ -125,6 +125,24 @@ function workerProps(bootstrap: string, dir: string, port: number): Record<strin
   }
 }
 
+/** Writes a Log4j2 config that logs INFO to stdout (Java Connect's own files are in no jar); returns its path. */
+export function writeConsoleLog4j(file: string): string {
+  writeFileSync(
+    file,
+    [
+      'status = warn',
+      'appender.out.type = Console',
+      'appender.out.name = STDOUT',
+      'appender.out.layout.type = PatternLayout',
+      'appender.out.layout.pattern = [%d] %p %m (%c)%n',
+      'rootLogger.level = INFO',
+      'rootLogger.appenderRef.out.ref = STDOUT',
+      '',
+    ].join('\n'),
+  )
+  return file
+}
+
 /** Resolves the Kafka jars (Maven, cached) and returns the classpath, or `undefined` with the reason. */
 export function javaClasspath(): { classpath?: string; reason?: string } {
   if (spawnSync('java', ['-version']).status !== 0) return { reason: 'java is not installed' }
@@ -172,20 +190,7 @@ export async function startJavaConnect(opts: {
     // The FileStream connectors and every other plugin are on the classpath with service manifests.
     'plugin.discovery': 'service_load',
   })
-  const log4j = path.join(opts.dir, 'log4j2.properties')
-  writeFileSync(
-    log4j,
-    [
-      'status = warn',
-      'appender.out.type = Console',
-      'appender.out.name = STDOUT',
-      'appender.out.layout.type = PatternLayout',
-      'appender.out.layout.pattern = [%d] %p %m (%c)%n',
-      'rootLogger.level = INFO',
-      'rootLogger.appenderRef.out.ref = STDOUT',
-      '',
-    ].join('\n'),
-  )
+  const log4j = writeConsoleLog4j(path.join(opts.dir, 'log4j2.properties'))
   const logFile = path.join(opts.dir, 'connect.log')
   const out = openSync(logFile, 'w')
   const proc = spawn(

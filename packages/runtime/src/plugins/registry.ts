@@ -12,6 +12,7 @@ export const BUILTIN_PLUGIN_MODULES = [
   '@sluice/transforms',
   '@sluice/connector-file',
   '@sluice/connector-s3',
+  '@sluice/connector-mysql',
 ] as const
 
 /** The runtime's own plugins, always loaded: Kafka's config providers (`config.providers`). */
