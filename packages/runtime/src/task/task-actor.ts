@@ -16,9 +16,26 @@ import type {
 } from '@sluice/api'
 import { ConnectError, decodeError, encodeError, RetriableError } from '@sluice/api'
 import { concatMap, defer, Subject, takeUntil } from 'rxjs'
+import { LOGGERS, Logger } from '../log.js'
 import { createPlugin } from '../plugins/loader.js'
 import { decode, send } from '../wire/codec.js'
-import type { FromTask, ProduceRecord, TaskSpec, ToTask } from '../wire/messages.js'
+import type {
+  ConsumedRecord,
+  ErrantRecord,
+  FromTask,
+  ProduceRecord,
+  TaskSpec,
+  ToTask,
+} from '../wire/messages.js'
+import {
+  type ErrantOrigin,
+  type ErrantReport,
+  ErrorHandler,
+  javaExceptionClass,
+  javaStackTrace,
+  type KafkaStage,
+  SKIP,
+} from './error-handler.js'
 import type { TaskPlugins } from './record-conversion.js'
 import { applyChain, loadTaskPlugins, toProduceRecord, toSinkRecord } from './record-conversion.js'
 
@@ -40,6 +57,8 @@ export class TaskActor {
   readonly #pending = new Map<number, (msg: ToTask) => void>()
   #done!: () => void
   #finished = false
+  #errors!: ErrorHandler
+  readonly #errantReplies = new Map<number, (msg: Extract<ToTask, { type: 'errant.done' }>) => void>()
 
   constructor(port: MessagePort, spec: TaskSpec) {
     this.#port = port
@@ -80,6 +99,12 @@ export class TaskActor {
       case 'target':
         this.#setPaused(msg.state !== 'STARTED')
         return
+      case 'errant.done': {
+        const reply = this.#errantReplies.get(msg.req)
+        this.#errantReplies.delete(msg.req)
+        reply?.(msg)
+        return
+      }
       case 'stop':
         void this.#stop()
         return
@@ -132,6 +157,14 @@ export class TaskActor {
   async #start(): Promise<void> {
     const spec = this.#spec
     this.#plugins = await loadTaskPlugins(spec)
+    this.#errors = new ErrorHandler(spec.errors, {
+      taskId: `${spec.connector}-${spec.task}`,
+      now: Date.now,
+      sleep: delay,
+      signal: this.#abort.signal,
+      report: (r) => this.#report(r),
+      classOf: (stage, err) => this.#executingClass(stage, err),
+    })
     const connector = (await createPlugin(
       spec.connectorPlugin.modulePath,
       spec.connectorPlugin.className,
@@ -208,16 +241,20 @@ export class TaskActor {
         }
         const out: ProduceRecord[] = []
         const offsets = new Map<string, readonly [SourcePartition, SourceOffset]>()
+        const plugins = this.#plugins
         for (const r of records) {
-          let t: SourceRecord | null
-          try {
-            t = applyChain(this.#plugins.chain, r)
-            if (t !== null) out.push(toProduceRecord(this.#plugins, t, intern))
-          } catch (err) {
-            if (spec.errorsTolerance !== 'all') throw err
-            if (spec.errorsLogEnable)
-              console.error(`[${spec.connector}-${spec.task}] skipped record: ${(err as Error).message}`)
+          const convert = (): ProduceRecord | null => {
+            const t = applyChain(plugins.chain, r)
+            return t === null ? null : toProduceRecord(plugins, t, intern)
           }
+          // The success path is the bare call; the error handler is entered only when a stage threw.
+          let p: ProduceRecord | null | typeof SKIP
+          try {
+            p = convert()
+          } catch (err) {
+            p = await this.#errors.handle(err, convert, 'TRANSFORMATION', undefined, r)
+          }
+          if (p !== null && p !== SKIP) out.push(p)
           // The offset advances even for dropped/skipped records, as Kafka Connect does.
           if (r.sourcePartition !== null && r.sourceOffset !== null) {
             offsets.set(JSON.stringify(r.sourcePartition), [r.sourcePartition, r.sourceOffset])
@@ -264,8 +301,38 @@ export class TaskActor {
       pause: (partitions) => this.#send({ type: 'sink.pause', partitions }),
       resume: (partitions) => this.#send({ type: 'sink.resume', partitions }),
       requestCommit: () => this.#send({ type: 'sink.request-commit' }),
-      errantRecordReporter: () => null,
+      errantRecordReporter: () =>
+        spec.errors.dlqTopic === '' && !spec.errors.logEnable
+          ? null
+          : {
+              report: (record, error) =>
+                this.#errors.reportErrant({
+                  stage: 'TASK_PUT',
+                  executingClass: spec.connectorPlugin.className,
+                  error,
+                  origin: {
+                    topic: record.originalTopic,
+                    partition: record.originalKafkaPartition,
+                    offset: record.originalKafkaOffset,
+                    timestamp: record.timestamp ?? -1,
+                    timestampType:
+                      record.timestampType === 'CREATE_TIME'
+                        ? 1
+                        : record.timestampType === 'LOG_APPEND_TIME'
+                          ? 2
+                          : 0,
+                  },
+                  raw: currentBatch.find(
+                    (c) =>
+                      c[2] === record.originalKafkaOffset &&
+                      c[1] === record.originalKafkaPartition &&
+                      currentTopics[c[0]] === record.originalTopic,
+                  ),
+                }),
+            },
     }
+    let currentBatch: readonly ConsumedRecord[] = []
+    let currentTopics: readonly string[] = []
     task.initialize(ctx)
     this.#task = task
     await task.start(spec.taskProps)
@@ -299,19 +366,24 @@ export class TaskActor {
               switch (msg.type) {
                 case 'records': {
                   const records: SinkRecord[] = []
+                  const plugins = this.#plugins
+                  const topics = msg.topics
                   for (const c of msg.records) {
+                    const convert = () => applyChain(plugins.chain, toSinkRecord(plugins, topics, c))
+                    // The success path is the bare call; the error handler is entered only on a throw.
+                    let r: SinkRecord | null | typeof SKIP
                     try {
-                      const r = applyChain(this.#plugins.chain, toSinkRecord(this.#plugins, msg.topics, c))
-                      if (r !== null) records.push(r)
+                      r = convert()
                     } catch (err) {
-                      if (spec.errorsTolerance !== 'all') throw err
-                      if (spec.errorsLogEnable)
-                        console.error(
-                          `[${spec.connector}-${spec.task}] skipped record: ${(err as Error).message}`,
-                        )
+                      r = await this.#errors.handle(err, convert, 'VALUE_CONVERTER', originOf(topics, c), c)
                     }
+                    if (r !== null && r !== SKIP) records.push(r)
                   }
+                  currentBatch = msg.records
+                  currentTopics = topics
                   if (records.length > 0) await put(records)
+                  // A batch is finished only once its errant records are in the DLQ.
+                  await this.#errors.drain()
                   if (!this.#abort.signal.aborted) this.#send({ type: 'records.done', batch: msg.batch })
                   return
                 }
@@ -348,6 +420,53 @@ export class TaskActor {
       // Only now: a Subject drops what it is given before it has a subscriber.
       this.#setOnData((msg) => inbox.next(msg))
     })
+  }
+
+  // ---- error reporting ---------------------------------------------------------------------
+
+  #log = new Logger(LOGGERS.logReporter)
+
+  /** Log (errors.log.enable) and DLQ (errors.deadletterqueue.topic.name) for one tolerated failure. */
+  async #report(r: ErrantReport): Promise<void> {
+    const spec = this.#spec
+    if (spec.errors.logEnable) {
+      const log = this.#log.forTask(spec.connector, spec.task)
+      log.error(`${this.#errors.logLine(r)}\n${javaStackTrace(r.error).trimEnd()}`)
+    }
+    if (spec.errors.dlqTopic === '') return
+    const raw = r.raw
+    const original = spec.kind === 'sink' && Array.isArray(raw) ? (raw as ConsumedRecord) : null
+    const record: ErrantRecord = {
+      stage: r.stage,
+      executingClass: r.executingClass,
+      exceptionClass: javaExceptionClass(r.error),
+      exceptionMessage: r.error.message,
+      stacktrace: javaStackTrace(r.error),
+      original,
+      originalTopic: r.origin?.topic ?? null,
+    }
+    const req = this.#nextReq++
+    const reply = await new Promise<Extract<ToTask, { type: 'errant.done' }>>((resolve) => {
+      this.#errantReplies.set(req, resolve)
+      this.#send({ type: 'errant', req, record })
+    })
+    if (reply.error !== undefined) throw decodeError(reply.error)
+  }
+
+  #executingClass(stage: KafkaStage, err: Error): string {
+    const spec = this.#spec
+    switch (stage) {
+      case 'KEY_CONVERTER':
+        return spec.keyConverter.className
+      case 'VALUE_CONVERTER':
+        return spec.valueConverter.className
+      case 'HEADER_CONVERTER':
+        return spec.headerConverter.className
+      case 'TRANSFORMATION':
+        return (err as { executingClass?: string }).executingClass ?? spec.connectorPlugin.className
+      default:
+        return spec.connectorPlugin.className
+    }
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------
@@ -387,6 +506,11 @@ export class TaskActor {
     this.#port.close()
     this.#done()
   }
+}
+
+/** Where a consumed record came from, for the error log and DLQ headers. */
+function originOf(topics: readonly string[], c: ConsumedRecord): ErrantOrigin {
+  return { topic: topics[c[0]]!, partition: c[1], offset: c[2], timestamp: c[3], timestampType: c[4] }
 }
 
 function wrap(

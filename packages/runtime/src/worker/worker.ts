@@ -9,9 +9,38 @@ import { createClient, toLibrdkafkaConfig, withPrefix } from '../kafka-io/client
 import type { KafkaClientFactory } from '../kafka-io/client-types.js'
 import { loadPluginRegistry } from '../plugins/registry.js'
 import { defaultRestartPolicy, type RestartPolicyOptions } from '../supervisor/restart-policy.js'
+import { defaultErrorHandling, type ErrorHandlingSpec } from '../task/error-handler.js'
 import { encode } from '../wire/codec.js'
 import type { PluginRef, TaskSpec, TransformRef } from '../wire/messages.js'
-import { type SourceOffsetStore, TaskProxy } from './task-proxy.js'
+import { SinkTaskOwner } from './sink-task-owner.js'
+import { SourceTaskOwner } from './source-task-owner.js'
+import type { SourceOffsetStore, TaskOwnerDeps } from './task-owner.js'
+
+/** The connector's `errors.*` keys (validated by the herder's ConnectorConfig; defaults as Kafka's). */
+export function errorHandlingOf(props: ConnectorProps): ErrorHandlingSpec {
+  const num = (k: string, d: number): number => {
+    const v = props[k]
+    return v === undefined || v.trim() === '' ? d : Number(v)
+  }
+  return {
+    retryTimeoutMs: num('errors.retry.timeout', defaultErrorHandling.retryTimeoutMs),
+    retryDelayMaxMs: num('errors.retry.delay.max.ms', defaultErrorHandling.retryDelayMaxMs),
+    tolerance: props['errors.tolerance']?.trim().toLowerCase() === 'all' ? 'all' : 'none',
+    logEnable: props['errors.log.enable']?.trim().toLowerCase() === 'true',
+    logIncludeMessages: props['errors.log.include.messages']?.trim().toLowerCase() === 'true',
+    dlqTopic: (props['errors.deadletterqueue.topic.name'] ?? '').trim(),
+    dlqReplicationFactor: num(
+      'errors.deadletterqueue.topic.replication.factor',
+      defaultErrorHandling.dlqReplicationFactor,
+    ),
+    dlqContextHeaders:
+      props['errors.deadletterqueue.context.headers.enable']?.trim().toLowerCase() === 'true',
+  }
+}
+
+/** The owner of one running task: a sink or a source task owner. */
+export type TaskProxy = SinkTaskOwner | SourceTaskOwner
+
 import type {
   ConnectorTaskId,
   ConnectWorker,
@@ -397,8 +426,7 @@ export class Worker implements ConnectWorker {
       headerConverter: this.#converterRef('header', connectorProps),
       transforms: this.#transformRefs(connectorProps),
       maxInFlightBatches: intProp(this.#props, 'task.max.inflight.batches', 4),
-      errorsTolerance: connectorProps['errors.tolerance'] === 'all' ? 'all' : 'none',
-      errorsLogEnable: connectorProps['errors.log.enable'] === 'true',
+      errors: errorHandlingOf(connectorProps),
     }
     const bootstrap = this.#props['bootstrap.servers'] ?? 'localhost:9092'
     const producerConfig = {
@@ -440,14 +468,18 @@ export class Worker implements ConnectWorker {
       .split(',')
       .map((t) => t.trim())
       .filter((t) => t !== '')
-    const proxy = new TaskProxy(id, spec, targetState, {
+    const deps: TaskOwnerDeps = {
       clock: this.#clock,
       listener: this.#listener,
       launch: this.#launch,
       kafka: {
         producer: (cfg) => createClient('producer', () => this.#kafka.producer(cfg)),
         consumer: (cfg) => createClient('consumer', () => this.#kafka.consumer(cfg)),
+        ...(this.#kafka.createTopic !== undefined && {
+          createTopic: this.#kafka.createTopic.bind(this.#kafka),
+        }),
       },
+      bootstrapServers: bootstrap,
       offsets: this.#offsets,
       restart: this.#restart,
       gracefulTimeoutMs: this.#gracefulTimeoutMs,
@@ -460,7 +492,11 @@ export class Worker implements ConnectWorker {
           : connectorProps['topics.regex'],
       maxPollRecords: intProp(consumerProps, 'max.poll.records', 2000),
       onTopicUsed: (t) => this.#trackTopic(id.connector, t),
-    })
+    }
+    const proxy =
+      kind === 'sink'
+        ? new SinkTaskOwner(id, spec, targetState, deps)
+        : new SourceTaskOwner(id, spec, targetState, deps)
     this.#tasks.set(key, proxy)
     try {
       await proxy.start()
@@ -504,12 +540,15 @@ export class Worker implements ConnectWorker {
   async flushOffsets(): Promise<void> {
     const all = [...this.#tasks.values()]
     await this.#flushSourceOffsets(all)
-    await Promise.all(all.map((t) => t.commitSink().catch(() => undefined)))
+    await Promise.all(
+      all.map((t) => (t instanceof SinkTaskOwner ? t.commit().catch(() => undefined) : undefined)),
+    )
   }
 
   async #flushSourceOffsets(tasks: readonly TaskProxy[]): Promise<void> {
-    const committed: TaskProxy[] = []
+    const committed: SourceTaskOwner[] = []
     for (const t of tasks) {
+      if (!(t instanceof SourceTaskOwner)) continue
       const entries = t.takeCommittableOffsets()
       if (entries.length > 0) {
         this.#offsets.set(t.id.connector, entries)
