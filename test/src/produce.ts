@@ -1,4 +1,4 @@
-import { createProducer } from '@sluice/kafka'
+import { createConsumer, createProducer, type Message } from '@sluice/kafka'
 import { bootstrap } from './worker-harness.js'
 
 /** One record to produce: a value (string or bytes) with optional key and headers. */
@@ -59,4 +59,48 @@ export async function produceRecords(
   await new Promise<void>((resolve) => producer.disconnect(() => resolve()))
   if (failure !== undefined) throw failure
   if (acked < records.length) throw new Error(`only ${acked} of ${records.length} records acknowledged`)
+}
+
+/** A record read back from a topic (bytes as stored, headers in order). */
+export interface ReadRecord {
+  readonly offset: number
+  readonly key: Buffer | null
+  readonly value: Buffer | null
+  readonly timestamp: number | undefined
+  readonly headers: ReadonlyArray<readonly [string, Buffer]>
+}
+
+/**
+ * Reads partition 0 of `topic` from the beginning until `count` records arrived (or the timeout),
+ * outside any consumer group (assigned, never committed).
+ */
+export async function readTopic(topic: string, count: number, timeoutMs = 60_000): Promise<ReadRecord[]> {
+  const consumer = createConsumer({
+    'bootstrap.servers': bootstrap,
+    'group.id': `sluice-test-reader-${topic}`,
+    'enable.auto.commit': false,
+    'auto.offset.reset': 'earliest',
+  })
+  await new Promise<void>((resolve, reject) => consumer.connect({}, (err) => (err ? reject(err) : resolve())))
+  consumer.setDefaultConsumeTimeout(200)
+  consumer.assign([{ topic, partition: 0, offset: 0 }])
+  const out: ReadRecord[] = []
+  const deadline = Date.now() + timeoutMs
+  try {
+    while (out.length < count && Date.now() < deadline) {
+      const msgs = await new Promise<Message[]>((resolve, reject) =>
+        consumer.consume(1000, (err, m) => (err ? reject(err) : resolve(m))),
+      )
+      for (const m of msgs) {
+        const headers: Array<readonly [string, Buffer]> = []
+        for (const h of m.headers ?? [])
+          for (const [k, v] of Object.entries(h)) headers.push([k, Buffer.isBuffer(v) ? v : Buffer.from(v)])
+        const key = m.key === undefined || m.key === null ? null : Buffer.from(m.key)
+        out.push({ offset: m.offset, key, value: m.value ?? null, timestamp: m.timestamp, headers })
+      }
+    }
+  } finally {
+    await new Promise<void>((resolve) => consumer.disconnect(() => resolve()))
+  }
+  return out
 }

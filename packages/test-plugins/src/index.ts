@@ -243,7 +243,7 @@ const flakySinkConfig = new ConfigDef()
     type: 'INT',
     defaultValue: 2,
     importance: 'MEDIUM',
-    documentation: 'Which put call (1-based, per task instance) fails.',
+    documentation: 'From which put call on (1-based, per task instance) puts fail, until fail.times failures happened.',
   })
   .define({
     name: 'fail.times',
@@ -305,7 +305,7 @@ class FlakySinkTask extends SinkTask {
     const delay = Number(this.#props['put.delay.ms'] ?? '0')
     if (delay > 0) await new Promise((r) => setTimeout(r, delay))
     const mode = this.#props['fail.mode'] ?? 'none'
-    if (mode !== 'none' && this.#puts === Number(this.#props['fail.on.put'] ?? '2')) {
+    if (mode !== 'none' && this.#puts >= Number(this.#props['fail.on.put'] ?? '2')) {
       const times = Number(this.#props['fail.times'] ?? '1')
       const counter = this.#props['fail.counter.file'] ?? ''
       const failed =

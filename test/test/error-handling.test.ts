@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict'
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { after, describe, test } from 'node:test'
+import { produceRecords, readTopic, type TestRecord } from '../src/produce.js'
+import { runConnector, startTestWorker, uniqueTopic } from '../src/worker-harness.js'
+
+// KIP-298 on the real broker: the poison corpus under errors.tolerance=all (DLQ with Kafka's context
+// headers) and none, and a connector that throws RetriableException a few times.
+
+const env = (payload: unknown, type = 'int32') =>
+  JSON.stringify({ schema: { type, optional: false }, payload })
+
+/** The poison corpus: bad JSON, wrong schema, an oversized value, a bad header, between good records. */
+export const poisonCorpus: Array<TestRecord & { poison: false | string }> = [
+  { value: env(1), poison: false },
+  { value: 'NOT-JSON', poison: 'VALUE_CONVERTER' },
+  { value: env('abc'), poison: 'VALUE_CONVERTER' },
+  { value: env(2), headers: [{ h: Buffer.from('{bad') }], poison: 'HEADER_CONVERTER' },
+  // 3 000 000 does not fit an int8: "oversized" for its schema.
+  { value: env(3_000_000, 'int8'), poison: 'VALUE_CONVERTER' },
+  { value: env(3), key: 'k3', headers: [{ h: Buffer.from('"fine"') }], poison: false },
+]
+
+const connectorProps = (topic: string, file: string) => ({
+  'connector.class': 'FileStreamSink',
+  topics: topic,
+  file,
+  'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+  'value.converter.schemas.enable': 'true',
+  'header.converter': 'org.apache.kafka.connect.json.JsonConverter',
+  'header.converter.schemas.enable': 'false',
+})
+
+describe('KIP-298 error handling on the broker', () => {
+  const started = startTestWorker()
+  after(async () => (await started).worker.stop())
+
+  test('tolerance=all: good records reach the sink, every poison the DLQ with Kafka context headers', async () => {
+    const { worker, listener, dir } = await started
+    const name = uniqueTopic('dlq-all')
+    const topic = uniqueTopic('dlq-in')
+    const dlq = uniqueTopic('dlq')
+    await produceRecords(topic, poisonCorpus)
+    const file = path.join(dir, `${name}.txt`)
+    const props = {
+      ...connectorProps(topic, file),
+      'errors.tolerance': 'all',
+      'errors.log.enable': 'true',
+      'errors.log.include.messages': 'true',
+      'errors.deadletterqueue.topic.name': dlq,
+      'errors.deadletterqueue.topic.replication.factor': '1',
+      'errors.deadletterqueue.context.headers.enable': 'true',
+    }
+    await runConnector(worker, name, props)
+    const poisons = poisonCorpus.flatMap((r, offset) =>
+      r.poison === false ? [] : [{ offset, stage: r.poison, r }],
+    )
+    const records = await readTopic(dlq, poisons.length)
+    assert.equal(records.length, poisons.length, 'every poison record is in the DLQ')
+    for (const [i, p] of poisons.entries()) {
+      const rec = records[i]!
+      const h = new Map(rec.headers.map(([k, v]) => [k, v.toString('utf8')]))
+      assert.equal(rec.value?.toString('utf8'), String(p.r.value), 'the original raw value')
+      assert.equal(h.get('__connect.errors.topic'), topic)
+      assert.equal(h.get('__connect.errors.partition'), '0')
+      assert.equal(h.get('__connect.errors.offset'), String(p.offset))
+      assert.equal(h.get('__connect.errors.connector.name'), name)
+      assert.equal(h.get('__connect.errors.task.id'), '0')
+      assert.equal(h.get('__connect.errors.stage'), p.stage)
+      assert.equal(h.get('__connect.errors.class.name'), 'org.apache.kafka.connect.json.JsonConverter')
+      assert.equal(
+        h.get('__connect.errors.exception.class.name'),
+        'org.apache.kafka.connect.errors.DataException',
+      )
+      assert.ok((h.get('__connect.errors.exception.message') ?? '') !== '')
+      assert.match(
+        h.get('__connect.errors.exception.stacktrace') ?? '',
+        /^org\.apache\.kafka\.connect\.errors\.DataException: /,
+      )
+      if (p.r.headers !== undefined) assert.equal(h.get('h'), '{bad', 'the original headers are kept')
+    }
+    const delivered = () =>
+      existsSync(file)
+        ? readFileSync(file, 'utf8')
+            .split('\n')
+            .filter((l) => l !== '')
+        : []
+    const deadline = Date.now() + 30_000
+    while (delivered().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    assert.deepEqual(delivered(), ['1', '3'], 'the good records, in order')
+    assert.equal(listener.taskStates(name).at(-1), 'RUNNING')
+    await worker.stopTasks([{ connector: name, task: 0 }])
+    const rows = await worker.connectorOffsets(name, { name, ...props })
+    assert.equal((rows[0] as { offset: { kafka_offset: number } }).offset.kafka_offset, poisonCorpus.length)
+  })
+
+  test('tolerance=none: the first poison record fails the task, naming it; nothing after it is delivered', async () => {
+    const { worker, listener, dir } = await started
+    const name = uniqueTopic('corpus-none')
+    const topic = uniqueTopic('corpus-none-in')
+    await produceRecords(topic, poisonCorpus)
+    const file = path.join(dir, `${name}.txt`)
+    await runConnector(worker, name, connectorProps(topic, file))
+    await listener.waitFor(() => listener.taskStates(name).includes('FAILED'), 'FAILED')
+    const failed = listener.events.find((e) => e.connector === name && e.state === 'FAILED')!
+    assert.match(failed.trace ?? '', /Tolerance exceeded in error handler/)
+    assert.match(failed.trace ?? '', /VALUE_CONVERTER.*offset=1/)
+    assert.ok(!listener.taskStates(name).includes('RESTARTING'))
+    await worker.stopTasks([{ connector: name, task: 0 }])
+  })
+
+  test('a sink throwing RetriableException N times gets the same batch again, stays RUNNING, loses nothing', async () => {
+    const { worker, listener, dir } = await started
+    const name = uniqueTopic('retriable-put')
+    const topic = uniqueTopic('retriable-in')
+    const total = 200
+    await produceRecords(
+      topic,
+      Array.from({ length: total }, (_, i) => `r${i}`),
+    )
+    const recordFile = path.join(dir, `${name}.records`)
+    await runConnector(worker, name, {
+      'connector.class': 'FlakySink',
+      topics: topic,
+      'record.file': recordFile,
+      'fail.mode': 'retriable',
+      'fail.on.put': '1',
+      'fail.times': '3',
+      'fail.counter.file': path.join(dir, `${name}.counter`),
+      'consumer.override.max.poll.records': '50',
+    })
+    const seen = () =>
+      existsSync(recordFile)
+        ? new Set(
+            readFileSync(recordFile, 'utf8')
+              .split('\n')
+              .filter((l) => l !== '')
+              .map((l) => l.split(' ')[0]),
+          )
+        : new Set<string>()
+    const deadline = Date.now() + 60_000
+    while (seen().size < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    assert.equal(seen().size, total)
+    assert.equal(readFileSync(path.join(dir, `${name}.counter`), 'utf8'), '3', 'it failed 3 times')
+    assert.deepEqual(listener.taskStates(name), ['RUNNING'], 'redelivered in place: no restart, no FAILED')
+    await worker.stopTasks([{ connector: name, task: 0 }])
+  })
+})
