@@ -100,7 +100,11 @@ async function main() {
   if (wantUnit) results.push(['unit', await nodeTest('unit', filter(unitTestFiles()), 2)])
 
   if (wantIntegration) {
-    const files = filter([...testFiles(path.join(root, 'test', 'dist', 'test'))])
+    // test/chaos: long-running fault scenarios (poison storms), part of the integration run.
+    const files = filter([
+      ...testFiles(path.join(root, 'test', 'dist', 'test')),
+      ...testFiles(path.join(root, 'test', 'dist', 'chaos')),
+    ])
     const broker = await startBroker()
     if (broker.started) log(`started Kafka on ${broker.bootstrap} in ${(broker.readyMs / 1000).toFixed(1)} s`)
     else log(`using the running Kafka on ${broker.bootstrap}`)

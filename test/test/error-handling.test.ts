@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { after, describe, test } from 'node:test'
 import { produceRecords, readTopic, type TestRecord } from '../src/produce.js'
@@ -107,6 +107,40 @@ describe('KIP-298 error handling on the broker', () => {
     assert.match(failed.trace ?? '', /Tolerance exceeded in error handler/)
     assert.match(failed.trace ?? '', /VALUE_CONVERTER.*offset=1/)
     assert.ok(!listener.taskStates(name).includes('RESTARTING'))
+    await worker.stopTasks([{ connector: name, task: 0 }])
+  })
+
+  test('source-side DLQ (Sluice extension): records that fail conversion go to the DLQ with their source position', async () => {
+    const { worker, listener, dir } = await started
+    const name = uniqueTopic('source-dlq')
+    const topic = uniqueTopic('source-dlq-out')
+    const dlq = uniqueTopic('source-dlq')
+    const file = path.join(dir, `${name}.in`)
+    writeFileSync(file, 'alpha\nbeta\ngamma\n')
+    await runConnector(worker, name, {
+      'connector.class': 'FileStreamSource',
+      file,
+      topic,
+      // A string is not an int32: every record fails its value conversion.
+      'value.converter': 'org.apache.kafka.connect.converters.IntegerConverter',
+      'errors.tolerance': 'all',
+      'errors.deadletterqueue.topic.name': dlq,
+      'errors.deadletterqueue.topic.replication.factor': '1',
+      'errors.deadletterqueue.context.headers.enable': 'true',
+    })
+    const dead = await readTopic(dlq, 3)
+    assert.deepEqual(
+      dead.map((r) => r.value?.toString('utf8')),
+      ['alpha', 'beta', 'gamma'],
+    )
+    const h = new Map(dead[1]!.headers.map(([k, v]) => [k, v.toString('utf8')]))
+    assert.equal(h.get('__connect.errors.topic'), topic, 'the topic the record was going to')
+    assert.equal(h.get('__connect.errors.stage'), 'VALUE_CONVERTER')
+    assert.equal(h.get('__connect.errors.class.name'), 'org.apache.kafka.connect.converters.IntegerConverter')
+    assert.equal(h.get('__connect.errors.connector.name'), name)
+    assert.match(h.get('__sluice.errors.source.partition') ?? '', /filename/)
+    assert.match(h.get('__sluice.errors.source.offset') ?? '', /position/)
+    assert.equal(listener.taskStates(name).at(-1), 'RUNNING')
     await worker.stopTasks([{ connector: name, task: 0 }])
   })
 

@@ -436,6 +436,7 @@ export class TaskActor {
     if (spec.errors.dlqTopic === '') return
     const raw = r.raw
     const original = spec.kind === 'sink' && Array.isArray(raw) ? (raw as ConsumedRecord) : null
+    const source = spec.kind === 'source' && raw !== undefined ? this.#sourceErrant(raw as SourceRecord) : undefined
     const record: ErrantRecord = {
       stage: r.stage,
       executingClass: r.executingClass,
@@ -443,7 +444,8 @@ export class TaskActor {
       exceptionMessage: r.error.message,
       stacktrace: javaStackTrace(r.error),
       original,
-      originalTopic: r.origin?.topic ?? null,
+      originalTopic: r.origin?.topic ?? source?.topic ?? null,
+      ...(source !== undefined && { source }),
     }
     const req = this.#nextReq++
     const reply = await new Promise<Extract<ToTask, { type: 'errant.done' }>>((resolve) => {
@@ -451,6 +453,35 @@ export class TaskActor {
       this.#send({ type: 'errant', req, record })
     })
     if (reply.error !== undefined) throw decodeError(reply.error)
+  }
+
+  /**
+   * The source-side DLQ record (a Sluice extension): the record as polled, serialized with the task's
+   * converters where they succeed, else as text (a string or bytes as they are, anything else as JSON),
+   * with its source partition and offset as JSON.
+   */
+  #sourceErrant(r: SourceRecord): NonNullable<ErrantRecord['source']> {
+    const p = this.#plugins
+    const bytes = (convert: () => Uint8Array | null, v: unknown): Uint8Array | null => {
+      try {
+        return convert()
+      } catch {
+        if (v === null || v === undefined) return null
+        if (v instanceof Uint8Array) return v
+        try {
+          return Buffer.from(typeof v === 'string' ? v : JSON.stringify(v), 'utf8')
+        } catch {
+          return Buffer.from(String(v), 'utf8')
+        }
+      }
+    }
+    return {
+      topic: r.topic,
+      key: bytes(() => p.key.fromConnectData(r.topic, r.headers, r.keySchema, r.key), r.key),
+      value: bytes(() => p.value.fromConnectData(r.topic, r.headers, r.valueSchema, r.value), r.value),
+      partition: JSON.stringify(r.sourcePartition),
+      offset: JSON.stringify(r.sourceOffset),
+    }
   }
 
   #executingClass(stage: KafkaStage, err: Error): string {
