@@ -16,6 +16,26 @@ let sink: LogSink = (line) => process.stdout.write(`${line}\n`)
 let threshold: number =
   LEVELS[(process.env.SLUICE_LOG_LEVEL as LogLevel | undefined) ?? 'INFO'] ?? LEVELS.INFO
 
+/** Values of PASSWORD config keys seen by this thread: never written in a log line. */
+const secrets = new Set<string>()
+
+/**
+ * Registers values that must never appear in a log line (the PASSWORD keys of a connector's
+ * ConfigDef); each occurrence is written as `[hidden]`, Kafka's mask. Values shorter than 4
+ * characters are ignored (masking them would garble unrelated text).
+ */
+export function hideInLogs(values: Iterable<string>): void {
+  for (const v of values) if (v.length >= 4) secrets.add(v)
+}
+
+/** `text` with every registered secret masked. */
+export function redact(text: string): string {
+  if (secrets.size === 0) return text
+  let out = text
+  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('[hidden]')
+  return out
+}
+
 /** Replaces where log lines go (returns the previous sink). */
 export function setLogSink(next: LogSink): LogSink {
   const prev = sink
@@ -57,7 +77,7 @@ export class Logger {
 
   log(level: LogLevel, message: string, now = Date.now()): void {
     if (LEVELS[level] < threshold) return
-    sink(`[${logTimestamp(now)}] ${level} ${this.context}${message} (${this.name})`)
+    sink(redact(`[${logTimestamp(now)}] ${level} ${this.context}${message} (${this.name})`))
   }
 
   info(message: string): void {

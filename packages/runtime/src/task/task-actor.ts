@@ -16,7 +16,7 @@ import type {
 } from '@sluice/api'
 import { ConnectError, decodeError, encodeError, RetriableError } from '@sluice/api'
 import { concatMap, defer, Subject, takeUntil } from 'rxjs'
-import { LOGGERS, Logger } from '../log.js'
+import { hideInLogs, LOGGERS, Logger } from '../log.js'
 import { createPlugin } from '../plugins/loader.js'
 import { decode, send } from '../wire/codec.js'
 import type {
@@ -156,6 +156,7 @@ export class TaskActor {
 
   async #start(): Promise<void> {
     const spec = this.#spec
+    hideInLogs(spec.secrets)
     this.#plugins = await loadTaskPlugins(spec)
     this.#errors = new ErrorHandler(spec.errors, {
       taskId: `${spec.connector}-${spec.task}`,
@@ -436,7 +437,8 @@ export class TaskActor {
     if (spec.errors.dlqTopic === '') return
     const raw = r.raw
     const original = spec.kind === 'sink' && Array.isArray(raw) ? (raw as ConsumedRecord) : null
-    const source = spec.kind === 'source' && raw !== undefined ? this.#sourceErrant(raw as SourceRecord) : undefined
+    const source =
+      spec.kind === 'source' && raw !== undefined ? this.#sourceErrant(raw as SourceRecord) : undefined
     const record: ErrantRecord = {
       stage: r.stage,
       executingClass: r.executingClass,

@@ -39,6 +39,8 @@ export interface TaskSpec {
   readonly maxInFlightBatches: number
   /** The connector's `errors.*` settings (KIP-298). */
   readonly errors: ErrorHandlingSpec
+  /** Values of the connector's PASSWORD keys: masked in every log line of the task's thread. */
+  readonly secrets: readonly string[]
 }
 
 /**

@@ -1,12 +1,13 @@
 import { availableParallelism } from 'node:os'
 import type { MessagePort } from 'node:worker_threads'
-import type { Connector, ConnectorProps, SourceOffset, SourcePartition } from '@sluice/api'
+import type { ConfigDef, Connector, ConnectorProps, SourceOffset, SourcePartition } from '@sluice/api'
 import { ConfigError, ConnectError, errorTrace, NotFoundError } from '@sluice/api'
 import { Piscina } from 'piscina'
 import type { Clock } from '../clock.js'
 import { systemClock } from '../clock.js'
 import { createClient, toLibrdkafkaConfig, withPrefix } from '../kafka-io/client-config.js'
 import type { KafkaClientFactory } from '../kafka-io/client-types.js'
+import { hideInLogs } from '../log.js'
 import { loadPluginRegistry } from '../plugins/registry.js'
 import { defaultRestartPolicy, type RestartPolicyOptions } from '../supervisor/restart-policy.js'
 import { defaultErrorHandling, type ErrorHandlingSpec } from '../task/error-handler.js'
@@ -207,6 +208,20 @@ export class Worker implements ConnectWorker {
 
   #launch = (port: MessagePort, spec: TaskSpec): Promise<void> => {
     return this.#pool.run({ port, spec: encode(spec) }, { transferList: [port] }) as Promise<void>
+  }
+
+  /** Values of the PASSWORD keys of the connector's ConfigDef (masked in every log line). */
+  #secretsOf(props: ConnectorProps): string[] {
+    let def: ConfigDef | undefined
+    try {
+      def = (this.plugins.resolve(props['connector.class'] ?? '').definition.create() as Connector).config()
+    } catch {
+      return []
+    }
+    const out: string[] = []
+    for (const [k, key] of def.configKeys()) if (key.type === 'PASSWORD' && props[k]) out.push(props[k])
+    hideInLogs(out)
+    return out
   }
 
   // ---- connectors --------------------------------------------------------------------------
@@ -427,6 +442,7 @@ export class Worker implements ConnectWorker {
       transforms: this.#transformRefs(connectorProps),
       maxInFlightBatches: intProp(this.#props, 'task.max.inflight.batches', 4),
       errors: errorHandlingOf(connectorProps),
+      secrets: this.#secretsOf(connectorProps),
     }
     const bootstrap = this.#props['bootstrap.servers'] ?? 'localhost:9092'
     const producerConfig = {

@@ -231,6 +231,7 @@ function setup(values: number, script: Script, maxPollRecords = 10) {
     transforms: [],
     maxInFlightBatches: 2,
     errors: defaultErrorHandling,
+    secrets: [],
   } satisfies Omit<TaskSpec, 'targetState'>
   const owner = new SinkTaskOwner({ connector: 'c', task: 0 }, spec, 'STARTED', deps)
   const putOffsets = () => new Set(puts.flatMap((p) => p.offsets))
