@@ -144,6 +144,43 @@ describe('KIP-298 error handling on the broker', () => {
     await worker.stopTasks([{ connector: name, task: 0 }])
   })
 
+  test("a sink's errant record reporter sends records to the DLQ (stage TASK_PUT) before their batch is committed", async () => {
+    const { worker, dir } = await started
+    const name = uniqueTopic('reporter')
+    const topic = uniqueTopic('reporter-in')
+    const dlq = uniqueTopic('reporter-dlq')
+    await produceRecords(
+      topic,
+      Array.from({ length: 20 }, (_, i) => `v${i}`),
+    )
+    const recordFile = path.join(dir, `${name}.records`)
+    const props = {
+      'connector.class': 'FlakySink',
+      topics: topic,
+      'record.file': recordFile,
+      'report.every': '5',
+      'errors.tolerance': 'all',
+      'errors.deadletterqueue.topic.name': dlq,
+      'errors.deadletterqueue.topic.replication.factor': '1',
+      'errors.deadletterqueue.context.headers.enable': 'true',
+    }
+    await runConnector(worker, name, props)
+    const dead = await readTopic(dlq, 4)
+    assert.deepEqual(
+      dead.map((r) => r.value?.toString('utf8')),
+      ['v0', 'v5', 'v10', 'v15'],
+    )
+    const h = new Map(dead[2]!.headers.map(([k, v]) => [k, v.toString('utf8')]))
+    assert.equal(h.get('__connect.errors.stage'), 'TASK_PUT')
+    assert.equal(h.get('__connect.errors.offset'), '10')
+    assert.equal(h.get('__connect.errors.exception.message'), 'record at offset 10 rejected')
+    await worker.stopTasks([{ connector: name, task: 0 }])
+    const put = readFileSync(recordFile, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+    assert.equal(put.length, 16, 'the other 16 records were put')
+  })
+
   test('a sink throwing RetriableException N times gets the same batch again, stays RUNNING, loses nothing', async () => {
     const { worker, listener, dir } = await started
     const name = uniqueTopic('retriable-put')

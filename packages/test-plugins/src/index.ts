@@ -243,7 +243,8 @@ const flakySinkConfig = new ConfigDef()
     type: 'INT',
     defaultValue: 2,
     importance: 'MEDIUM',
-    documentation: 'From which put call on (1-based, per task instance) puts fail, until fail.times failures happened.',
+    documentation:
+      'From which put call on (1-based, per task instance) puts fail, until fail.times failures happened.',
   })
   .define({
     name: 'fail.times',
@@ -273,6 +274,14 @@ const flakySinkConfig = new ConfigDef()
     importance: 'LOW',
     documentation: 'How long each put takes.',
   })
+  .define({
+    name: 'report.every',
+    type: 'INT',
+    defaultValue: 0,
+    importance: 'LOW',
+    documentation:
+      'Report records whose offset is a multiple of this to the errant record reporter (0 = none).',
+  })
 
 const tpList = (ps: readonly TopicPartition[]): string => ps.map((p) => `${p.topic}-${p.partition}`).join(',')
 
@@ -300,7 +309,8 @@ class FlakySinkTask extends SinkTask {
   override close(partitions: readonly TopicPartition[]): void {
     this.#call(`close ${tpList(partitions)}`)
   }
-  async put(records: readonly SinkRecord[], signal: AbortSignal): Promise<void> {
+  async put(input: readonly SinkRecord[], signal: AbortSignal): Promise<void> {
+    let records = input
     this.#puts++
     const delay = Number(this.#props['put.delay.ms'] ?? '0')
     if (delay > 0) await new Promise((r) => setTimeout(r, delay))
@@ -328,6 +338,16 @@ class FlakySinkTask extends SinkTask {
       }
     }
     if (signal.aborted) return
+    const every = Number(this.#props['report.every'] ?? '0')
+    if (every > 0) {
+      const reporter = this.context.errantRecordReporter()
+      if (reporter === null) throw new Error('no errant record reporter although errors.* asks for one')
+      const bad = records.filter((r) => r.kafkaOffset % every === 0)
+      await Promise.all(
+        bad.map((r) => reporter.report(r, new Error(`record at offset ${r.kafkaOffset} rejected`))),
+      )
+      records = records.filter((r) => r.kafkaOffset % every !== 0)
+    }
     const f = this.#props['record.file'] ?? ''
     if (f !== '') {
       let out = ''
