@@ -90,6 +90,23 @@ describe('KIP-298 error handling on the broker', () => {
     while (delivered().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
     assert.deepEqual(delivered(), ['1', '3'], 'the good records, in order')
     assert.equal(listener.taskStates(name).at(-1), 'RUNNING')
+    // DLQ replay (Sluice extension): nothing was fixed, so every record fails again and goes back to
+    // the DLQ, named by its original coordinates.
+    const replay = await worker.replayDeadLetterQueue(name, { name, ...props }, { from: 0 })
+    assert.deepEqual(
+      { read: replay.read, put: replay.put, failed: replay.failed, from: replay.from, to: replay.to },
+      { read: poisons.length, put: 0, failed: poisons.length, from: 0, to: poisons.length },
+    )
+    const again = await readTopic(dlq, 2 * poisons.length)
+    assert.equal(again.length, 2 * poisons.length)
+    const offsetsAgain = again
+      .slice(poisons.length)
+      .map((r) => r.headers.find(([k]) => k === '__connect.errors.offset')?.[1].toString('utf8'))
+    assert.deepEqual(
+      offsetsAgain,
+      poisons.map((p) => String(p.offset)),
+      'named by their original offsets',
+    )
     await worker.stopTasks([{ connector: name, task: 0 }])
     const rows = await worker.connectorOffsets(name, { name, ...props })
     assert.equal((rows[0] as { offset: { kafka_offset: number } }).offset.kafka_offset, poisonCorpus.length)

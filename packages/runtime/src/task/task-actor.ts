@@ -388,6 +388,49 @@ export class TaskActor {
                   if (!this.#abort.signal.aborted) this.#send({ type: 'records.done', batch: msg.batch })
                   return
                 }
+                case 'replay': {
+                  // Replayed DLQ records: whatever fails again is reported (back to the DLQ), never fatal.
+                  const replayErrors = new ErrorHandler(
+                    { ...spec.errors, tolerance: 'all', retryTimeoutMs: 0 },
+                    {
+                      taskId: `${spec.connector}-${spec.task}`,
+                      now: Date.now,
+                      sleep: delay,
+                      signal: this.#abort.signal,
+                      report: (r) => this.#report(r),
+                      classOf: (stage, err) => this.#executingClass(stage, err),
+                    },
+                  )
+                  const records: SinkRecord[] = []
+                  const plugins = this.#plugins
+                  for (const c of msg.records) {
+                    const convert = () => applyChain(plugins.chain, toSinkRecord(plugins, msg.topics, c))
+                    let r: SinkRecord | null | typeof SKIP
+                    try {
+                      r = convert()
+                    } catch (err) {
+                      r = await replayErrors.handle(
+                        err,
+                        convert,
+                        'VALUE_CONVERTER',
+                        originOf(msg.topics, c),
+                        c,
+                      )
+                    }
+                    if (r !== null && r !== SKIP) records.push(r)
+                  }
+                  currentBatch = msg.records
+                  currentTopics = msg.topics
+                  if (records.length > 0) await put(records)
+                  await replayErrors.drain()
+                  this.#send({
+                    type: 'replay.done',
+                    req: msg.req,
+                    put: records.length,
+                    failed: replayErrors.skipped,
+                  })
+                  return
+                }
                 case 'precommit': {
                   let offsets: readonly TopicPartitionOffset[]
                   try {

@@ -120,6 +120,13 @@ export type ToTask =
     }
   | { readonly type: 'target'; readonly state: TargetState }
   | { readonly type: 'errant.done'; readonly req: number; readonly error?: ErrorEnvelope }
+  | {
+      /** DLQ replay: records to put again, with errors tolerated and reported (to the DLQ again). */
+      readonly type: 'replay'
+      readonly req: number
+      readonly topics: readonly string[]
+      readonly records: readonly ConsumedRecord[]
+    }
   | { readonly type: 'stop' }
   | { readonly type: 'diagnostics'; readonly req: number }
 
@@ -148,6 +155,7 @@ export type FromTask =
   | { readonly type: 'sink.rewind'; readonly offsets: readonly TopicPartitionOffset[] }
   | { readonly type: 'sink.request-commit' }
   | { readonly type: 'errant'; readonly req: number; readonly record: ErrantRecord }
+  | { readonly type: 'replay.done'; readonly req: number; readonly put: number; readonly failed: number }
   | { readonly type: 'failed'; readonly error: ErrorEnvelope }
   | { readonly type: 'stopped' }
   | {

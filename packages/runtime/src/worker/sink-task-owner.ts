@@ -1,4 +1,5 @@
 import type { TopicPartition, TopicPartitionOffset } from '@sluice/api'
+import { ConnectError } from '@sluice/api'
 import { SinkConsumer } from '../kafka-io/sink-consumer.js'
 import type { ConsumedRecord, FromTask, TaskSpec } from '../wire/messages.js'
 import { SinkOffsetLedger } from './sink-offset-ledger.js'
@@ -146,6 +147,26 @@ export class SinkTaskOwner extends TaskOwner {
       default:
         return
     }
+  }
+
+  /**
+   * Puts DLQ records through the task's pipeline again (DLQ replay). Their offsets are not the
+   * consumer's and are never committed; what fails again goes back to the DLQ.
+   */
+  async replay(
+    topics: readonly string[],
+    records: readonly ConsumedRecord[],
+    timeoutMs: number,
+  ): Promise<{ put: number; failed: number }> {
+    if (!this.attached)
+      throw new ConnectError('XC_ILLEGAL_STATE', `Task ${this.id.connector}-${this.id.task} is not running`)
+    const reply = await this.ask((req) => ({ type: 'replay', req, topics, records }), timeoutMs)
+    if (reply?.type !== 'replay.done')
+      throw new ConnectError(
+        'XC_TIMEOUT',
+        `Task ${this.id.connector}-${this.id.task} did not finish the replay`,
+      )
+    return { put: reply.put, failed: reply.failed }
   }
 
   #wakeBatchWaiters(): void {

@@ -208,6 +208,7 @@ export abstract class TaskOwner {
         return
       }
       case 'precommit.done':
+      case 'replay.done':
       case 'partitions.done':
       case 'diagnostics': {
         const reply = this.#replies.get(msg.req)
