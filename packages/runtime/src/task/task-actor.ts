@@ -31,6 +31,7 @@ import {
   type ErrantOrigin,
   type ErrantReport,
   ErrorHandler,
+  type ErrorHandlingSpec,
   javaExceptionClass,
   javaStackTrace,
   type KafkaStage,
@@ -158,14 +159,7 @@ export class TaskActor {
     const spec = this.#spec
     hideInLogs(spec.secrets)
     this.#plugins = await loadTaskPlugins(spec)
-    this.#errors = new ErrorHandler(spec.errors, {
-      taskId: `${spec.connector}-${spec.task}`,
-      now: Date.now,
-      sleep: delay,
-      signal: this.#abort.signal,
-      report: (r) => this.#report(r),
-      classOf: (stage, err) => this.#executingClass(stage, err),
-    })
+    this.#errors = this.#errorHandler(spec.errors)
     const connector = (await createPlugin(
       spec.connectorPlugin.modulePath,
       spec.connectorPlugin.className,
@@ -390,17 +384,11 @@ export class TaskActor {
                 }
                 case 'replay': {
                   // Replayed DLQ records: whatever fails again is reported (back to the DLQ), never fatal.
-                  const replayErrors = new ErrorHandler(
-                    { ...spec.errors, tolerance: 'all', retryTimeoutMs: 0 },
-                    {
-                      taskId: `${spec.connector}-${spec.task}`,
-                      now: Date.now,
-                      sleep: delay,
-                      signal: this.#abort.signal,
-                      report: (r) => this.#report(r),
-                      classOf: (stage, err) => this.#executingClass(stage, err),
-                    },
-                  )
+                  const replayErrors = this.#errorHandler({
+                    ...spec.errors,
+                    tolerance: 'all',
+                    retryTimeoutMs: 0,
+                  })
                   const records: SinkRecord[] = []
                   const plugins = this.#plugins
                   for (const c of msg.records) {
@@ -467,6 +455,19 @@ export class TaskActor {
   }
 
   // ---- error reporting ---------------------------------------------------------------------
+
+  /** The KIP-298 operator of this task with `errors` settings, reporting to the log and the DLQ. */
+  #errorHandler(errors: ErrorHandlingSpec): ErrorHandler {
+    const spec = this.#spec
+    return new ErrorHandler(errors, {
+      taskId: `${spec.connector}-${spec.task}`,
+      now: Date.now,
+      sleep: delay,
+      signal: this.#abort.signal,
+      report: (r) => this.#report(r),
+      classOf: (stage, err) => this.#executingClass(stage, err),
+    })
+  }
 
   #log = new Logger(LOGGERS.logReporter)
 
