@@ -2,25 +2,12 @@ import assert from 'node:assert/strict'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { after, describe, test } from 'node:test'
-import { produceRecords, readTopic, type TestRecord } from '../src/produce.js'
+import { poisonCorpus } from '../src/poison-corpus.js'
+import { produceRecords, readTopic } from '../src/produce.js'
 import { runConnector, startTestWorker, uniqueTopic } from '../src/worker-harness.js'
 
 // KIP-298 on the real broker: the poison corpus under errors.tolerance=all (DLQ with Kafka's context
 // headers) and none, and a connector that throws RetriableException a few times.
-
-const env = (payload: unknown, type = 'int32') =>
-  JSON.stringify({ schema: { type, optional: false }, payload })
-
-/** The poison corpus: bad JSON, wrong schema, an oversized value, a bad header, between good records. */
-export const poisonCorpus: Array<TestRecord & { poison: false | string }> = [
-  { value: env(1), poison: false },
-  { value: 'NOT-JSON', poison: 'VALUE_CONVERTER' },
-  { value: env('abc'), poison: 'VALUE_CONVERTER' },
-  { value: env(2), headers: [{ h: Buffer.from('{bad') }], poison: 'HEADER_CONVERTER' },
-  // 3 000 000 does not fit an int8: "oversized" for its schema.
-  { value: env(3_000_000, 'int8'), poison: 'VALUE_CONVERTER' },
-  { value: env(3), key: 'k3', headers: [{ h: Buffer.from('"fine"') }], poison: false },
-]
 
 const connectorProps = (topic: string, file: string) => ({
   'connector.class': 'FileStreamSink',
