@@ -102,7 +102,11 @@ async function main() {
   if (wantUnit) results.push(['unit', await nodeTest('unit', filter(unitTestFiles()), 2)])
 
   if (wantIntegration) {
-    const files = filter([...testFiles(path.join(root, 'test', 'dist', 'test'))])
+    // test/chaos: long-running fault scenarios (poison storms), part of the integration run.
+    const files = filter([
+      ...testFiles(path.join(root, 'test', 'dist', 'test')),
+      ...testFiles(path.join(root, 'test', 'dist', 'chaos')),
+    ])
     // The S3 sink's tests start the local S3 server on demand; its one-time build (minutes) happens here,
     // outside any test's timeout.
     await ensureS3Binary()

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { after, describe, test } from 'node:test'
+import type { SinkTaskOwner } from '@sluice/runtime'
 import { runConnector, startTestWorker, uniqueTopic } from '../src/worker-harness.js'
 
 const KAFKA_MODULE = /kafka-javascript|[\\/]packages[\\/]kafka[\\/]|@sluice[\\/]kafka/
@@ -35,7 +36,7 @@ describe('runtime pipelines against the broker', () => {
       'sink RUNNING',
     )
     const source = worker.task(src!)!
-    const sinkTask = worker.task(sink!)!
+    const sinkTask = worker.task(sink!) as SinkTaskOwner
     // The source finishes producing everything while the slow sink is still far behind...
     const deadline = Date.now() + 120_000
     while (source.recordsIn < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))

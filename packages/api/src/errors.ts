@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'XC_PLUGIN'
   | 'XC_BAD_REQUEST'
   | 'XC_FORBIDDEN'
+  | 'XC_TOLERANCE_EXCEEDED'
 
 /** Pipeline stage an error happened in (Kafka Connect's `Stage`). */
 export type Stage =

@@ -37,6 +37,12 @@ export const rdkafkaFactory = {
   async groupOffsets(groupId: string, bootstrapServers: string) {
     return withAdmin(bootstrapServers, (admin) => admin.groupOffsets(groupId))
   },
+  async createTopic(
+    spec: { topic: string; partitions: number; replicationFactor: number },
+    bootstrapServers: string,
+  ) {
+    await withAdmin(bootstrapServers, (admin) => admin.createTopic(spec, { ifNotExists: true }))
+  },
   async alterGroupOffsets(
     groupId: string,
     bootstrapServers: string,

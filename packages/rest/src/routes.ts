@@ -773,6 +773,52 @@ export function registerRoutes(
     )
 
     def(
+      'POST',
+      '/connectors/:connector/dlq/replay',
+      {
+        consumes: false,
+        schema: {
+          summary:
+            "Sluice extension: re-feed records [from, to) of the connector's dead letter queue through its pipeline (sink: put); what fails again goes back to the DLQ",
+          params: connectorParam,
+          querystring: {
+            type: 'object',
+            properties: {
+              from: { type: 'integer', minimum: 0, description: 'First DLQ offset (default 0)' },
+              to: {
+                type: 'integer',
+                minimum: 0,
+                description: 'DLQ offset to stop before (default: the end; at most 10 000 records per call)',
+              },
+            },
+          },
+          response: {
+            200: {
+              type: 'object',
+              properties: {
+                connector: { type: 'string' },
+                topic: { type: 'string' },
+                from: { type: 'integer' },
+                to: { type: 'integer' },
+                read: { type: 'integer' },
+                put: { type: 'integer' },
+                failed: { type: 'integer' },
+              },
+            },
+            ...errors,
+          },
+        },
+      },
+      async (req) => {
+        const herder = ctx.herder()
+        if (herder.replayDeadLetterQueue === undefined)
+          throw new RestError(400, 'DLQ replay is not available on this herder')
+        const q = req.query as { from?: number; to?: number }
+        return timeout(herder.replayDeadLetterQueue(connectorOf(req), { from: q.from ?? 0, to: q.to }))
+      },
+    )
+
+    def(
       'GET',
       '/connectors/:connector/offsets',
       {

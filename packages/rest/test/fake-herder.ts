@@ -168,6 +168,13 @@ export class FakeHerder implements Herder {
     })
   }
 
+  readonly replays: Array<{ name: string; from: number; to: number | undefined }> = []
+
+  async replayDeadLetterQueue(name: string, range: { from: number; to?: number | undefined }) {
+    this.replays.push({ name, from: range.from, to: range.to })
+    return { connector: name, topic: 'dlq', from: range.from, to: range.to ?? 7, read: 3, put: 2, failed: 1 }
+  }
+
   async connectorOffsets(name: string): Promise<ConnectorOffsets> {
     return { offsets: this.#get(name).offsets }
   }

@@ -48,6 +48,28 @@ describe('REST server routes (in-memory herder)', () => {
     }
   }
 
+  it('POST /connectors/{c}/dlq/replay (Sluice extension) reports counts and is in the OpenAPI document', async () => {
+    const r = await call('POST', '/connectors/my-sink/dlq/replay?from=4&to=7', undefined, {})
+    assert.equal(r.status, 200)
+    assert.deepEqual(r.json, {
+      connector: 'my-sink',
+      topic: 'dlq',
+      from: 4,
+      to: 7,
+      read: 3,
+      put: 2,
+      failed: 1,
+    })
+    assert.deepEqual(herder.replays.at(-1), { name: 'my-sink', from: 4, to: 7 })
+    const bad = await call('POST', '/connectors/my-sink/dlq/replay?from=-1', undefined, {})
+    assert.equal(bad.status, 400)
+    const doc = (await call('GET', '/openapi.json')).json as { paths: Record<string, unknown> }
+    assert.ok(
+      Object.keys(doc.paths).some((p) => p.includes('/dlq/replay')),
+      'documented in /openapi.json',
+    )
+  })
+
   it('GET / answers ServerInfo', async () => {
     const r = await call('GET', '/')
     assert.equal(r.status, 200)

@@ -4,13 +4,20 @@
  *
  * @packageDocumentation
  */
-import { readFileSync, writeFileSync } from 'node:fs'
-import type { ConnectorProps, SinkRecord, SourceRecord } from '@sluice/api'
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
+import type {
+  ConnectorProps,
+  SinkRecord,
+  SourceRecord,
+  TopicPartition,
+  TopicPartitionOffset,
+} from '@sluice/api'
 import {
   ConfigDef,
   ConnectError,
   definePlugin,
   type PluginDefinition,
+  RetriableError,
   Schemas,
   SinkConnector,
   SinkTask,
@@ -208,6 +215,181 @@ class SlowSinkConnector extends SinkConnector {
   }
 }
 
+const flakySinkConfig = new ConfigDef()
+  .define({
+    name: 'record.file',
+    type: 'STRING',
+    defaultValue: '',
+    importance: 'HIGH',
+    documentation: 'File each put record is appended to, as "topic/partition/offset value" lines.',
+  })
+  .define({
+    name: 'calls.file',
+    type: 'STRING',
+    defaultValue: '',
+    importance: 'MEDIUM',
+    documentation: 'File the lifecycle calls (open, put, preCommit, close) are appended to, one per line.',
+  })
+  .define({
+    name: 'fail.mode',
+    type: 'STRING',
+    defaultValue: 'none',
+    importance: 'HIGH',
+    documentation:
+      'none; throw: put throws a plain error; retriable: put throws RetriableError; exit: the thread exits in put.',
+  })
+  .define({
+    name: 'fail.on.put',
+    type: 'INT',
+    defaultValue: 2,
+    importance: 'MEDIUM',
+    documentation:
+      'From which put call on (1-based, per task instance) puts fail, until fail.times failures happened.',
+  })
+  .define({
+    name: 'fail.times',
+    type: 'INT',
+    defaultValue: 1,
+    importance: 'MEDIUM',
+    documentation: 'How many failures in total (across restarts; -1 = always).',
+  })
+  .define({
+    name: 'fail.counter.file',
+    type: 'STRING',
+    defaultValue: '',
+    importance: 'LOW',
+    documentation: 'File counting failures across restarts.',
+  })
+  .define({
+    name: 'precommit.mode',
+    type: 'STRING',
+    defaultValue: 'default',
+    importance: 'MEDIUM',
+    documentation: 'default: approve what was put; empty: a buffering sink that approves nothing ({}).',
+  })
+  .define({
+    name: 'put.delay.ms',
+    type: 'INT',
+    defaultValue: 0,
+    importance: 'LOW',
+    documentation: 'How long each put takes.',
+  })
+  .define({
+    name: 'report.every',
+    type: 'INT',
+    defaultValue: 0,
+    importance: 'LOW',
+    documentation:
+      'Report records whose offset is a multiple of this to the errant record reporter (0 = none).',
+  })
+
+const tpList = (ps: readonly TopicPartition[]): string => ps.map((p) => `${p.topic}-${p.partition}`).join(',')
+
+/**
+ * A sink that records every record and lifecycle call to files (they outlive the task's thread) and
+ * fails one chosen `put` in one of several ways: the subject of the delivery and revoke tests.
+ */
+class FlakySinkTask extends SinkTask {
+  #props: ConnectorProps = {}
+  #puts = 0
+  version(): string {
+    return VERSION
+  }
+  #call(line: string): void {
+    const f = this.#props['calls.file'] ?? ''
+    if (f !== '') appendFileSync(f, `${line}\n`)
+  }
+  start(props: ConnectorProps): void {
+    this.#props = props
+    this.#call('start')
+  }
+  override open(partitions: readonly TopicPartition[]): void {
+    this.#call(`open ${tpList(partitions)}`)
+  }
+  override close(partitions: readonly TopicPartition[]): void {
+    this.#call(`close ${tpList(partitions)}`)
+  }
+  async put(input: readonly SinkRecord[], signal: AbortSignal): Promise<void> {
+    let records = input
+    this.#puts++
+    const delay = Number(this.#props['put.delay.ms'] ?? '0')
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay))
+    const mode = this.#props['fail.mode'] ?? 'none'
+    if (mode !== 'none' && this.#puts >= Number(this.#props['fail.on.put'] ?? '2')) {
+      const times = Number(this.#props['fail.times'] ?? '1')
+      const counter = this.#props['fail.counter.file'] ?? ''
+      const failed =
+        counter === ''
+          ? 0
+          : (() => {
+              try {
+                return Number(readFileSync(counter, 'utf8')) || 0
+              } catch {
+                return 0
+              }
+            })()
+      if (times < 0 || failed < times) {
+        if (counter !== '') bumpCounter(counter)
+        this.#call(`put-fails ${records.length}`)
+        if (mode === 'exit') process.exit(3)
+        if (mode === 'retriable')
+          throw new RetriableError(`deliberate retriable failure in put #${this.#puts}`)
+        throw new Error(`deliberate failure in put #${this.#puts}`)
+      }
+    }
+    if (signal.aborted) return
+    const every = Number(this.#props['report.every'] ?? '0')
+    if (every > 0) {
+      const reporter = this.context.errantRecordReporter()
+      if (reporter === null) throw new Error('no errant record reporter although errors.* asks for one')
+      const bad = records.filter((r) => r.kafkaOffset % every === 0)
+      await Promise.all(
+        bad.map((r) => reporter.report(r, new Error(`record at offset ${r.kafkaOffset} rejected`))),
+      )
+      records = records.filter((r) => r.kafkaOffset % every !== 0)
+    }
+    const f = this.#props['record.file'] ?? ''
+    if (f !== '') {
+      let out = ''
+      for (const r of records) out += `${r.topic}/${r.kafkaPartition}/${r.kafkaOffset} ${String(r.value)}\n`
+      appendFileSync(f, out)
+    }
+    this.#call(`put ${records.length}`)
+  }
+  override async preCommit(
+    current: readonly TopicPartitionOffset[],
+  ): Promise<readonly TopicPartitionOffset[]> {
+    const approved = this.#props['precommit.mode'] === 'empty' ? [] : current
+    this.#call(
+      `precommit ${current.map((o) => `${o.topic}-${o.partition}@${o.offset}`).join(',')} -> ${approved.length}`,
+    )
+    return approved
+  }
+  stop(): void {
+    this.#call('stop')
+  }
+}
+
+class FlakySinkConnector extends SinkConnector {
+  #props: ConnectorProps = {}
+  version(): string {
+    return VERSION
+  }
+  start(props: ConnectorProps): void {
+    this.#props = props
+  }
+  taskClass() {
+    return FlakySinkTask
+  }
+  taskConfigs(maxTasks: number): ConnectorProps[] {
+    return Array.from({ length: maxTasks }, () => ({ ...this.#props }))
+  }
+  stop(): void {}
+  config(): ConfigDef {
+    return flakySinkConfig
+  }
+}
+
 export const plugins: PluginDefinition[] = [
   definePlugin({
     kind: 'source',
@@ -222,5 +404,12 @@ export const plugins: PluginDefinition[] = [
     aliases: ['SlowSink'],
     version: VERSION,
     create: () => new SlowSinkConnector(),
+  }),
+  definePlugin({
+    kind: 'sink',
+    className: 'io.sluice.test.FlakySinkConnector',
+    aliases: ['FlakySink'],
+    version: VERSION,
+    create: () => new FlakySinkConnector(),
   }),
 ]

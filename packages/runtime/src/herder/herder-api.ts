@@ -1,6 +1,7 @@
 import type { ConfigInfos, ConfigKeyInfo, ConnectorProps, PluginKind } from '@sluice/api'
 import type {
   ConnectorTaskId,
+  DlqReplayResult,
   SinkOffsetEntry,
   SourceOffsetEntry,
   State,
@@ -123,6 +124,15 @@ export interface Herder {
   connectorOffsets(name: string): Promise<ConnectorOffsets>
   /** `PATCH` (offsets given) or `DELETE` (null) `/connectors/{c}/offsets`; returns the REST message. */
   modifyConnectorOffsets(name: string, offsets: ConnectorOffsets['offsets'] | null): Promise<string>
+
+  /**
+   * Sluice extension: `POST /connectors/{c}/dlq/replay` re-feeds DLQ records `[from, to)` through the
+   * connector's pipeline; what fails again goes back to the DLQ. Optional for herders that lack it.
+   */
+  replayDeadLetterQueue?(
+    name: string,
+    range: { from: number; to?: number | undefined },
+  ): Promise<DlqReplayResult>
 
   /** `topic.tracking.enable`; throws `ForbiddenError` when disabled. */
   connectorActiveTopics(name: string): Promise<string[]>

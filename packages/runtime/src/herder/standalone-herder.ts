@@ -14,6 +14,7 @@ import type { WorkerConfigTransformer } from '../config/worker-config-transforme
 import type {
   ConnectorTaskId,
   ConnectWorker,
+  DlqReplayResult,
   PluginEntry,
   SinkOffsetEntry,
   SourceOffsetEntry,
@@ -349,6 +350,17 @@ export class StandaloneHerder implements Herder {
   }
 
   // ---- offsets -------------------------------------------------------------------------------
+
+  async replayDeadLetterQueue(
+    name: string,
+    range: { from: number; to?: number | undefined },
+  ): Promise<DlqReplayResult> {
+    const entry = this.#entry(name, `Connector ${name} not found`)
+    const worker = this.worker
+    if (worker.replayDeadLetterQueue === undefined)
+      throw new BadRequestError('This worker does not implement DLQ replay')
+    return worker.replayDeadLetterQueue(name, entry.config, range)
+  }
 
   async connectorOffsets(name: string): Promise<ConnectorOffsets> {
     const entry = this.#entry(name, `Connector ${name} not found`)

@@ -81,6 +81,11 @@ export interface KafkaClientFactory {
     groupId: string,
     bootstrapServers: string,
   ): Promise<Array<{ topic: string; partition: number; offset: number }>>
+  /** Creates a topic unless it exists (the dead letter queue of a connector). */
+  createTopic?(
+    spec: { topic: string; partitions: number; replicationFactor: number },
+    bootstrapServers: string,
+  ): Promise<void>
   /** Sets (or with null, resets/deletes) a consumer group's committed offsets. */
   alterGroupOffsets?(
     groupId: string,

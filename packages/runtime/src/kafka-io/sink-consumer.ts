@@ -12,10 +12,24 @@ import { ERR } from './client-types.js'
 
 /** What the consumer hands to (and hears from) the sink task it feeds. */
 export interface SinkConsumerHandler {
-  /** A batch to deliver; the task answers with {@link SinkConsumer.batchDone} for `batch`. */
-  deliver(batch: number, topics: readonly string[], records: ConsumedRecord[]): void
+  /**
+   * A batch to deliver; the owner answers with {@link SinkConsumer.release} once the task finished it.
+   * `first`/`next` are, per partition of the batch, its first offset and the next offset to read.
+   */
+  deliver(
+    batch: number,
+    topics: readonly string[],
+    records: ConsumedRecord[],
+    first: readonly TopicPartitionOffset[],
+    next: readonly TopicPartitionOffset[],
+  ): void
   assigned(partitions: readonly TopicPartition[]): void
-  revoked(partitions: readonly TopicPartition[]): void
+  /**
+   * Partitions are being revoked. Nothing more is delivered and the partitions stay assigned (so
+   * their offsets can still be committed) until the returned promise settles: Kafka's order is stop
+   * delivery → preCommit → commit what it approved → close → give the partitions up.
+   */
+  revoked(partitions: readonly TopicPartition[]): Promise<void>
   failed(err: ConnectError): void
 }
 
@@ -57,10 +71,14 @@ export class SinkConsumer {
   #paused = false
   #userPaused = new Set<string>()
   #targetPaused = false
+  /** Delivery held by the owner (no task actor attached, e.g. while it restarts). */
+  #held = false
   #assignment = new Map<string, TopicPartition>()
-  /** Offsets whose records the task has put (next offset to read per partition). */
-  readonly #putOffsets = new Map<string, TopicPartitionOffset>()
-  readonly #pendingBatches = new Map<number, readonly TopicPartitionOffset[]>()
+  /** A revoke in progress: the loop consumes nothing until the owner finished it. */
+  #revoking: Promise<void> | undefined
+  readonly #revokingKeys = new Set<string>()
+  /** Rewinds requested by the owner, applied by the loop between two consume calls. */
+  readonly #pendingSeek = new Map<string, TopicPartitionOffset>()
   /** telemetry: next offset to read per partition, as delivered (the consumer lag's base). */
   readonly #consumed = new Map<string, TopicPartitionOffset>()
   #nextBatch = 1
@@ -90,8 +108,8 @@ export class SinkConsumer {
           this.assign(assignment)
           if (self !== undefined) self.#onAssigned(assignment)
         } else if (err.code === ERR.REVOKE_PARTITIONS) {
-          if (self !== undefined) self.#onRevoked(assignment)
-          this.unassign()
+          if (self === undefined) this.unassign()
+          else self.#onRevoked(assignment)
         }
       },
     })
@@ -143,24 +161,28 @@ export class SinkConsumer {
 
   #onRevoked(parts: ClientTopicPartition[]): void {
     const gone = parts.map((p) => ({ topic: p.topic, partition: p.partition }))
-    // Commit what the task already put for these partitions while we still own them.
-    const offsets = gone.flatMap((p) => {
-      const o = this.#putOffsets.get(key(p))
-      return o === undefined ? [] : [o]
-    })
-    if (offsets.length > 0) {
-      try {
-        this.#client.commitSync(offsets.map((o) => ({ ...o })))
-      } catch {
-        // A failed commit on revoke only means redelivery (at-least-once).
-      }
-    }
-    for (const p of gone) {
-      this.#assignment.delete(key(p))
-      this.#putOffsets.delete(key(p))
-      this.#consumed.delete(key(p))
-    }
-    this.#handler.revoked(gone)
+    for (const p of gone) this.#revokingKeys.add(key(p))
+    // librdkafka waits for unassign() before the group moves on, so the owner's preCommit → commit →
+    // close runs while the partitions are still ours (within max.poll.interval.ms).
+    const done = this.#handler
+      .revoked(gone)
+      .catch(() => undefined)
+      .finally(() => {
+        for (const p of gone) {
+          this.#assignment.delete(key(p))
+          this.#revokingKeys.delete(key(p))
+          this.#pendingSeek.delete(key(p))
+          this.#consumed.delete(key(p))
+        }
+        try {
+          this.#client.unassign()
+        } catch {
+          // Not connected any more (closing): nothing to give up.
+        }
+        if (this.#revoking === done) this.#revoking = undefined
+        this.#wake?.()
+      })
+    this.#revoking = done
   }
 
   start(): void {
@@ -168,16 +190,26 @@ export class SinkConsumer {
     this.#loop = this.#run()
   }
 
+  /** Whether the loop must not deliver now (no credit, paused, held by the owner). */
+  #blocked(): boolean {
+    return this.#credits <= 0 || this.#targetPaused || this.#held
+  }
+
   async #run(): Promise<void> {
     while (this.#running) {
-      if (this.#credits <= 0 || this.#targetPaused) {
+      if (this.#revoking !== undefined) {
+        await this.#revoking
+        continue
+      }
+      if (this.#pendingSeek.size > 0) await this.#applySeeks()
+      if (this.#blocked()) {
         // Out of credit: stop fetching for the task. Pausing partitions makes librdkafka drop what it
         // already prefetched (a re-fetch costs up to fetch.wait.max.ms on resume), so a short wait
         // for the task's next ack just skips consume(); only a longer one pauses and keeps calling
         // consume() so the member stays within max.poll.interval.ms.
-        const woke = this.#targetPaused ? false : await this.#sleep(KEEP_IN_GROUP_AFTER_MS)
+        const woke = this.#targetPaused || this.#held ? false : await this.#sleep(KEEP_IN_GROUP_AFTER_MS)
         if (!this.#running) return
-        if (woke && this.#credits > 0 && !this.#targetPaused) continue
+        if (woke && !this.#blocked()) continue
         this.#applyPause(true)
         let stray: ConsumedMessage[]
         try {
@@ -188,8 +220,9 @@ export class SinkConsumer {
         }
         // A record fetched before the pause took effect is not delivered over the bound: rewind so
         // it is read again once there is credit.
+        stray = this.#usable(stray)
         if (stray.length > 0) this.#rewindTo(stray)
-        if (this.#credits <= 0 || this.#targetPaused) await this.#sleep(50)
+        if (this.#blocked()) await this.#sleep(50)
         continue
       }
       this.#applyPause(false)
@@ -201,8 +234,39 @@ export class SinkConsumer {
         continue
       }
       if (!this.#running) return
-      if (messages.length > 0) this.#deliver(messages)
+      messages = this.#usable(messages)
+      if (messages.length === 0) continue
+      // The owner held delivery while this consume ran (its task actor failed): read them again later.
+      if (this.#held || this.#targetPaused) this.#rewindTo(messages)
+      else this.#deliver(messages)
     }
+  }
+
+  /**
+   * Drops messages that must not be delivered: of partitions no longer assigned or being revoked (the
+   * next owner reads them from the committed offset) and of partitions about to be rewound.
+   */
+  #usable(messages: ConsumedMessage[]): ConsumedMessage[] {
+    if (this.#revokingKeys.size === 0 && this.#pendingSeek.size === 0) return messages
+    return messages.filter((m) => {
+      const k = `${m.topic}\u0000${m.partition}`
+      return this.#assignment.has(k) && !this.#revokingKeys.has(k) && !this.#pendingSeek.has(k)
+    })
+  }
+
+  async #applySeeks(): Promise<void> {
+    const seeks = [...this.#pendingSeek.values()].filter((o) => this.#assignment.has(key(o)))
+    this.#pendingSeek.clear()
+    await Promise.all(
+      seeks.map(
+        (o) =>
+          new Promise<void>((resolve) =>
+            this.#client.seek({ topic: o.topic, partition: o.partition, offset: o.offset }, 1000, () =>
+              resolve(),
+            ),
+          ),
+      ),
+    )
   }
 
   /** Reports a fatal consumer error to the task; other errors are retried by librdkafka. */
@@ -256,6 +320,7 @@ export class SinkConsumer {
   #deliver(messages: ConsumedMessage[]): void {
     const topics: string[] = []
     const topicIdx = new Map<string, number>()
+    const first = new Map<string, TopicPartitionOffset>()
     const next = new Map<string, TopicPartitionOffset>()
     const records: ConsumedRecord[] = new Array(messages.length)
     for (let i = 0; i < messages.length; i++) {
@@ -287,38 +352,32 @@ export class SinkConsumer {
         m.value,
         headers,
       ]
-      next.set(`${m.topic}\u0000${m.partition}`, {
-        topic: m.topic,
-        partition: m.partition,
-        offset: m.offset + 1,
-      })
+      const tpk = `${m.topic}\u0000${m.partition}`
+      if (!first.has(tpk)) first.set(tpk, { topic: m.topic, partition: m.partition, offset: m.offset })
+      next.set(tpk, { topic: m.topic, partition: m.partition, offset: m.offset + 1 })
     }
     const offsets = [...next.values()]
-    for (const o of offsets) this.#consumed.set(key(o), o)
+    for (const o of offsets) this.#consumed.set(key(o), o) // telemetry: the lag's base
     this.#credits--
     const batch = this.#nextBatch++
-    this.#pendingBatches.set(batch, offsets)
-    this.#handler.deliver(batch, topics, records)
+    this.#handler.deliver(batch, topics, records, [...first.values()], offsets)
   }
 
-  /** The task finished `put` for batch `batch`: its offsets become candidates for commit. */
-  batchDone(batch: number): void {
-    const offsets = this.#pendingBatches.get(batch)
-    if (offsets === undefined) return
-    this.#pendingBatches.delete(batch)
-    for (const o of offsets) if (this.#assignment.has(key(o))) this.#putOffsets.set(key(o), o)
-    this.#credits++
+  /** The task finished a delivered batch: its credit comes back. */
+  release(): void {
+    this.#credits = Math.min(this.#opts.maxInFlightBatches, this.#credits + 1)
     this.#wake?.()
   }
 
-  /** Batches delivered but not yet put. */
-  get outstanding(): number {
-    return this.#pendingBatches.size
+  /** The task actor is gone (restarting): every credit comes back, nothing is delivered until unheld. */
+  resetCredits(): void {
+    this.#credits = this.#opts.maxInFlightBatches
   }
 
-  /** Offsets put so far (what `preCommit` is asked about). */
-  currentOffsets(): TopicPartitionOffset[] {
-    return [...this.#putOffsets.values()]
+  /** Holds delivery (no actor attached) or releases it. */
+  hold(held: boolean): void {
+    this.#held = held
+    this.#wake?.()
   }
 
   /** Commits offsets the task approved in `preCommit`; false when none of them is ours to commit. */
@@ -352,7 +411,7 @@ export class SinkConsumer {
       } catch {
         continue
       }
-      const pos = this.#consumed.get(k)?.offset ?? this.#putOffsets.get(k)?.offset
+      const pos = this.#consumed.get(k)?.offset
       if (high < 0 || pos === undefined) continue
       out.push({ topic: p.topic, partition: p.partition, lag: Math.max(0, high - pos) })
     }
@@ -379,6 +438,15 @@ export class SinkConsumer {
     for (const o of offsets) {
       this.#client.seek({ topic: o.topic, partition: o.partition, offset: o.offset }, 1000, () => undefined)
     }
+  }
+
+  /**
+   * Rewinds partitions before anything more is delivered from them: applied by the consume loop
+   * between two consume calls, and what an in-flight consume returns for them is dropped.
+   */
+  rewind(offsets: readonly TopicPartitionOffset[]): void {
+    for (const o of offsets) this.#pendingSeek.set(key(o), o)
+    this.#wake?.()
   }
 
   /** Stops consuming (the loop ends after the current consume call returns). */

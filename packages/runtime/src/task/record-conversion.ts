@@ -15,6 +15,9 @@ import type { ConsumedRecord, PluginRef, ProduceRecord, TaskSpec } from '../wire
 /** One link of the SMT chain with its optional predicate. */
 export interface ChainLink {
   readonly alias: string
+  /** Class of the transform (the executing class an error is reported with). */
+  readonly className: string
+  readonly predicateClassName: string | undefined
   readonly transform: Transformation
   readonly predicate: Predicate | undefined
   readonly negate: boolean
@@ -53,7 +56,14 @@ export async function loadTaskPlugins(spec: TaskSpec): Promise<TaskPlugins> {
       )) as Predicate
       predicate.configure(t.predicate.configs)
     }
-    chain.push({ alias: t.alias, transform, predicate, negate: t.negate })
+    chain.push({
+      alias: t.alias,
+      className: t.className,
+      predicateClassName: t.predicate?.className,
+      transform,
+      predicate,
+      negate: t.negate,
+    })
   }
   return {
     key: await converter(spec.keyConverter, true),
@@ -77,14 +87,14 @@ export function applyChain<R extends SourceRecord | SinkRecord>(
   for (let i = 0; i < chain.length && current !== null; i++) {
     const link = chain[i]!
     const input: R = current
-    let testing = link.predicate !== undefined
+    let inPredicate = link.predicate !== undefined
     try {
       if (link.predicate !== undefined && link.predicate.test(input) === link.negate) continue
-      testing = false
+      inPredicate = false
       current = link.transform.apply(input) as R | null
     } catch (err) {
-      const what = testing ? `the predicate of transform "${link.alias}"` : `transform "${link.alias}"`
-      throw new ConnectError(
+      const what = inPredicate ? `the predicate of transform "${link.alias}"` : `transform "${link.alias}"`
+      const e = new ConnectError(
         'XC_TRANSFORM',
         `${what} failed on a record of topic ${input.topic}: ${(err as Error).message}`,
         {
@@ -92,6 +102,11 @@ export function applyChain<R extends SourceRecord | SinkRecord>(
           cause: err,
         },
       )
+      // Kafka reports the class that was executing (the transform's or the predicate's).
+      Object.defineProperty(e, 'executingClass', {
+        value: inPredicate ? link.predicateClassName : link.className,
+      })
+      throw e
     }
   }
   return current

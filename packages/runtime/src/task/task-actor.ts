@@ -16,10 +16,28 @@ import type {
 } from '@sluice/api'
 import { ConnectError, decodeError, encodeError, RetriableError } from '@sluice/api'
 import { concatMap, defer, Subject, takeUntil } from 'rxjs'
+import { hideInLogs, LOGGERS, Logger } from '../log.js'
 import { createPlugin } from '../plugins/loader.js'
 import { nowMs, type SinkBatchStats, type SourceBatchStats } from '../telemetry/events.js'
 import { decode, send } from '../wire/codec.js'
-import type { FromTask, ProduceRecord, TaskSpec, ToTask } from '../wire/messages.js'
+import type {
+  ConsumedRecord,
+  ErrantRecord,
+  FromTask,
+  ProduceRecord,
+  TaskSpec,
+  ToTask,
+} from '../wire/messages.js'
+import {
+  type ErrantOrigin,
+  type ErrantReport,
+  ErrorHandler,
+  type ErrorHandlingSpec,
+  javaExceptionClass,
+  javaStackTrace,
+  type KafkaStage,
+  SKIP,
+} from './error-handler.js'
 import type { TaskPlugins } from './record-conversion.js'
 import {
   applyChain,
@@ -47,6 +65,8 @@ export class TaskActor {
   readonly #pending = new Map<number, (msg: ToTask) => void>()
   #done!: () => void
   #finished = false
+  #errors!: ErrorHandler
+  readonly #errantReplies = new Map<number, (msg: Extract<ToTask, { type: 'errant.done' }>) => void>()
 
   constructor(port: MessagePort, spec: TaskSpec) {
     this.#port = port
@@ -87,6 +107,12 @@ export class TaskActor {
       case 'target':
         this.#setPaused(msg.state !== 'STARTED')
         return
+      case 'errant.done': {
+        const reply = this.#errantReplies.get(msg.req)
+        this.#errantReplies.delete(msg.req)
+        reply?.(msg)
+        return
+      }
       case 'stop':
         void this.#stop()
         return
@@ -138,7 +164,9 @@ export class TaskActor {
 
   async #start(): Promise<void> {
     const spec = this.#spec
+    hideInLogs(spec.secrets)
     this.#plugins = await loadTaskPlugins(spec)
+    this.#errors = this.#errorHandler(spec.errors)
     const connector = (await createPlugin(
       spec.connectorPlugin.modulePath,
       spec.connectorPlugin.className,
@@ -217,40 +245,37 @@ export class TaskActor {
         }
         const out: ProduceRecord[] = []
         const offsets = new Map<string, readonly [SourcePartition, SourceOffset]>()
-        // Two passes (transforms, then converters) so that each stage's time is measured once per batch.
-        let skipped = 0
-        const tolerate = (err: unknown): void => {
-          this.#tolerate(err)
-          skipped++
-        }
-        const transformed: SourceRecord[] = []
+        const plugins = this.#plugins
+        let skipped = 0 // telemetry
         for (const r of records) {
-          try {
-            const t = applyChain(this.#plugins.chain, r)
-            if (t !== null) transformed.push(t)
-          } catch (err) {
-            tolerate(err)
+          const convert = (): ProduceRecord | null => {
+            const t = applyChain(plugins.chain, r)
+            return t === null ? null : toProduceRecord(plugins, t, intern)
           }
+          // The success path is the bare call; the error handler is entered only when a stage threw.
+          let p: ProduceRecord | null | typeof SKIP
+          try {
+            p = convert()
+          } catch (err) {
+            p = await this.#errors.handle(err, convert, 'TRANSFORMATION', undefined, r)
+          }
+          if (p === SKIP) skipped++
+          else if (p !== null) out.push(p)
           // The offset advances even for dropped/skipped records, as Kafka Connect does.
           if (r.sourcePartition !== null && r.sourceOffset !== null) {
             offsets.set(JSON.stringify(r.sourcePartition), [r.sourcePartition, r.sourceOffset])
           }
         }
-        const transformEnd = nowMs() // telemetry
-        for (const t of transformed) {
-          try {
-            out.push(toProduceRecord(this.#plugins, t, intern))
-          } catch (err) {
-            tolerate(err)
-          }
-        }
+        // telemetry: transforms and converters run per record inside one error-handled call (KIP-298),
+        // so their time is one figure: it is reported as the transform stage, conversion as zero.
+        const transformEnd = nowMs()
         const stats: SourceBatchStats = {
           polled: records.length,
           skipped,
           pollStart,
           pollEnd,
           transformEnd,
-          convertEnd: nowMs(),
+          convertEnd: transformEnd,
         }
         if (tracksRecords) inFlight.set(batch, records)
         this.#send({ type: 'batch', batch, topics, records: out, offsets: [...offsets.values()], stats })
@@ -293,8 +318,38 @@ export class TaskActor {
       pause: (partitions) => this.#send({ type: 'sink.pause', partitions }),
       resume: (partitions) => this.#send({ type: 'sink.resume', partitions }),
       requestCommit: () => this.#send({ type: 'sink.request-commit' }),
-      errantRecordReporter: () => null,
+      errantRecordReporter: () =>
+        spec.errors.dlqTopic === '' && !spec.errors.logEnable
+          ? null
+          : {
+              report: (record, error) =>
+                this.#errors.reportErrant({
+                  stage: 'TASK_PUT',
+                  executingClass: spec.connectorPlugin.className,
+                  error,
+                  origin: {
+                    topic: record.originalTopic,
+                    partition: record.originalKafkaPartition,
+                    offset: record.originalKafkaOffset,
+                    timestamp: record.timestamp ?? -1,
+                    timestampType:
+                      record.timestampType === 'CREATE_TIME'
+                        ? 1
+                        : record.timestampType === 'LOG_APPEND_TIME'
+                          ? 2
+                          : 0,
+                  },
+                  raw: currentBatch.find(
+                    (c) =>
+                      c[2] === record.originalKafkaOffset &&
+                      c[1] === record.originalKafkaPartition &&
+                      currentTopics[c[0]] === record.originalTopic,
+                  ),
+                }),
+            },
     }
+    let currentBatch: readonly ConsumedRecord[] = []
+    let currentTopics: readonly string[] = []
     task.initialize(ctx)
     this.#task = task
     await task.start(spec.taskProps)
@@ -327,44 +382,79 @@ export class TaskActor {
             defer(async () => {
               switch (msg.type) {
                 case 'records': {
-                  // telemetry: converters, then transforms, then put, each timed once per batch.
-                  const start = nowMs()
+                  const start = nowMs() // telemetry
                   let skipped = 0
-                  const tolerate = (err: unknown): void => {
-                    this.#tolerate(err)
-                    skipped++
-                  }
-                  const converted: SinkRecord[] = []
-                  for (const c of msg.records) {
-                    try {
-                      converted.push(toSinkRecord(this.#plugins, msg.topics, c))
-                    } catch (err) {
-                      tolerate(err)
-                    }
-                  }
-                  const convertEnd = nowMs()
                   const records: SinkRecord[] = []
-                  for (const c of converted) {
+                  const plugins = this.#plugins
+                  const topics = msg.topics
+                  for (const c of msg.records) {
+                    const convert = () => applyChain(plugins.chain, toSinkRecord(plugins, topics, c))
+                    // The success path is the bare call; the error handler is entered only on a throw.
+                    let r: SinkRecord | null | typeof SKIP
                     try {
-                      const r = applyChain(this.#plugins.chain, c)
-                      if (r !== null) records.push(r)
+                      r = convert()
                     } catch (err) {
-                      tolerate(err)
+                      r = await this.#errors.handle(err, convert, 'VALUE_CONVERTER', originOf(topics, c), c)
                     }
+                    if (r === SKIP) skipped++
+                    else if (r !== null) records.push(r)
                   }
-                  const transformEnd = nowMs()
+                  // telemetry: conversion and transforms run per record in one error-handled call, so
+                  // their time is one figure, reported as the convert stage (transform as zero).
+                  const convertEnd = nowMs()
+                  currentBatch = msg.records
+                  currentTopics = topics
                   if (records.length > 0) await put(records)
+                  // A batch is finished only once its errant records are in the DLQ.
+                  await this.#errors.drain()
                   const stats: SinkBatchStats = {
                     read: msg.records.length,
                     sent: records.length,
                     skipped,
                     start,
                     convertEnd,
-                    transformEnd,
+                    transformEnd: convertEnd,
                     putEnd: nowMs(),
                   }
                   if (!this.#abort.signal.aborted)
                     this.#send({ type: 'records.done', batch: msg.batch, stats })
+                  return
+                }
+                case 'replay': {
+                  // Replayed DLQ records: whatever fails again is reported (back to the DLQ), never fatal.
+                  const replayErrors = this.#errorHandler({
+                    ...spec.errors,
+                    tolerance: 'all',
+                    retryTimeoutMs: 0,
+                  })
+                  const records: SinkRecord[] = []
+                  const plugins = this.#plugins
+                  for (const c of msg.records) {
+                    const convert = () => applyChain(plugins.chain, toSinkRecord(plugins, msg.topics, c))
+                    let r: SinkRecord | null | typeof SKIP
+                    try {
+                      r = convert()
+                    } catch (err) {
+                      r = await replayErrors.handle(
+                        err,
+                        convert,
+                        'VALUE_CONVERTER',
+                        originOf(msg.topics, c),
+                        c,
+                      )
+                    }
+                    if (r !== null && r !== SKIP) records.push(r)
+                  }
+                  currentBatch = msg.records
+                  currentTopics = msg.topics
+                  if (records.length > 0) await put(records)
+                  await replayErrors.drain()
+                  this.#send({
+                    type: 'replay.done',
+                    req: msg.req,
+                    put: records.length,
+                    failed: replayErrors.skipped,
+                  })
                   return
                 }
                 case 'precommit': {
@@ -402,12 +492,96 @@ export class TaskActor {
     })
   }
 
-  /** errors.tolerance: rethrows a record's failure, or (tolerance all) logs it if asked and goes on. */
-  #tolerate(err: unknown): void {
+  // ---- error reporting ---------------------------------------------------------------------
+
+  /** The KIP-298 operator of this task with `errors` settings, reporting to the log and the DLQ. */
+  #errorHandler(errors: ErrorHandlingSpec): ErrorHandler {
     const spec = this.#spec
-    if (spec.errorsTolerance !== 'all') throw err
-    if (spec.errorsLogEnable)
-      console.error(`[${spec.connector}-${spec.task}] skipped record: ${(err as Error).message}`)
+    return new ErrorHandler(errors, {
+      taskId: `${spec.connector}-${spec.task}`,
+      now: Date.now,
+      sleep: delay,
+      signal: this.#abort.signal,
+      report: (r) => this.#report(r),
+      classOf: (stage, err) => this.#executingClass(stage, err),
+    })
+  }
+
+  #log = new Logger(LOGGERS.logReporter)
+
+  /** Log (errors.log.enable) and DLQ (errors.deadletterqueue.topic.name) for one tolerated failure. */
+  async #report(r: ErrantReport): Promise<void> {
+    const spec = this.#spec
+    if (spec.errors.logEnable) {
+      const log = this.#log.forTask(spec.connector, spec.task)
+      log.error(`${this.#errors.logLine(r)}\n${javaStackTrace(r.error).trimEnd()}`)
+    }
+    if (spec.errors.dlqTopic === '') return
+    const raw = r.raw
+    const original = spec.kind === 'sink' && Array.isArray(raw) ? (raw as ConsumedRecord) : null
+    const source =
+      spec.kind === 'source' && raw !== undefined ? this.#sourceErrant(raw as SourceRecord) : undefined
+    const record: ErrantRecord = {
+      stage: r.stage,
+      executingClass: r.executingClass,
+      exceptionClass: javaExceptionClass(r.error),
+      exceptionMessage: r.error.message,
+      stacktrace: javaStackTrace(r.error),
+      original,
+      originalTopic: r.origin?.topic ?? source?.topic ?? null,
+      ...(source !== undefined && { source }),
+    }
+    const req = this.#nextReq++
+    const reply = await new Promise<Extract<ToTask, { type: 'errant.done' }>>((resolve) => {
+      this.#errantReplies.set(req, resolve)
+      this.#send({ type: 'errant', req, record })
+    })
+    if (reply.error !== undefined) throw decodeError(reply.error)
+  }
+
+  /**
+   * The source-side DLQ record (a Sluice extension): the record as polled, serialized with the task's
+   * converters where they succeed, else as text (a string or bytes as they are, anything else as JSON),
+   * with its source partition and offset as JSON.
+   */
+  #sourceErrant(r: SourceRecord): NonNullable<ErrantRecord['source']> {
+    const p = this.#plugins
+    const bytes = (convert: () => Uint8Array | null, v: unknown): Uint8Array | null => {
+      try {
+        return convert()
+      } catch {
+        if (v === null || v === undefined) return null
+        if (v instanceof Uint8Array) return v
+        try {
+          return Buffer.from(typeof v === 'string' ? v : JSON.stringify(v), 'utf8')
+        } catch {
+          return Buffer.from(String(v), 'utf8')
+        }
+      }
+    }
+    return {
+      topic: r.topic,
+      key: bytes(() => p.key.fromConnectData(r.topic, r.headers, r.keySchema, r.key), r.key),
+      value: bytes(() => p.value.fromConnectData(r.topic, r.headers, r.valueSchema, r.value), r.value),
+      partition: JSON.stringify(r.sourcePartition),
+      offset: JSON.stringify(r.sourceOffset),
+    }
+  }
+
+  #executingClass(stage: KafkaStage, err: Error): string {
+    const spec = this.#spec
+    switch (stage) {
+      case 'KEY_CONVERTER':
+        return spec.keyConverter.className
+      case 'VALUE_CONVERTER':
+        return spec.valueConverter.className
+      case 'HEADER_CONVERTER':
+        return spec.headerConverter.className
+      case 'TRANSFORMATION':
+        return (err as { executingClass?: string }).executingClass ?? spec.connectorPlugin.className
+      default:
+        return spec.connectorPlugin.className
+    }
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------
@@ -448,6 +622,11 @@ export class TaskActor {
     this.#port.close()
     this.#done()
   }
+}
+
+/** Where a consumed record came from, for the error log and DLQ headers. */
+function originOf(topics: readonly string[], c: ConsumedRecord): ErrantOrigin {
+  return { topic: topics[c[0]]!, partition: c[1], offset: c[2], timestamp: c[3], timestampType: c[4] }
 }
 
 function wrap(

@@ -6,6 +6,7 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from '@sluice/api'
+import type { ErrorHandlingSpec, KafkaStage } from '../task/error-handler.js'
 import type { SinkBatchStats, SourceBatchStats } from '../telemetry/events.js'
 import type { TargetState } from '../worker/worker-api.js'
 
@@ -37,9 +38,34 @@ export interface TaskSpec {
   readonly targetState: TargetState
   /** Source: batches handed to the Kafka I/O actor but not yet acknowledged. */
   readonly maxInFlightBatches: number
-  /** errors.tolerance: 'none' | 'all'. */
-  readonly errorsTolerance: 'none' | 'all'
-  readonly errorsLogEnable: boolean
+  /** The connector's `errors.*` settings (KIP-298). */
+  readonly errors: ErrorHandlingSpec
+  /** Values of the connector's PASSWORD keys: masked in every log line of the task's thread. */
+  readonly secrets: readonly string[]
+}
+
+/**
+ * A record the error handler tolerated (or connector code reported through the errant record
+ * reporter), for the DLQ: the original raw record where there is one, and the context headers'
+ * values already in Kafka's text form.
+ */
+export interface ErrantRecord {
+  readonly stage: KafkaStage
+  readonly executingClass: string
+  readonly exceptionClass: string
+  readonly exceptionMessage: string
+  readonly stacktrace: string
+  /** The consumed record (sink), or null (source records have none). */
+  readonly original: ConsumedRecord | null
+  readonly originalTopic: string | null
+  /** Source side (a Sluice extension): where the record was going and its source position. */
+  readonly source?: {
+    readonly topic: string
+    readonly key: Uint8Array | null
+    readonly value: Uint8Array | null
+    readonly partition: string
+    readonly offset: string
+  }
 }
 
 /**
@@ -94,6 +120,14 @@ export type ToTask =
       readonly partitions: readonly TopicPartition[]
     }
   | { readonly type: 'target'; readonly state: TargetState }
+  | { readonly type: 'errant.done'; readonly req: number; readonly error?: ErrorEnvelope }
+  | {
+      /** DLQ replay: records to put again, with errors tolerated and reported (to the DLQ again). */
+      readonly type: 'replay'
+      readonly req: number
+      readonly topics: readonly string[]
+      readonly records: readonly ConsumedRecord[]
+    }
   | { readonly type: 'stop' }
   | { readonly type: 'diagnostics'; readonly req: number }
 
@@ -123,6 +157,8 @@ export type FromTask =
   | { readonly type: 'sink.resume'; readonly partitions: readonly TopicPartition[] }
   | { readonly type: 'sink.rewind'; readonly offsets: readonly TopicPartitionOffset[] }
   | { readonly type: 'sink.request-commit' }
+  | { readonly type: 'errant'; readonly req: number; readonly record: ErrantRecord }
+  | { readonly type: 'replay.done'; readonly req: number; readonly put: number; readonly failed: number }
   | { readonly type: 'failed'; readonly error: ErrorEnvelope }
   | { readonly type: 'stopped' }
   | {

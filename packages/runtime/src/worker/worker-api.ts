@@ -6,6 +6,20 @@ export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED'
 /** A connector's or task's observed state, as `GET /connectors/{c}/status` reports it. */
 export type State = 'UNASSIGNED' | 'RUNNING' | 'PAUSED' | 'FAILED' | 'RESTARTING' | 'STOPPED'
 
+/** What a DLQ replay did. */
+export interface DlqReplayResult {
+  readonly connector: string
+  readonly topic: string
+  /** The DLQ offsets replayed: `[from, to)`. */
+  readonly from: number
+  readonly to: number
+  readonly read: number
+  /** Records put by the task. */
+  readonly put: number
+  /** Records that failed again (and went back to the DLQ). */
+  readonly failed: number
+}
+
 /** Identifies one task of a connector. */
 export interface ConnectorTaskId {
   readonly connector: string
@@ -58,6 +72,12 @@ export interface SinkOffsetEntry {
  * reports states through the {@link StatusListener} it was created with.
  */
 export interface ConnectWorker {
+  /** DLQ replay (a Sluice extension); see `Worker.replayDeadLetterQueue`. */
+  replayDeadLetterQueue?(
+    name: string,
+    props: ConnectorProps,
+    range: { from: number; to?: number | undefined },
+  ): Promise<DlqReplayResult>
   readonly workerId: string
   readonly plugins: PluginRegistry
 

@@ -1,21 +1,56 @@
 import { availableParallelism } from 'node:os'
 import type { MessagePort } from 'node:worker_threads'
-import type { Connector, ConnectorProps, SourceOffset, SourcePartition } from '@sluice/api'
-import { ConfigError, ConnectError, errorTrace, NotFoundError } from '@sluice/api'
+import type { ConfigDef, Connector, ConnectorProps, SourceOffset, SourcePartition } from '@sluice/api'
+import { BadRequestError, ConfigError, ConnectError, errorTrace, NotFoundError } from '@sluice/api'
 import { Piscina } from 'piscina'
 import type { Clock } from '../clock.js'
 import { systemClock } from '../clock.js'
 import { createClient, toLibrdkafkaConfig, withPrefix } from '../kafka-io/client-config.js'
-import type { KafkaClientFactory } from '../kafka-io/client-types.js'
+import type { ConsumedMessage, KafkaClientFactory } from '../kafka-io/client-types.js'
+import { hideInLogs } from '../log.js'
 import { loadPluginRegistry } from '../plugins/registry.js'
 import { defaultRestartPolicy, type RestartPolicyOptions } from '../supervisor/restart-policy.js'
+import { defaultErrorHandling, type ErrorHandlingSpec } from '../task/error-handler.js'
 import * as telemetry from '../telemetry/events.js'
 import { encode } from '../wire/codec.js'
-import type { PluginRef, TaskSpec, TransformRef } from '../wire/messages.js'
-import { type SourceOffsetStore, TaskProxy } from './task-proxy.js'
+import type { ConsumedRecord, PluginRef, TaskSpec, TransformRef } from '../wire/messages.js'
+import { SinkTaskOwner } from './sink-task-owner.js'
+import { SourceTaskOwner } from './source-task-owner.js'
+import type { SourceOffsetStore, TaskOwnerDeps } from './task-owner.js'
+
+/** The connector's `errors.*` keys (validated by the herder's ConnectorConfig; defaults as Kafka's). */
+export function errorHandlingOf(props: ConnectorProps): ErrorHandlingSpec {
+  const num = (k: string, d: number): number => {
+    const v = props[k]
+    return v === undefined || v.trim() === '' ? d : Number(v)
+  }
+  return {
+    retryTimeoutMs: num('errors.retry.timeout', defaultErrorHandling.retryTimeoutMs),
+    retryDelayMaxMs: num('errors.retry.delay.max.ms', defaultErrorHandling.retryDelayMaxMs),
+    tolerance: props['errors.tolerance']?.trim().toLowerCase() === 'all' ? 'all' : 'none',
+    logEnable: props['errors.log.enable']?.trim().toLowerCase() === 'true',
+    logIncludeMessages: props['errors.log.include.messages']?.trim().toLowerCase() === 'true',
+    dlqTopic: (props['errors.deadletterqueue.topic.name'] ?? '').trim(),
+    dlqReplicationFactor: num(
+      'errors.deadletterqueue.topic.replication.factor',
+      defaultErrorHandling.dlqReplicationFactor,
+    ),
+    dlqContextHeaders:
+      props['errors.deadletterqueue.context.headers.enable']?.trim().toLowerCase() === 'true',
+  }
+}
+
+/** Most DLQ records one replay call reads (every buffer is bounded); call again from `to`. */
+export const MAX_REPLAY_RECORDS = 10_000
+const REPLAY_BATCH = 500
+
+/** The owner of one running task: a sink or a source task owner. */
+export type TaskProxy = SinkTaskOwner | SourceTaskOwner
+
 import type {
   ConnectorTaskId,
   ConnectWorker,
+  DlqReplayResult,
   PluginRegistry,
   SinkOffsetEntry,
   SourceOffsetEntry,
@@ -181,6 +216,20 @@ export class Worker implements ConnectWorker {
 
   #launch = (port: MessagePort, spec: TaskSpec): Promise<void> => {
     return this.#pool.run({ port, spec: encode(spec) }, { transferList: [port] }) as Promise<void>
+  }
+
+  /** Values of the PASSWORD keys of the connector's ConfigDef (masked in every log line). */
+  #secretsOf(props: ConnectorProps): string[] {
+    let def: ConfigDef | undefined
+    try {
+      def = (this.plugins.resolve(props['connector.class'] ?? '').definition.create() as Connector).config()
+    } catch {
+      return []
+    }
+    const out: string[] = []
+    for (const [k, key] of def.configKeys()) if (key.type === 'PASSWORD' && props[k]) out.push(props[k])
+    hideInLogs(out)
+    return out
   }
 
   // ---- connectors --------------------------------------------------------------------------
@@ -404,8 +453,8 @@ export class Worker implements ConnectWorker {
       headerConverter: this.#converterRef('header', connectorProps),
       transforms: this.#transformRefs(connectorProps),
       maxInFlightBatches: intProp(this.#props, 'task.max.inflight.batches', 4),
-      errorsTolerance: connectorProps['errors.tolerance'] === 'all' ? 'all' : 'none',
-      errorsLogEnable: connectorProps['errors.log.enable'] === 'true',
+      errors: errorHandlingOf(connectorProps),
+      secrets: this.#secretsOf(connectorProps),
     }
     const bootstrap = this.#props['bootstrap.servers'] ?? 'localhost:9092'
     const producerConfig = {
@@ -447,14 +496,18 @@ export class Worker implements ConnectWorker {
       .split(',')
       .map((t) => t.trim())
       .filter((t) => t !== '')
-    const proxy = new TaskProxy(id, spec, targetState, {
+    const deps: TaskOwnerDeps = {
       clock: this.#clock,
       listener: this.#listener,
       launch: this.#launch,
       kafka: {
         producer: (cfg) => createClient('producer', () => this.#kafka.producer(cfg)),
         consumer: (cfg) => createClient('consumer', () => this.#kafka.consumer(cfg)),
+        ...(this.#kafka.createTopic !== undefined && {
+          createTopic: this.#kafka.createTopic.bind(this.#kafka),
+        }),
       },
+      bootstrapServers: bootstrap,
       offsets: this.#offsets,
       restart: this.#restart,
       gracefulTimeoutMs: this.#gracefulTimeoutMs,
@@ -467,7 +520,11 @@ export class Worker implements ConnectWorker {
           : connectorProps['topics.regex'],
       maxPollRecords: intProp(consumerProps, 'max.poll.records', 2000),
       onTopicUsed: (t) => this.#trackTopic(id.connector, t),
-    })
+    }
+    const proxy =
+      kind === 'sink'
+        ? new SinkTaskOwner(id, spec, targetState, deps)
+        : new SourceTaskOwner(id, spec, targetState, deps)
     this.#tasks.set(key, proxy)
     try {
       await proxy.start()
@@ -500,6 +557,118 @@ export class Worker implements ConnectWorker {
     }
   }
 
+  // ---- DLQ replay ----------------------------------------------------------------------------
+
+  /**
+   * Re-feeds DLQ records `[from, to)` of a sink connector's dead letter queue through task 0's
+   * pipeline (converters, transforms, put), e.g. after a fix. Records are read back with the original
+   * topic/partition/offset from their `__connect.errors.*` headers (those headers are dropped); what
+   * fails again goes back to the DLQ. At most {@link MAX_REPLAY_RECORDS} records per call.
+   */
+  async replayDeadLetterQueue(
+    name: string,
+    props: ConnectorProps,
+    range: { from: number; to?: number | undefined },
+  ): Promise<DlqReplayResult> {
+    const topic = errorHandlingOf(props).dlqTopic
+    if (topic === '')
+      throw new BadRequestError(
+        `Connector ${name} has no dead letter queue (errors.deadletterqueue.topic.name)`,
+      )
+    if (!this.isSinkConnector(props))
+      throw new BadRequestError(
+        `DLQ replay is implemented for sink connectors only; ${name} is a source connector`,
+      )
+    const owner = this.#tasks.get(this.#key({ connector: name, task: 0 }))
+    if (!(owner instanceof SinkTaskOwner))
+      throw new BadRequestError(`Connector ${name} has no running task 0`)
+    const from = Math.max(0, range.from)
+    const to = Math.min(range.to ?? Number.MAX_SAFE_INTEGER, from + MAX_REPLAY_RECORDS)
+    const messages = await this.#readRange(topic, from, to)
+    const topics: string[] = []
+    const topicIdx = new Map<string, number>()
+    const records: ConsumedRecord[] = messages.map((m) => {
+      const ctx = new Map<string, string>()
+      const headers: Array<string | Uint8Array | null> = []
+      for (const h of m.headers ?? [])
+        for (const k in h) {
+          const v = h[k]!
+          const bytes = typeof v === 'string' ? Buffer.from(v) : v
+          if (k.startsWith('__connect.errors.')) ctx.set(k.slice(17), bytes.toString('utf8'))
+          else headers.push(k, bytes)
+        }
+      const original = ctx.get('topic') || topic
+      let ti = topicIdx.get(original)
+      if (ti === undefined) {
+        ti = topics.length
+        topics.push(original)
+        topicIdx.set(original, ti)
+      }
+      const partition = Number(ctx.get('partition') ?? m.partition)
+      const offset = Number(ctx.get('offset') ?? m.offset)
+      const key =
+        m.key === undefined || m.key === null ? null : typeof m.key === 'string' ? Buffer.from(m.key) : m.key
+      return [
+        ti,
+        partition,
+        offset,
+        m.timestamp ?? -1,
+        m.timestamp === undefined ? 0 : 1,
+        key,
+        m.value,
+        headers.length > 0 ? headers : null,
+      ]
+    })
+    let put = 0
+    let failed = 0
+    for (let i = 0; i < records.length; i += REPLAY_BATCH) {
+      const r = await owner.replay(topics, records.slice(i, i + REPLAY_BATCH), 60_000)
+      put += r.put
+      failed += r.failed
+    }
+    const last = messages.at(-1)?.offset
+    return {
+      connector: name,
+      topic,
+      from,
+      to: last === undefined ? from : last + 1,
+      read: messages.length,
+      put,
+      failed,
+    }
+  }
+
+  /** Reads partition 0 of `topic` from `from` up to `to` (exclusive) or its end, outside any group. */
+  async #readRange(topic: string, from: number, to: number): Promise<ConsumedMessage[]> {
+    const client = this.#kafka.consumer({
+      'bootstrap.servers': this.#props['bootstrap.servers'] ?? 'localhost:9092',
+      'group.id': `sluice-dlq-replay-${topic}`,
+      'enable.auto.commit': false,
+      'auto.offset.reset': 'earliest',
+    })
+    await new Promise<void>((resolve, reject) =>
+      client.connect({}, (err) =>
+        err ? reject(new ConnectError('XC_KAFKA', `DLQ replay: ${err.message}`)) : resolve(),
+      ),
+    )
+    const out: ConsumedMessage[] = []
+    try {
+      client.setDefaultConsumeTimeout(500)
+      client.assign([{ topic, partition: 0, offset: from }])
+      for (let empty = 0; empty < 4 && out.length < to - from; ) {
+        const batch = await new Promise<ConsumedMessage[]>((resolve, reject) =>
+          client.consume(REPLAY_BATCH, (err, m) => (err ? reject(err) : resolve(m))),
+        )
+        if (batch.length === 0) empty++
+        for (const m of batch) if (m.offset >= from && m.offset < to) out.push(m)
+        if (batch.some((m) => m.offset >= to - 1)) break
+      }
+    } finally {
+      await new Promise<void>((resolve) => client.disconnect(() => resolve()))
+    }
+    return out
+  }
+
   // ---- offsets -----------------------------------------------------------------------------
 
   #scheduleFlush(): void {
@@ -516,12 +685,15 @@ export class Worker implements ConnectWorker {
   async flushOffsets(): Promise<void> {
     const all = [...this.#tasks.values()]
     await this.#flushSourceOffsets(all)
-    await Promise.all(all.map((t) => t.commitSink().catch(() => undefined)))
+    await Promise.all(
+      all.map((t) => (t instanceof SinkTaskOwner ? t.commit().catch(() => undefined) : undefined)),
+    )
   }
 
   async #flushSourceOffsets(tasks: readonly TaskProxy[]): Promise<void> {
-    const committed: TaskProxy[] = []
+    const committed: SourceTaskOwner[] = []
     for (const t of tasks) {
+      if (!(t instanceof SourceTaskOwner)) continue
       const entries = t.takeCommittableOffsets()
       if (entries.length > 0) {
         this.#offsets.set(t.id.connector, entries)

@@ -20,7 +20,14 @@ const T = 'org.apache.kafka.connect.transforms.'
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', '..')
 
 function link(alias: string, transform: Transformation, predicate?: Predicate, negate = false): ChainLink {
-  return { alias, transform, predicate, negate }
+  return {
+    alias,
+    className: transform.constructor.name,
+    predicateClassName: predicate?.constructor.name,
+    transform,
+    predicate,
+    negate,
+  }
 }
 
 const rec = (topic: string, value: unknown, headers = new Headers()): SourceRecord =>
