@@ -1,8 +1,10 @@
 import type { TopicPartition, TopicPartitionOffset } from '@sluice/api'
 import { ConfigError, ConnectError } from '@sluice/api'
-import type { ConsumedRecord } from '../wire/messages.js'
+import type { PackedRecords, RecordToPack } from '@sluice/kafka'
+import { packRecords } from '@sluice/kafka'
 import type {
   ClientTopicPartition,
+  ColumnarBatch,
   ConsumedMessage,
   ConsumerClient,
   KafkaClientFactory,
@@ -12,8 +14,11 @@ import { ERR } from './client-types.js'
 
 /** What the consumer hands to (and hears from) the sink task it feeds. */
 export interface SinkConsumerHandler {
-  /** A batch to deliver; the task answers with {@link SinkConsumer.batchDone} for `batch`. */
-  deliver(batch: number, topics: readonly string[], records: ConsumedRecord[]): void
+  /**
+   * A batch to deliver, packed as it came from the binding; the task answers with
+   * {@link SinkConsumer.batchDone} for `batch`.
+   */
+  deliver(batch: number, topics: readonly string[], records: PackedRecords): void
   assigned(partitions: readonly TopicPartition[]): void
   revoked(partitions: readonly TopicPartition[]): void
   failed(err: ConnectError): void
@@ -62,15 +67,22 @@ export class SinkConsumer {
   readonly #putOffsets = new Map<string, TopicPartitionOffset>()
   readonly #pendingBatches = new Map<number, readonly TopicPartitionOffset[]>()
   #nextBatch = 1
+  readonly #columnar: boolean
   #running = false
   #loop: Promise<void> | undefined
   #wake: (() => void) | undefined
 
-  private constructor(client: ConsumerClient, opts: SinkConsumerOptions, handler: SinkConsumerHandler) {
+  private constructor(
+    client: ConsumerClient,
+    opts: SinkConsumerOptions,
+    handler: SinkConsumerHandler,
+    batchApi: boolean,
+  ) {
     this.#client = client
     this.#opts = opts
     this.#handler = handler
     this.#credits = opts.maxInFlightBatches
+    this.#columnar = typeof client.consumeColumnar === 'function' && batchApi
   }
 
   static async open(
@@ -93,7 +105,7 @@ export class SinkConsumer {
         }
       },
     })
-    self = new SinkConsumer(client, opts, handler)
+    self = new SinkConsumer(client, opts, handler, factory.batchApi?.() === true)
     client.on('event.error', () => {
       // Broker connection hiccups are retried by librdkafka; fatal errors surface from consume().
     })
@@ -176,7 +188,7 @@ export class SinkConsumer {
         if (!this.#running) return
         if (woke && this.#credits > 0 && !this.#targetPaused) continue
         this.#applyPause(true)
-        let stray: ConsumedMessage[]
+        let stray: ColumnarBatch
         try {
           stray = await this.#consume(1)
         } catch (err) {
@@ -185,20 +197,20 @@ export class SinkConsumer {
         }
         // A record fetched before the pause took effect is not delivered over the bound: rewind so
         // it is read again once there is credit.
-        if (stray.length > 0) this.#rewindTo(stray)
+        if (stray.count > 0) this.#rewindTo(stray)
         if (this.#credits <= 0 || this.#targetPaused) await this.#sleep(50)
         continue
       }
       this.#applyPause(false)
-      let messages: ConsumedMessage[]
+      let polled: ColumnarBatch
       try {
-        messages = await this.#consume(this.#opts.maxPollRecords)
+        polled = await this.#consume(this.#opts.maxPollRecords)
       } catch (err) {
         if (this.#fatal(err)) return
         continue
       }
       if (!this.#running) return
-      if (messages.length > 0) this.#deliver(messages)
+      if (polled.count > 0) this.#deliver(polled)
     }
   }
 
@@ -212,13 +224,14 @@ export class SinkConsumer {
     return true
   }
 
-  #rewindTo(messages: readonly ConsumedMessage[]): void {
-    const first = new Map<string, TopicPartitionOffset>()
-    for (const m of messages) {
-      const k = `${m.topic}\u0000${m.partition}`
-      if (!first.has(k)) first.set(k, { topic: m.topic, partition: m.partition, offset: m.offset })
+  /** Seeks every partition of `polled` back to its first offset in it. */
+  #rewindTo(polled: ColumnarBatch): void {
+    const first: TopicPartitionOffset[] = []
+    const m = polled.marks
+    for (let i = 0; i < m.length; i += 4) {
+      first.push({ topic: polled.topics[m[i]!]!, partition: m[i + 1]!, offset: m[i + 2]! })
     }
-    this.seek([...first.values()])
+    this.seek(first)
   }
 
   /** Resolves `true` when woken by an ack or a state change, `false` after `ms`. */
@@ -236,9 +249,15 @@ export class SinkConsumer {
     })
   }
 
-  #consume(n: number): Promise<ConsumedMessage[]> {
+  /** One poll, as a packed batch: straight from the patched binding, or packed here on the stock one. */
+  #consume(n: number): Promise<ColumnarBatch> {
+    if (this.#columnar) {
+      return new Promise((resolve, reject) =>
+        this.#client.consumeColumnar!(n, (err, batch) => (err ? reject(err) : resolve(batch))),
+      )
+    }
     return new Promise((resolve, reject) =>
-      this.#client.consume(n, (err, msgs) => (err ? reject(err) : resolve(msgs))),
+      this.#client.consume(n, (err, msgs) => (err ? reject(err) : resolve(packMessages(msgs)))),
     )
   }
 
@@ -250,51 +269,21 @@ export class SinkConsumer {
     this.#paused = shouldPause
   }
 
-  #deliver(messages: ConsumedMessage[]): void {
-    const topics: string[] = []
-    const topicIdx = new Map<string, number>()
-    const next = new Map<string, TopicPartitionOffset>()
-    const records: ConsumedRecord[] = new Array(messages.length)
-    for (let i = 0; i < messages.length; i++) {
-      const m = messages[i]!
-      let ti = topicIdx.get(m.topic)
-      if (ti === undefined) {
-        ti = topics.length
-        topics.push(m.topic)
-        topicIdx.set(m.topic, ti)
-      }
-      let headers: Array<string | Uint8Array | null> | null = null
-      if (m.headers !== undefined && m.headers.length > 0) {
-        headers = []
-        for (const h of m.headers) {
-          for (const hk in h) {
-            const v = h[hk]!
-            headers.push(hk, typeof v === 'string' ? Buffer.from(v) : v)
-          }
-        }
-      }
-      const k = m.key
-      records[i] = [
-        ti,
-        m.partition,
-        m.offset,
-        m.timestamp ?? -1,
-        m.timestamp === undefined ? 0 : 1,
-        k === undefined || k === null ? null : typeof k === 'string' ? Buffer.from(k) : k,
-        m.value,
-        headers,
-      ]
-      next.set(`${m.topic}\u0000${m.partition}`, {
-        topic: m.topic,
-        partition: m.partition,
-        offset: m.offset + 1,
-      })
+  /** Hands a batch to the task; offsets are kept per partition of the batch (its marks), not per record. */
+  #deliver(polled: ColumnarBatch): void {
+    const offsets: TopicPartitionOffset[] = []
+    const m = polled.marks
+    for (let i = 0; i < m.length; i += 4) {
+      offsets.push({ topic: polled.topics[m[i]!]!, partition: m[i + 1]!, offset: m[i + 3]! + 1 })
     }
-    const offsets = [...next.values()]
     this.#credits--
     const batch = this.#nextBatch++
     this.#pendingBatches.set(batch, offsets)
-    this.#handler.deliver(batch, topics, records)
+    this.#handler.deliver(batch, polled.topics, {
+      length: polled.count,
+      headerCount: polled.headerCount,
+      buffer: polled.buffer,
+    })
   }
 
   /** The task finished `put` for batch `batch`: its offsets become candidates for commit. */
@@ -364,5 +353,58 @@ export class SinkConsumer {
       // Unsubscribing before disconnect avoids a known hang on destroy; failing it is harmless.
     }
     await new Promise<void>((resolve) => this.#client.disconnect(() => resolve()))
+  }
+}
+
+/**
+ * The stock binding's messages in the packed layout, with the marks the patched binding computes
+ * natively: the per-record work of the stock path, done once here on the main thread.
+ */
+export function packMessages(messages: readonly ConsumedMessage[]): ColumnarBatch {
+  const topics: string[] = []
+  const topicIdx = new Map<string, number>()
+  const marks = new Map<string, [number, number, number, number]>()
+  const records: RecordToPack[] = new Array(messages.length)
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!
+    let ti = topicIdx.get(m.topic)
+    if (ti === undefined) {
+      ti = topics.length
+      topics.push(m.topic)
+      topicIdx.set(m.topic, ti)
+    }
+    let headers: Array<string | Uint8Array | null> | null = null
+    if (m.headers !== undefined && m.headers.length > 0) {
+      headers = []
+      for (const h of m.headers) {
+        for (const hk in h) {
+          const v = h[hk]!
+          headers.push(hk, typeof v === 'string' ? Buffer.from(v) : v)
+        }
+      }
+    }
+    const k = m.key
+    records[i] = {
+      topic: ti,
+      partition: m.partition,
+      offset: m.offset,
+      timestamp: m.timestamp ?? -1,
+      timestampType: m.timestamp === undefined ? 0 : 1,
+      key: k === undefined || k === null ? null : typeof k === 'string' ? Buffer.from(k) : k,
+      value: m.value,
+      headers,
+    }
+    const mk = `${ti}\u0000${m.partition}`
+    const mark = marks.get(mk)
+    if (mark === undefined) marks.set(mk, [ti, m.partition, m.offset, m.offset])
+    else mark[3] = m.offset
+  }
+  const packed = packRecords(records)
+  return {
+    count: packed.length,
+    headerCount: packed.headerCount,
+    topics,
+    buffer: packed.buffer,
+    marks: Float64Array.from([...marks.values()].flat()),
   }
 }

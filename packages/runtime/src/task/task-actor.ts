@@ -19,8 +19,15 @@ import { concatMap, defer, Subject, takeUntil } from 'rxjs'
 import { createPlugin } from '../plugins/loader.js'
 import { decode, send } from '../wire/codec.js'
 import type { FromTask, ProduceRecord, TaskSpec, ToTask } from '../wire/messages.js'
+import { packProduceRecords, unpackConsumed } from '../wire/packed-records.js'
 import type { TaskPlugins } from './record-conversion.js'
-import { applyChain, loadTaskPlugins, toProduceRecord, toSinkRecord } from './record-conversion.js'
+import {
+  applyChain,
+  loadTaskPlugins,
+  sourcePartitionKeyer,
+  toProduceRecord,
+  toSinkRecord,
+} from './record-conversion.js'
 
 /**
  * A task actor: one connector task living on a pool thread. It talks to its supervisor on the main
@@ -161,6 +168,7 @@ export class TaskActor {
       task.commitRecord !== (Object.getPrototypeOf(Object.getPrototypeOf(task)) as SourceTask).commitRecord
     const inFlight = new Map<number, SourceRecord[]>()
     let nextBatch = 1
+    const partitionKey = sourcePartitionKeyer()
     // Credits: one per batch the Kafka I/O actor may hold unacknowledged. A poll happens only when a
     // credit is available, so a slow broker stops polling instead of growing a buffer.
     const credits = new Subject<void>()
@@ -220,11 +228,17 @@ export class TaskActor {
           }
           // The offset advances even for dropped/skipped records, as Kafka Connect does.
           if (r.sourcePartition !== null && r.sourceOffset !== null) {
-            offsets.set(JSON.stringify(r.sourcePartition), [r.sourcePartition, r.sourceOffset])
+            offsets.set(partitionKey(r.sourcePartition), [r.sourcePartition, r.sourceOffset])
           }
         }
         if (tracksRecords) inFlight.set(batch, records)
-        this.#send({ type: 'batch', batch, topics, records: out, offsets: [...offsets.values()] })
+        this.#send({
+          type: 'batch',
+          batch,
+          topics,
+          records: packProduceRecords(out),
+          offsets: [...offsets.values()],
+        })
         return
       }
     }
@@ -299,7 +313,7 @@ export class TaskActor {
               switch (msg.type) {
                 case 'records': {
                   const records: SinkRecord[] = []
-                  for (const c of msg.records) {
+                  for (const c of unpackConsumed(msg.records)) {
                     try {
                       const r = applyChain(this.#plugins.chain, toSinkRecord(this.#plugins, msg.topics, c))
                       if (r !== null) records.push(r)

@@ -6,6 +6,7 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from '@sluice/api'
+import type { PackedRecords } from '@sluice/kafka'
 import type { TargetState } from '../worker/worker-api.js'
 
 /** A plugin instance to create on a task thread: which module to import and which class it names. */
@@ -42,7 +43,7 @@ export interface TaskSpec {
 }
 
 /**
- * A source batch ready to produce. Records are tuples to keep the packed form small:
+ * A source record as the task thread builds it before packing its batch:
  * `[topicIndex, partition (-1 = any), key, value, timestamp (-1 = none), headers ([k, v, k, v…]) | null]`.
  */
 export type ProduceRecord = [
@@ -55,7 +56,7 @@ export type ProduceRecord = [
 ]
 
 /**
- * A consumed batch: `[topicIndex, partition, offset, timestamp (-1 = none), timestampType (0 none, 1 create,
+ * A consumed record as the task thread reads it out of a packed batch: `[topicIndex, partition, offset, timestamp (-1 = none), timestampType (0 none, 1 create,
  * 2 log-append), key, value, headers ([k, v, …]) | null]`.
  */
 export type ConsumedRecord = [
@@ -79,7 +80,8 @@ export type ToTask =
       readonly type: 'records'
       readonly batch: number
       readonly topics: readonly string[]
-      readonly records: readonly ConsumedRecord[]
+      /** The batch as the binding returned it; the codec transfers its buffer, never re-encodes it. */
+      readonly records: PackedRecords
     }
   | { readonly type: 'precommit'; readonly req: number; readonly offsets: readonly TopicPartitionOffset[] }
   | {
@@ -104,7 +106,8 @@ export type FromTask =
       readonly type: 'batch'
       readonly batch: number
       readonly topics: readonly string[]
-      readonly records: readonly ProduceRecord[]
+      /** Packed on the task thread, produced by one batch call on the main thread. */
+      readonly records: PackedRecords
       /** Last source offset per source partition in this batch, committable once it is acknowledged. */
       readonly offsets: ReadonlyArray<readonly [SourcePartition, SourceOffset]>
     }
