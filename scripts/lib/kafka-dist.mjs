@@ -16,8 +16,36 @@ export const distDir = path.join(kafkaDir, KAFKA_VERSION)
 export const libDir = path.join(distDir, 'lib')
 const stampFile = path.join(distDir, '.resolved')
 
+// Our own Java shim for the FileStream connectors' jar (see its header comment): compiled into the lib
+// folder at resolve time, part of the stamp so a change recompiles it.
+const SHIM_DIR = path.join(root, 'scripts', 'kafka', 'shim')
+const SHIM_SOURCE = path.join(SHIM_DIR, 'org', 'apache', 'kafka', 'common', 'utils', 'AppInfoParser.java')
+
 function pomStamp() {
-  return createHash('sha256').update(readFileSync(POM)).digest('hex')
+  return createHash('sha256').update(readFileSync(POM)).update(readFileSync(SHIM_SOURCE)).digest('hex')
+}
+
+/** Compiles the AppInfoParser shim against the resolved jars into lib/sluice-connect-file-shim.jar. */
+async function buildShim() {
+  const classes = path.join(distDir, 'shim-classes')
+  rmSync(classes, { recursive: true, force: true })
+  mkdirSync(classes, { recursive: true })
+  if (capture('javac', ['-version']) === null) {
+    throw new Error(
+      'javac was not found on PATH; the Java oracle needs a JDK: apt-get install openjdk-17-jdk-headless',
+    )
+  }
+  await run('javac', ['--release', '17', '-d', classes, '-cp', path.join(libDir, '*'), SHIM_SOURCE], {
+    cwd: root,
+  })
+  await run(
+    'jar',
+    ['--create', '--file', path.join(libDir, 'sluice-connect-file-shim.jar'), '-C', classes, '.'],
+    {
+      cwd: root,
+    },
+  )
+  rmSync(classes, { recursive: true, force: true })
 }
 
 /** True when the jars for the current pom.xml are already in the cache (no Maven run needed). */
@@ -41,8 +69,7 @@ export async function resolveKafka({ quiet = false } = {}) {
   if (capture('mvn', ['-v']) === null) {
     throw new Error('Maven (mvn) was not found on PATH; install it (apt-get install maven) and run again')
   }
-  if (!quiet)
-    log(`resolving Apache Kafka ${KAFKA_VERSION} from Maven Central into ${distDir}`)
+  if (!quiet) log(`resolving Apache Kafka ${KAFKA_VERSION} from Maven Central into ${distDir}`)
   rmSync(libDir, { recursive: true, force: true })
   mkdirSync(libDir, { recursive: true })
   await run(
@@ -73,6 +100,7 @@ export async function resolveKafka({ quiet = false } = {}) {
       'slf4j-api 2.x was resolved; Kafka would log nothing. Pin slf4j-api 1.7.x in scripts/kafka/pom.xml',
     )
   }
+  await buildShim()
   writeFileSync(stampFile, pomStamp())
   return libDir
 }

@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /**
- * The two Connect workers of the differential test: Java Kafka Connect 4.1 standalone (from the Maven jars
+ * The two Connect workers of the differential test: Java Kafka Connect standalone (4.4, from the Maven jars
  * that `scripts/kafka.mjs resolve` caches) and `sluice standalone`, each with its own REST port and offsets
  * file, on the same broker.
  */
@@ -132,6 +132,26 @@ export function javaClasspath(): { classpath?: string; reason?: string } {
   const lib = /Kafka jars in (\S+)/.exec(r.stdout)?.[1]
   if (lib === undefined) return { reason: `kafka.mjs resolve did not name the jar folder: ${r.stdout}` }
   return { classpath: path.join(lib, '*') }
+}
+
+/**
+ * Version and commit id of the Java Kafka Connect the tests run, read from kafka-clients' own
+ * `kafka/kafka-version.properties` (what Java's `GET /` reports), so no test hard-codes a Kafka version.
+ */
+export function javaServerInfo(): { version: string; commit: string } {
+  const { classpath, reason } = javaClasspath()
+  if (classpath === undefined) throw new Error(`Java Kafka Connect is not available: ${reason}`)
+  const lib = path.dirname(classpath)
+  const jar = readdirSync(lib).find((f) => /^kafka-clients-[\d.]+\.jar$/.test(f))
+  if (jar === undefined) throw new Error(`no kafka-clients jar in ${lib}`)
+  const r = spawnSync('unzip', ['-p', path.join(lib, jar), 'kafka/kafka-version.properties'], {
+    encoding: 'utf8',
+  })
+  const version = /^version=(.+)$/m.exec(r.stdout ?? '')?.[1]?.trim()
+  const commit = /^commitId=(.+)$/m.exec(r.stdout ?? '')?.[1]?.trim()
+  if (version === undefined || commit === undefined)
+    throw new Error(`could not read kafka/kafka-version.properties from ${jar}: ${r.stderr ?? ''}`)
+  return { version, commit }
 }
 
 /** Starts Java Kafka Connect standalone on `port`; resolves once its REST API answers. */

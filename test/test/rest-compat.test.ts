@@ -11,6 +11,7 @@ import {
   type ConnectProcess,
   freePort,
   javaClasspath,
+  javaServerInfo,
   repoRoot,
   sluiceCli,
   startJavaConnect,
@@ -19,7 +20,7 @@ import {
 import { ensureBroker } from '../src/broker.js'
 
 /**
- * The REST differential test (issue 4's acceptance): Java Kafka Connect 4.1 standalone and `sluice
+ * The REST differential test (issue 4's acceptance): Java Kafka Connect 4.4 standalone and `sluice
  * standalone` on the same broker replay one scripted session (test/compat/session.ts); status codes, headers
  * and JSON structure and values must match, apart from the listed differences (test/compat/differences.ts).
  *
@@ -42,7 +43,7 @@ const missing =
       ? 'the sluice CLI is not built (packages/cli with a "bin"); run npm test (it builds), or set SLUICE_CLI'
       : undefined
 
-describe('REST API: Sluice vs Java Kafka Connect 4.1', { timeout: 15 * 60_000 }, () => {
+describe('REST API: Sluice vs Java Kafka Connect 4.4', { timeout: 15 * 60_000 }, () => {
   const run = randomUUID().slice(0, 6)
   const base = path.join(repoRoot, '.run', 'compat', run)
   const vars = (side: 'java' | 'sluice'): SideVars => ({
@@ -117,8 +118,8 @@ async function restLayerOver(backend: ConnectProcess): Promise<ConnectProcess> {
   const rest = await mod.createRestServer({
     herder,
     workerProps: { listeners: `http://127.0.0.1:${await freePort(18085)}` },
-    // The backend is Kafka 4.1.2: report its version so only REST-layer differences remain.
-    serverInfo: { version: '4.1.2', commit: 'c82fd9b934b4c1e6' },
+    // The backend is Java Kafka Connect: report its version so only REST-layer differences remain.
+    serverInfo: javaServerInfo(),
   })
   await rest.start()
   return {

@@ -103,10 +103,10 @@ export function configKeyInfoEntity(k: ConfigKeyInfo): ConfigKeyInfo {
     importance: k.importance,
     documentation: k.documentation,
     group: k.group,
+    order_in_group: k.order_in_group,
     width: k.width,
     display_name: k.display_name,
     dependents: [...k.dependents],
-    order: k.order,
   }
 }
 

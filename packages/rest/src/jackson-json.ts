@@ -152,25 +152,24 @@ class JsonTokenReader {
     )
   }
 
-  /** "Unrecognized token 'xyz'": reads on while identifier characters follow, consuming the terminator. */
+  /**
+   * "Unrecognized token 'xyz'": reads on while identifier characters follow. Jackson 2.20 (Kafka 4.4) reports
+   * the token's start; 2.19 (Kafka 4.1) reported the byte after its terminator.
+   */
   #invalidToken(startAt: number): never {
     let text = ''
     let i = startAt
-    let terminator = this.#buf.length
     while (i < this.#buf.length) {
       const [cp, len] = this.#charAt(i)
       i += len
-      if (!isJavaIdentifierPart(cp)) {
-        terminator = i - len
-        break
-      }
+      if (!isJavaIdentifierPart(cp)) break
       text += String.fromCodePoint(cp)
       if (text.length >= MAX_ERROR_TOKEN_LENGTH) {
         text += '...'
         break
       }
     }
-    this.#fail(`Unrecognized token '${text}': was expecting ${VALID_TOKENS}`, i, terminator)
+    this.#fail(`Unrecognized token '${text}': was expecting ${VALID_TOKENS}`, startAt)
   }
 
   #context(): Context {
@@ -793,7 +792,7 @@ class Binder {
         ? `one known property: ${names[0]}`
         : `${names.length} known properties: ${names.join(', ')}`
     this.fail(
-      `Unrecognized field "${name}" (class ${shape.javaType}), not marked as ignorable (${known}])`,
+      `Unrecognized field "${name}" (class ${shape.javaType}), not marked as ignorable (${known})`,
       at,
       [...chain, `${shape.javaType}["${name}"]`],
     )

@@ -141,10 +141,10 @@ export const configKeyInfoSchema = {
     importance: nullableString,
     documentation: nullableString,
     group: nullableString,
+    order_in_group: { type: 'integer' },
     width: nullableString,
     display_name: nullableString,
     dependents: { type: 'array', items: { type: 'string' } },
-    order: { type: 'integer' },
   },
 } as const
 

@@ -110,11 +110,7 @@ export class FakeHerder implements Herder {
     options: { allowReplace: boolean; initialState?: InitialState },
   ): Promise<PutConnectorResult> {
     if (config['connector.class'] === undefined) {
-      throw new BadRequestError(
-        `Connector config {${Object.entries(config)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(', ')}} contains no connector type`,
-      )
+      throw new BadRequestError('Connector config contains no connector type')
     }
     const existing = this.#connectors.get(name)
     if (existing !== undefined && !options.allowReplace)
@@ -224,18 +220,14 @@ export class FakeHerder implements Herder {
         width: 'NONE',
         display_name: 'file',
         dependents: [],
-        order: -1,
+        order_in_group: -1,
       },
     ]
   }
 
   async validateConnectorConfig(config: Record<string, string>): Promise<ConfigInfos> {
     if (config['connector.class'] === undefined) {
-      throw new BadRequestError(
-        `Connector config {${Object.entries(config)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(', ')}} contains no connector type`,
-      )
+      throw new BadRequestError('Connector config contains no connector type')
     }
     const missing = config.topic === undefined
     return {

@@ -219,10 +219,10 @@ describe('REST server routes (in-memory herder)', () => {
       'importance',
       'documentation',
       'group',
+      'order_in_group',
       'width',
       'display_name',
       'dependents',
-      'order',
     ])
     const unknown = await call('GET', '/connector-plugins/Nope/config')
     assert.deepEqual(
@@ -243,7 +243,7 @@ describe('REST server routes (in-memory herder)', () => {
     assert.deepEqual(noClass.json, {
       error_code: 500,
       message:
-        'org.apache.kafka.connect.runtime.rest.errors.BadRequestException: Connector config {topics=a} contains no connector type',
+        'org.apache.kafka.connect.runtime.rest.errors.BadRequestException: Connector config contains no connector type',
     })
     const ok = await call('PUT', '/connector-plugins/FileStreamSourceConnector/config/validate', {
       'connector.class': 'FileStreamSource',

@@ -11,10 +11,11 @@ export interface ConfigKeyInfo {
   readonly importance: string
   readonly documentation: string | null
   readonly group: string | null
+  /** Kafka 4.4 names this `order_in_group` and puts it after `group` (4.1: `order`, last). */
+  readonly order_in_group: number
   readonly width: string
   readonly display_name: string
   readonly dependents: readonly string[]
-  readonly order: number
 }
 
 /** JSON `value` of one key in a validate response (Kafka Connect's `ConfigValueInfo`). */
@@ -57,10 +58,10 @@ export function configKeyInfo(key: ConfigKey, prefix = ''): ConfigKeyInfo {
     importance: key.importance,
     documentation: key.documentation,
     group: key.group ?? null,
+    order_in_group: key.orderInGroup,
     width: key.width,
     display_name: key.displayName,
     dependents: [...key.dependents],
-    order: key.orderInGroup,
   }
 }
 

@@ -77,10 +77,10 @@ test("configInfos produces Kafka Connect's exact JSON shape and order", () => {
       importance: 'HIGH',
       documentation: 'Globally unique name.',
       group: 'Common',
+      order_in_group: 1,
       width: 'MEDIUM',
       display_name: 'Connector name',
       dependents: [],
-      order: 1,
     },
     value: {
       name: 'name',
@@ -98,10 +98,10 @@ test("configInfos produces Kafka Connect's exact JSON shape and order", () => {
     'importance',
     'documentation',
     'group',
+    'order_in_group',
     'width',
     'display_name',
     'dependents',
-    'order',
   ])
   const byName = new Map(body.configs.map((c) => [c.definition?.name, c]))
   assert.deepEqual(byName.get('tasks.max')?.value?.errors, [
@@ -116,7 +116,7 @@ test("configInfos produces Kafka Connect's exact JSON shape and order", () => {
   assert.equal(byName.get('secret')?.definition?.default_value, '[hidden]')
   assert.equal(byName.get('secret')?.definition?.type, 'PASSWORD')
   assert.equal(byName.get('ratio')?.definition?.group, null)
-  assert.equal(byName.get('ratio')?.definition?.order, -1)
+  assert.equal(byName.get('ratio')?.definition?.order_in_group, -1)
   assert.equal(byName.get('ratio')?.definition?.width, 'NONE')
   assert.ok(!JSON.stringify(body).includes('hunter2'))
 })

@@ -27,7 +27,7 @@ import {
   usesTopicCreation,
   validateSinkConnectorProps,
 } from './connector-config.js'
-import { javaHashMapToString, javaHashOrder } from './java-format.js'
+import { javaHashOrder } from './java-format.js'
 import {
   comparePluginEntries,
   entriesOf,
@@ -313,14 +313,15 @@ function resolveConnector(ctx: ValidationContext, connType: string, range: Versi
  * Validates a connector configuration (Kafka's `AbstractHerder.validateConnectorConfig`). Never throws for
  * invalid values: they are reported per key with `error_count`.
  *
- * @throws {@link BadRequestError} `Connector config {…} contains no connector type` without
+ * @throws {@link BadRequestError} `Connector config contains no connector type` (Kafka 4.4 no longer prints
+ *   the config: it may hold secrets) without
  *   `connector.class`, `Failed to find any class that implements Connector and which name matches …` for an
  *   unknown class, or Maven's message for an invalid `connector.plugin.version`
  */
 export function validateConnectorConfig(ctx: ValidationContext, props: RawConnectorProps): ConfigInfos {
   const connType = props[CONNECTOR_CLASS_CONFIG]
   if (connType === null || connType === undefined) {
-    throw new BadRequestError(`Connector config ${javaHashMapToString(props)} contains no connector type`)
+    throw new BadRequestError('Connector config contains no connector type')
   }
   let range: VersionRange | null
   let entry: PluginEntry

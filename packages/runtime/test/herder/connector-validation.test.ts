@@ -69,10 +69,10 @@ describe('validateConnectorConfig', () => {
       importance: 'HIGH',
       documentation: 'Maximum number of tasks to use for this connector.',
       group: 'Common',
+      order_in_group: 4,
       width: 'SHORT',
       display_name: 'Tasks max',
       dependents: [],
-      order: 4,
     })
     assert.deepEqual(errorsOf(infos, 'tasks.max'), [
       'Invalid value 0 for configuration tasks.max: Value must be at least 1',
@@ -238,8 +238,7 @@ describe('validateConnectorConfig', () => {
     assert.throws(
       () => validate({ name: 'v', topics: 'a' }),
       (e: unknown) =>
-        e instanceof BadRequestError &&
-        e.message === 'Connector config {name=v, topics=a} contains no connector type',
+        e instanceof BadRequestError && e.message === 'Connector config contains no connector type',
     )
     assert.throws(
       () => validate({ 'connector.class': 'Nope' }),
