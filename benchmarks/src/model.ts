@@ -32,6 +32,8 @@ export interface RunMetrics {
   /** CPU seconds of the measured process over the run (see README: what each side's figure covers). */
   readonly cpuSeconds: number
   readonly cpuSecPerMillion: number
+  /** CPU µs of the worker's main thread (Kafka I/O) per record; Sluice only. */
+  readonly mainThreadUsPerRecord?: number
   /** Broker CPU seconds over the same window (local broker only). */
   readonly brokerCpuSeconds?: number
   readonly peakRssMiB: number
@@ -48,6 +50,7 @@ export interface ScenarioSummary {
   readonly mibPerSec: Summary
   readonly cpuSecPerMillion: Summary
   readonly peakRssMiB: Summary
+  readonly mainThreadUsPerRecord?: Summary
   readonly restReadyMs?: Summary
   readonly latencyP50Ms?: Summary
   readonly latencyP99Ms?: Summary

@@ -99,14 +99,15 @@ export function markdown(res: BenchResults): string {
   if (thr.length > 0) {
     L.push('## Throughput', '')
     L.push(
-      '| scenario | side | records/s | spread | MiB/s | CPU s / M records | peak RSS MiB | start → REST ms | runs |',
-      '|---|---|--:|--:|--:|--:|--:|--:|--:|',
+      '| scenario | side | records/s | spread | MiB/s | CPU s / M records | main-thread µs / record | peak RSS MiB | start → REST ms | runs |',
+      '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|',
     )
     for (const r of thr) {
       const s = r.summary
       L.push(
         `| ${r.title} | ${r.side} | ${int(s?.recordsPerSec.median)} | ${spread(s?.recordsPerSec)} | ` +
-          `${fix(s?.mibPerSec.median, 2)} | ${fix(s?.cpuSecPerMillion.median, 2)} | ${fix(s?.peakRssMiB.median)} | ` +
+          `${fix(s?.mibPerSec.median, 2)} | ${fix(s?.cpuSecPerMillion.median, 2)} | ` +
+          `${fix(s?.mainThreadUsPerRecord?.median, 2)} | ${fix(s?.peakRssMiB.median)} | ` +
           `${int(s?.restReadyMs?.median)} | ${runsCell(r)} |`,
       )
     }

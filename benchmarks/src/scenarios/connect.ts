@@ -43,12 +43,14 @@ export async function connectRun(r: ConnectRun): Promise<RunMetrics> {
   })
   try {
     const cpu0 = worker.cpuSeconds()
+    const main0 = worker.mainThreadCpuSeconds()
     const b0 = brokerCpu(r.ctx)
     const startAt = performance.now()
     for (const c of r.connectors) await worker.createConnector(c.name, c.config)
     const t = await track(r.count, r.target, startAt, r.ctx.sizes.runTimeoutMs)
     if (!t.complete) await saveDiagnostics(r, worker, t.count)
     const cpu1 = worker.cpuSeconds()
+    const main1 = worker.mainThreadCpuSeconds()
     const b1 = brokerCpu(r.ctx)
     const peak = worker.peakRssBytes()
     const rate = rateOf(t, startAt)
@@ -59,6 +61,7 @@ export async function connectRun(r: ConnectRun): Promise<RunMetrics> {
       recordsPerSec: rate.recordsPerSec,
       recordSize: RECORD_SIZE,
       cpuSeconds: cpu1 - cpu0,
+      mainThreadCpuSeconds: main1 - main0,
       cpuRecords: t.count,
       peakRssBytes: peak,
       brokerCpuSeconds: b0 !== undefined && b1 !== undefined ? b1 - b0 : undefined,
