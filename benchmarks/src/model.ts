@@ -1,3 +1,4 @@
+import type { MainThreadProfile } from './perf-profile.js'
 import type { Summary } from './stats.js'
 
 /** Who ran a measurement: Kafka's perf tools (the raw limit), Java Kafka Connect, or Sluice. */
@@ -87,6 +88,8 @@ export interface ProfileSummary {
   /** Per thread: how long it was profiled and how much of that it was busy (not idle). */
   readonly threads: Array<{ thread: string; wallMs: number; busyMs: number }>
   readonly top: Array<{ function: string; location: string; thread: string; selfMs: number; pct: number }>
+  /** With perf: the main thread's samples in buckets (binding, Sluice JS, GC, loop…). */
+  readonly mainThread?: MainThreadProfile
 }
 
 export interface BenchResults {

@@ -135,7 +135,23 @@ export function markdown(res: BenchResults): string {
     for (const q of res.ratios) L.push(`| ${q.label} | ${q.value.toFixed(2)} |`)
     L.push('')
   }
-  if (res.profile !== undefined) {
+  const mt = res.profile?.mainThread
+  if (res.profile !== undefined && mt !== undefined) {
+    L.push(
+      `## Main-thread profile of the Sluice worker (perf): ${res.profile.scenario}`,
+      '',
+      `${mt.samples} samples of the main thread (Kafka I/O) at 499 Hz; µs/record = share × the run's main-thread CPU per record.`,
+      '',
+      '| bucket | samples | share | µs / record |',
+      '|---|--:|--:|--:|',
+    )
+    for (const b of mt.buckets)
+      L.push(`| ${b.bucket} | ${b.samples} | ${b.pct.toFixed(1)} % | ${fix(b.usPerRecord, 2)} |`)
+    L.push('', '| leaf symbol | bucket | share |', '|---|---|--:|')
+    for (const t of mt.top)
+      L.push(`| ${t.symbol.replaceAll('|', '\\|')} | ${t.bucket} | ${t.pct.toFixed(1)} % |`)
+    L.push('')
+  } else if (res.profile !== undefined) {
     const p = res.profile
     L.push(
       `## CPU profile of the Sluice worker: ${p.scenario}`,
