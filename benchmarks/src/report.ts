@@ -32,7 +32,7 @@ export function computeRatios(results: readonly ScenarioResult[]): Ratio[] {
     if (a !== undefined && b !== undefined && b !== 0)
       out.push({ label, metric, numerator: num, denominator: den, value: a / b })
   }
-  for (const id of ['source-file', 'sink-file']) {
+  for (const id of ['source-file', 'sink-file', 'sink-file-1k']) {
     const s = { id, side: 'sluice' as const }
     const j = { id, side: 'java' as const }
     add(`${id} Sluice/Java records/s`, 'recordsPerSec', s, j)

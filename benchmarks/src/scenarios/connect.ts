@@ -27,6 +27,8 @@ interface ConnectRun {
   readonly target: number
   readonly count: () => Promise<number> | number
   readonly nodeFlags?: readonly string[] | undefined
+  /** Value size of the records, for MiB/s (default RECORD_SIZE). */
+  readonly recordSize?: number
 }
 
 /**
@@ -59,7 +61,7 @@ export async function connectRun(r: ConnectRun): Promise<RunMetrics> {
       complete: t.complete,
       seconds: rate.seconds,
       recordsPerSec: rate.recordsPerSec,
-      recordSize: RECORD_SIZE,
+      recordSize: r.recordSize ?? RECORD_SIZE,
       cpuSeconds: cpu1 - cpu0,
       mainThreadCpuSeconds: main1 - main0,
       cpuRecords: t.count,
@@ -259,32 +261,46 @@ export async function datagenRun(
  */
 export async function sinkScenarios(ctx: Context, sides: readonly Runtime[]): Promise<ScenarioResult[]> {
   const n = ctx.sizes.sink
+  // 1 KiB values: a quarter of the records, as the raw 1 KiB runs, so both variants move similar bytes.
+  const n1k = Math.max(1, Math.round(n / 4))
   const topic = await prefillSinkTopic(ctx, n, path.join(ctx.workDir, 'sink-prefill'))
+  let topic1k: string | undefined
   try {
+    topic1k = await prefillSinkTopic(ctx, n1k, path.join(ctx.workDir, 'sink-prefill-1k'), 1024)
     let seq = 0
-    const sinkCase = (side: Runtime): Case => ({
-      id: 'sink-file',
+    const sinkCase = (side: Runtime, id: string, t: string, count: number, size: number): Case => ({
+      id,
       group: 'sink',
-      title: `FileStreamSink, ${n.toLocaleString('en-US')} × ${RECORD_SIZE} B from 1 partition`,
+      title: `FileStreamSink, ${count.toLocaleString('en-US')} × ${size === 1024 ? '1 KiB' : `${size} B`} from 1 partition`,
       side,
-      params: { connector: 'FileStreamSink', records: n, recordSize: RECORD_SIZE, partitions: 1, tasks: 1 },
-      run: (label) => fileSinkRun(ctx, side, topic, n, runDir(ctx, { id: 'sink-file', side }, label), seq++),
+      params: { connector: 'FileStreamSink', records: count, recordSize: size, partitions: 1, tasks: 1 },
+      run: (label) =>
+        fileSinkRun(ctx, side, t, count, runDir(ctx, { id, side }, label), seq++, undefined, size),
     })
-    return await measureCases(ctx, sides.map(sinkCase))
+    return await measureCases(ctx, [
+      ...sides.map((side) => sinkCase(side, 'sink-file', topic, n, RECORD_SIZE)),
+      ...sides.map((side) => sinkCase(side, 'sink-file-1k', topic1k!, n1k, 1024)),
+    ])
   } finally {
     await ctx.topics.delete(topic)
+    if (topic1k !== undefined) await ctx.topics.delete(topic1k)
   }
 }
 
 /** A fresh 1-partition topic holding `n` RECORD_SIZE-byte values (ProducerPerformance: letters A–Z). */
-export async function prefillSinkTopic(ctx: Context, n: number, dir: string): Promise<string> {
+export async function prefillSinkTopic(
+  ctx: Context,
+  n: number,
+  dir: string,
+  recordSize = RECORD_SIZE,
+): Promise<string> {
   const topic = await ctx.topics.create(Topics.fresh('sink-input'), 1)
   ctx.log(`sink: pre-filling ${topic} with ${n} records`)
   await producerPerformance({
     bootstrap: ctx.bootstrap,
     topic,
     records: n,
-    recordSize: RECORD_SIZE,
+    recordSize,
     dir,
     name: 'sink-prefill',
   })
@@ -301,6 +317,7 @@ export async function fileSinkRun(
   dir: string,
   seq: number,
   nodeFlags?: readonly string[],
+  recordSize = RECORD_SIZE,
 ): Promise<RunMetrics> {
   if (side === 'raw') throw new Error('the sink scenario runs on a Connect worker')
   const out = path.join(dir, 'sink-output.txt')
@@ -309,6 +326,7 @@ export async function fileSinkRun(
     runtime: side,
     dir,
     nodeFlags,
+    recordSize,
     connectors: [
       {
         // A new name is a new consumer group (connect-<name>): the run starts at the earliest offset.
