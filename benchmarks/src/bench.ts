@@ -42,6 +42,8 @@ export interface BenchOptions {
   readonly outDir: string
   /** Overrides the mode's repetition count (≥ 1). */
   readonly reps?: number
+  /** Fixed rate of the latency scenarios (records/s) instead of half the measured maximum. */
+  readonly latencyRate?: number
   readonly log?: (message: string) => void
 }
 
@@ -93,8 +95,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     if (want.has('datagen') && cli.file !== undefined) scenarios.push(...(await datagenScenarios(ctx)))
     if (want.has('sink')) scenarios.push(...(await sinkScenarios(ctx, sides)))
     if (want.has('latency')) {
-      const rate = latencyRate(scenarios, sides, sizes)
-      log(`latency: fixed rate ${Math.round(rate)} records/s (half the slower side's measured maximum)`)
+      const rate = opts.latencyRate ?? latencyRate(scenarios, sides, sizes)
+      log(
+        `latency: fixed rate ${Math.round(rate)} records/s (${opts.latencyRate !== undefined ? '--latency-rate' : "half the slower side's measured maximum"})`,
+      )
       scenarios.push(...(await latencyScenarios(ctx, sides, rate)))
     }
     if (opts.profile && cli.file !== undefined) profile = await profileSlowest(ctx, scenarios, opts.outDir)
