@@ -447,6 +447,9 @@ export class Worker implements ConnectWorker {
       kafka: {
         producer: (cfg) => createClient('producer', () => this.#kafka.producer(cfg)),
         consumer: (cfg) => createClient('consumer', () => this.#kafka.consumer(cfg)),
+        // Batch-level Kafka I/O (ADR 0019) when the binding carries it.
+        batchApi: () => this.#kafka.batchApi?.() === true,
+        ...(this.#kafka.errorString !== undefined ? { errorString: this.#kafka.errorString } : {}),
       },
       offsets: this.#offsets,
       restart: this.#restart,
