@@ -16,6 +16,7 @@ import {
 } from '@sluice/kafka'
 import { type KafkaClientFactory, SinkConsumer, SourceProducer } from '@sluice/runtime'
 import { ensureBroker, uniqueTopic } from '../src/broker.js'
+import { bytesFor } from '../src/bytes.js'
 
 // The batch-level Kafka I/O of docs/adr/0019-batch-level-kafka-io.md against the real broker, both ways:
 // through the patched binding (columnar consume, batch produce, batched delivery reports) and, with
@@ -24,21 +25,6 @@ import { ensureBroker, uniqueTopic } from '../src/broker.js'
 
 const PARTITIONS = 3
 const factory = rdkafkaFactory as unknown as KafkaClientFactory
-
-/** Deterministic bytes (xorshift32) so a failure is reproducible. */
-function bytesFor(i: number, length: number): Uint8Array {
-  const b = new Uint8Array(length)
-  let x = (i * 2654435761) >>> 0 || 1
-  for (let j = 0; j < length; j++) {
-    x ^= x << 13
-    x >>>= 0
-    x ^= x >>> 17
-    x ^= x << 5
-    x >>>= 0
-    b[j] = x & 0xff
-  }
-  return b
-}
 
 /** Record `i`: every shape of key, value and header that can go wrong, spread over the partitions. */
 function recordFor(i: number): RecordToPack {
