@@ -117,9 +117,9 @@ export function writeLines(file: string, n: number): void {
 }
 
 /** Lines in a sink file, from its size: every value is RECORD_SIZE bytes plus the newline. */
-function sinkLines(file: string): number {
+function sinkLines(file: string, recordSize = RECORD_SIZE): number {
   try {
-    return Math.floor(statSync(file).size / (RECORD_SIZE + 1))
+    return Math.floor(statSync(file).size / (recordSize + 1))
   } catch {
     return 0
   }
@@ -336,7 +336,7 @@ export async function fileSinkRun(
       },
     ],
     target: n,
-    count: () => sinkLines(out),
+    count: () => sinkLines(out, recordSize),
   })
   const lines = countNewlines(out)
   // The output is as large as the topic: only its line count is kept.
