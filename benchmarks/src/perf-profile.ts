@@ -68,7 +68,7 @@ export async function recordMainThread(
   let perf: ChildProcess | undefined
   const pid = waitForProcess(marker, 60_000).then((p) => {
     if (p !== undefined) {
-      perf = spawn('perf', ['record', '-g', '-F', '499', '-t', String(p), '-o', outFile], { stdio: 'ignore' })
+      perf = spawn('perf', ['record', '-g', '-F', '999', '-t', String(p), '-o', outFile], { stdio: 'ignore' })
     }
     return p
   })

@@ -140,7 +140,7 @@ export function markdown(res: BenchResults): string {
     L.push(
       `## Main-thread profile of the Sluice worker (perf): ${res.profile.scenario}`,
       '',
-      `${mt.samples} samples of the main thread (Kafka I/O) at 499 Hz; µs/record = share × the run's main-thread CPU per record.`,
+      `${mt.samples} samples of the main thread (Kafka I/O) at 999 Hz; µs/record = share × the run's main-thread CPU per record.`,
       '',
       '| bucket | samples | share | µs / record |',
       '|---|--:|--:|--:|',
