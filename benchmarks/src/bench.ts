@@ -4,6 +4,7 @@ import { chartPng } from './chart.js'
 import { benchRunDir, bootstrapServers, brokerPid, ensureBroker, kafkaDist, sluiceCli } from './env.js'
 import { machineFacts } from './machine.js'
 import type { BenchResults, Group, ProfileSummary, RunMetrics, ScenarioResult } from './model.js'
+import { perfAvailable, recordMainThread, summarizePerf } from './perf-profile.js'
 import { killAllChildren } from './proc.js'
 import { summarizeProfiles } from './profile.js'
 import { computeRatios, markdown, ratioLines } from './report.js'
@@ -42,6 +43,8 @@ export interface BenchOptions {
   readonly outDir: string
   /** Overrides the mode's repetition count (≥ 1). */
   readonly reps?: number
+  /** Fixed rate of the latency scenarios (records/s) instead of half the measured maximum. */
+  readonly latencyRate?: number
   readonly log?: (message: string) => void
 }
 
@@ -97,8 +100,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     if (want.has('sink')) scenarios.push(...(await sinkScenarios(ctx, sides)))
     if (want.has('s3') && cli.file !== undefined) scenarios.push(...(await s3Scenarios(ctx)))
     if (want.has('latency')) {
-      const rate = latencyRate(scenarios, sides, sizes)
-      log(`latency: fixed rate ${Math.round(rate)} records/s (half the slower side's measured maximum)`)
+      const rate = opts.latencyRate ?? latencyRate(scenarios, sides, sizes)
+      log(
+        `latency: fixed rate ${Math.round(rate)} records/s (${opts.latencyRate !== undefined ? '--latency-rate' : "half the slower side's measured maximum"})`,
+      )
       scenarios.push(...(await latencyScenarios(ctx, sides, rate)))
     }
     if (opts.profile && cli.file !== undefined) profile = await profileSlowest(ctx, scenarios, opts.outDir)
@@ -206,11 +211,17 @@ async function profileSlowest(
     ctx.log('profile: no Sluice throughput scenario completed; nothing to profile')
     return undefined
   }
-  ctx.log(`profile: re-running ${slowest.id} on Sluice with --cpu-prof`)
+  const usePerf = perfAvailable()
+  if (!usePerf) ctx.log('profile: perf not found (apt-get install linux-perf); falling back to --cpu-prof')
+  ctx.log(
+    `profile: re-running ${slowest.id} on Sluice with ${usePerf ? 'perf on the main thread' : '--cpu-prof'}`,
+  )
   const dir = path.join(ctx.workDir, 'profile')
   const profDir = path.join(dir, 'cpuprofiles')
   mkdirSync(profDir, { recursive: true })
-  const flags = ['--cpu-prof', `--cpu-prof-dir=${profDir}`]
+  const perfData = path.join(dir, 'perf.data')
+  const flags = usePerf ? ['--perf-basic-prof-only-functions'] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`]
+  const recorder = usePerf ? await recordMainThread(dir, perfData) : undefined
   let m: RunMetrics
   if (slowest.id === 'source-file') {
     const input = path.join(ctx.workDir, 'source-input.txt')
@@ -236,6 +247,15 @@ async function profileSlowest(
     return undefined
   }
   ctx.log(`profile run: ${m.recordsPerSec} records/s (with the profiler on; not part of the results)`)
+  if (recorder !== undefined) {
+    await recorder.stop()
+    if ((await recorder.pid) === undefined || !existsSync(perfData)) {
+      ctx.log('profile: perf could not attach to the worker')
+      return undefined
+    }
+    const mainThread = summarizePerf(perfData, m.mainThreadUsPerRecord)
+    return { scenario: slowest.id, files: [], totalMs: 0, threads: [], top: [], mainThread }
+  }
   // CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile: thread 0 is the main thread (Kafka I/O).
   const produced = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'))
   if (produced.length === 0) {

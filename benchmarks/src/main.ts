@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [--profile] [--only raw,source,datagen,sink,latency] [--reps N] [--out DIR]`
+// `npm run bench [-- --quick] [--profile] [--only raw,source,datagen,sink,latency] [--reps N] [--latency-rate N] [--out DIR]`
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { runBench } from './bench.js'
@@ -12,6 +12,8 @@ const USAGE = `usage: npm run bench -- [--quick] [--profile] [--only GROUPS] [--
   --profile   re-run the slowest Sluice scenario with --cpu-prof and print its top self-time functions
   --only      comma-separated subset of: ${GROUPS.join(', ')} (default: all)
   --reps N    measured repetitions per scenario and side (default 3; quick: 1)
+  --latency-rate N  fixed offered rate of the latency scenarios (default: half the slower side's
+              measured maximum of this run, which needs the source and sink groups)
   --out DIR   where results.json, results.md and results.png go
               (default: benchmarks/results for a full run, .run/bench/quick-results for --quick)`
 
@@ -22,6 +24,7 @@ async function main(): Promise<number> {
       profile: { type: 'boolean', default: false },
       only: { type: 'string' },
       reps: { type: 'string' },
+      'latency-rate': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -44,6 +47,11 @@ async function main(): Promise<number> {
     console.error(`--reps must be a positive integer\n${USAGE}`)
     return 2
   }
+  const latencyRate = values['latency-rate'] === undefined ? undefined : Number(values['latency-rate'])
+  if (latencyRate !== undefined && !(Number.isFinite(latencyRate) && latencyRate > 0)) {
+    console.error(`--latency-rate must be a positive number\n${USAGE}`)
+    return 2
+  }
   // A quick run must never overwrite the committed results of a full one.
   const outDir = path.resolve(
     values.out ?? (values.quick ? path.join(benchRunDir, 'quick-results') : defaultResultsDir),
@@ -54,6 +62,7 @@ async function main(): Promise<number> {
     groups: groups as Group[],
     outDir,
     ...(reps !== undefined ? { reps } : {}),
+    ...(latencyRate !== undefined ? { latencyRate } : {}),
   })
   const failed = results.scenarios.filter((s) => s.error !== undefined)
   if (failed.length > 0) {

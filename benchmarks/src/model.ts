@@ -1,3 +1,4 @@
+import type { MainThreadProfile } from './perf-profile.js'
 import type { Summary } from './stats.js'
 
 /** Who ran a measurement: Kafka's perf tools (the raw limit), Java Kafka Connect, or Sluice. */
@@ -32,6 +33,8 @@ export interface RunMetrics {
   /** CPU seconds of the measured process over the run (see README: what each side's figure covers). */
   readonly cpuSeconds: number
   readonly cpuSecPerMillion: number
+  /** CPU µs of the worker's main thread (Kafka I/O) per record; Sluice only. */
+  readonly mainThreadUsPerRecord?: number
   /** Broker CPU seconds over the same window (local broker only). */
   readonly brokerCpuSeconds?: number
   readonly peakRssMiB: number
@@ -48,6 +51,7 @@ export interface ScenarioSummary {
   readonly mibPerSec: Summary
   readonly cpuSecPerMillion: Summary
   readonly peakRssMiB: Summary
+  readonly mainThreadUsPerRecord?: Summary
   readonly restReadyMs?: Summary
   readonly latencyP50Ms?: Summary
   readonly latencyP99Ms?: Summary
@@ -84,6 +88,8 @@ export interface ProfileSummary {
   /** Per thread: how long it was profiled and how much of that it was busy (not idle). */
   readonly threads: Array<{ thread: string; wallMs: number; busyMs: number }>
   readonly top: Array<{ function: string; location: string; thread: string; selfMs: number; pct: number }>
+  /** With perf: the main thread's samples in buckets (binding, Sluice JS, GC, loop…). */
+  readonly mainThread?: MainThreadProfile
 }
 
 export interface BenchResults {

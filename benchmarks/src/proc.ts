@@ -12,9 +12,12 @@ const CLK_TCK = (() => {
   }
 })()
 
-function statFields(pid: number | 'self'): string[] | undefined {
+function statFields(pid: number | 'self', tid?: number): string[] | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const stat = readFileSync(
+      tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`,
+      'utf8',
+    )
     // The command name (field 2) may contain spaces and parentheses: split after its closing one.
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   } catch {
@@ -26,6 +29,16 @@ function statFields(pid: number | 'self'): string[] | undefined {
 export function cpuSeconds(pid: number): number | undefined {
   const f = statFields(pid)
   // Fields after the name start at field 3 (state): utime is field 14, stime field 15.
+  if (f === undefined) return undefined
+  return (Number(f[11]) + Number(f[12])) / CLK_TCK
+}
+
+/**
+ * User + system CPU seconds of one thread (for Node the main thread is the one whose id is the pid:
+ * where Kafka I/O runs, ADR 0003). Process totals hide whether the main thread is the bottleneck.
+ */
+export function threadCpuSeconds(pid: number, tid: number): number | undefined {
+  const f = statFields(pid, tid)
   if (f === undefined) return undefined
   return (Number(f[11]) + Number(f[12])) / CLK_TCK
 }

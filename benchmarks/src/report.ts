@@ -32,7 +32,7 @@ export function computeRatios(results: readonly ScenarioResult[]): Ratio[] {
     if (a !== undefined && b !== undefined && b !== 0)
       out.push({ label, metric, numerator: num, denominator: den, value: a / b })
   }
-  for (const id of ['source-file', 'sink-file']) {
+  for (const id of ['source-file', 'sink-file', 'sink-file-1k']) {
     const s = { id, side: 'sluice' as const }
     const j = { id, side: 'java' as const }
     add(`${id} Sluice/Java records/s`, 'recordsPerSec', s, j)
@@ -99,14 +99,15 @@ export function markdown(res: BenchResults): string {
   if (thr.length > 0) {
     L.push('## Throughput', '')
     L.push(
-      '| scenario | side | records/s | spread | MiB/s | CPU s / M records | peak RSS MiB | start → REST ms | runs |',
-      '|---|---|--:|--:|--:|--:|--:|--:|--:|',
+      '| scenario | side | records/s | spread | MiB/s | CPU s / M records | main-thread µs / record | peak RSS MiB | start → REST ms | runs |',
+      '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|',
     )
     for (const r of thr) {
       const s = r.summary
       L.push(
         `| ${r.title} | ${r.side} | ${int(s?.recordsPerSec.median)} | ${spread(s?.recordsPerSec)} | ` +
-          `${fix(s?.mibPerSec.median, 2)} | ${fix(s?.cpuSecPerMillion.median, 2)} | ${fix(s?.peakRssMiB.median)} | ` +
+          `${fix(s?.mibPerSec.median, 2)} | ${fix(s?.cpuSecPerMillion.median, 2)} | ` +
+          `${fix(s?.mainThreadUsPerRecord?.median, 2)} | ${fix(s?.peakRssMiB.median)} | ` +
           `${int(s?.restReadyMs?.median)} | ${runsCell(r)} |`,
       )
     }
@@ -134,7 +135,23 @@ export function markdown(res: BenchResults): string {
     for (const q of res.ratios) L.push(`| ${q.label} | ${q.value.toFixed(2)} |`)
     L.push('')
   }
-  if (res.profile !== undefined) {
+  const mt = res.profile?.mainThread
+  if (res.profile !== undefined && mt !== undefined) {
+    L.push(
+      `## Main-thread profile of the Sluice worker (perf): ${res.profile.scenario}`,
+      '',
+      `${mt.samples} samples of the main thread (Kafka I/O) at 999 Hz; µs/record = share × the run's main-thread CPU per record.`,
+      '',
+      '| bucket | samples | share | µs / record |',
+      '|---|--:|--:|--:|',
+    )
+    for (const b of mt.buckets)
+      L.push(`| ${b.bucket} | ${b.samples} | ${b.pct.toFixed(1)} % | ${fix(b.usPerRecord, 2)} |`)
+    L.push('', '| leaf symbol | bucket | share |', '|---|---|--:|')
+    for (const t of mt.top)
+      L.push(`| ${t.symbol.replaceAll('|', '\\|')} | ${t.bucket} | ${t.pct.toFixed(1)} % |`)
+    L.push('')
+  } else if (res.profile !== undefined) {
     const p = res.profile
     L.push(
       `## CPU profile of the Sluice worker: ${p.scenario}`,

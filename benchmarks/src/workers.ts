@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { kafkaDist, repoRoot, sluiceCli } from './env.js'
-import { type Child, cpuSeconds, memory, sleep, spawnChild } from './proc.js'
+import { type Child, cpuSeconds, memory, sleep, spawnChild, threadCpuSeconds } from './proc.js'
 import { COMMON_WORKER_PROPS, CONNECT_HEAP } from './settings.js'
 
 export type Runtime = 'java' | 'sluice'
@@ -19,6 +19,8 @@ export interface ConnectWorker {
   /** Waits until the connector and `tasks` tasks report RUNNING. */
   waitRunning(name: string, tasks: number, timeoutMs?: number): Promise<void>
   cpuSeconds(): number
+  /** CPU seconds of the main thread (Sluice: where all Kafka I/O runs); NaN for Java. */
+  mainThreadCpuSeconds(): number
   /** Peak resident set size so far (VmHWM), in bytes. */
   peakRssBytes(): number
   stop(): Promise<void>
@@ -196,6 +198,8 @@ export async function startWorker(opts: WorkerOptions): Promise<ConnectWorker> {
       }
     },
     cpuSeconds: () => cpuSeconds(child.pid) ?? Number.NaN,
+    mainThreadCpuSeconds: () =>
+      opts.runtime === 'sluice' ? (threadCpuSeconds(child.pid, child.pid) ?? Number.NaN) : Number.NaN,
     peakRssBytes: () => memory(child.pid)?.peak ?? Number.NaN,
     async stop() {
       await child.stop()

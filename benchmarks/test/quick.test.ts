@@ -6,6 +6,7 @@ import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import type { BenchResults } from '../src/index.js'
+import { BUCKETS, perfAvailable } from '../src/perf-profile.js'
 
 // The harness must not rot: `npm test` runs it in --quick mode (tiny N, one run each) against the real
 // broker, Java Kafka Connect and Sluice, and checks that it finishes and writes well-formed results.
@@ -122,8 +123,21 @@ test('npm run bench -- --quick --profile completes and writes well-formed result
   assert.ok(png.length > 10_000, 'the PNG is suspiciously small')
 
   assert.ok(res.profile, 'no profile summary')
-  assert.ok(res.profile.top.length > 0, 'the profile has no functions')
-  const profiles = readdirSync(outDir).filter((f) => f.endsWith('.cpuprofile'))
-  assert.ok(profiles.length >= 1, 'no .cpuprofile written')
-  assert.ok(existsSync(path.join(outDir, profiles[0]!)))
+  const mt = res.profile.mainThread
+  if (perfAvailable()) {
+    // perf on the worker's main thread: every bucket reported, shares adding up.
+    assert.ok(mt !== undefined, 'perf is installed but the profile has no main-thread buckets')
+    assert.ok(mt.samples > 0, 'perf recorded no main-thread samples')
+    assert.deepEqual(
+      mt.buckets.map((b) => b.bucket),
+      [...BUCKETS],
+    )
+    const total = mt.buckets.reduce((a, b) => a + b.pct, 0)
+    assert.ok(Math.abs(total - 100) < 0.01, `bucket shares add up to ${total} %`)
+  } else {
+    assert.ok(res.profile.top.length > 0, 'the profile has no functions')
+    const profiles = readdirSync(outDir).filter((f) => f.endsWith('.cpuprofile'))
+    assert.ok(profiles.length >= 1, 'no .cpuprofile written')
+    assert.ok(existsSync(path.join(outDir, profiles[0]!)))
+  }
 })

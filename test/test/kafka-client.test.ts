@@ -2,27 +2,13 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { clusterId, createConsumer, createProducer, KafkaAdmin, type Message } from '@sluice/kafka'
 import { ensureBroker, uniqueTopic } from '../src/broker.js'
+import { bytesFor } from '../src/bytes.js'
 
 // Proves the wiring end to end against the real broker: the binding built with CKJS_LINKING=dynamic,
 // the admin client, and that bytes, headers and per-partition order survive a round trip.
 
 const RECORDS = 100_000
 const PARTITIONS = 4
-
-/** Deterministic pseudo-random bytes (xorshift32) so a failure is reproducible. */
-function bytesFor(i: number, length: number): Buffer {
-  const b = Buffer.allocUnsafe(length)
-  let x = (i * 2654435761) >>> 0 || 1
-  for (let j = 0; j < length; j++) {
-    x ^= x << 13
-    x >>>= 0
-    x ^= x >>> 17
-    x ^= x << 5
-    x >>>= 0
-    b[j] = x & 0xff
-  }
-  return b
-}
 
 interface Sent {
   key: Buffer

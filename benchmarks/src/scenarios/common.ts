@@ -108,6 +108,8 @@ export function metrics(m: {
   recordsPerSec: number
   recordSize: number
   cpuSeconds: number
+  /** CPU of the worker's main thread over the same window (Sluice only). */
+  mainThreadCpuSeconds?: number | undefined
   cpuRecords: number
   peakRssBytes: number
   brokerCpuSeconds?: number | undefined
@@ -122,6 +124,9 @@ export function metrics(m: {
     mibPerSec: round((m.recordsPerSec * m.recordSize) / MIB, 2),
     cpuSeconds: round(m.cpuSeconds, 2),
     cpuSecPerMillion: round(m.cpuRecords > 0 ? (m.cpuSeconds / m.cpuRecords) * 1e6 : Number.NaN, 2),
+    ...(m.mainThreadCpuSeconds !== undefined && Number.isFinite(m.mainThreadCpuSeconds) && m.cpuRecords > 0
+      ? { mainThreadUsPerRecord: round((m.mainThreadCpuSeconds / m.cpuRecords) * 1e6, 2) }
+      : {}),
     ...(m.brokerCpuSeconds !== undefined ? { brokerCpuSeconds: round(m.brokerCpuSeconds, 2) } : {}),
     peakRssMiB: round(m.peakRssBytes / MIB, 1),
     ...(m.restReadyMs !== undefined ? { restReadyMs: Math.round(m.restReadyMs) } : {}),
@@ -145,6 +150,7 @@ function summaryOf(runs: readonly RunMetrics[]): ScenarioSummary {
     mibPerSec: summarize(pick((r) => r.mibPerSec)),
     cpuSecPerMillion: summarize(pick((r) => r.cpuSecPerMillion)),
     peakRssMiB: summarize(pick((r) => r.peakRssMiB)),
+    mainThreadUsPerRecord: summarize(pick((r) => r.mainThreadUsPerRecord)),
     ...(rest.length > 0 ? { restReadyMs: summarize(rest) } : {}),
     ...(lat.length > 0
       ? {

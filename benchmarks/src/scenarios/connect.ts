@@ -43,6 +43,8 @@ interface ConnectRun {
   readonly target: number
   readonly count: () => Promise<number> | number
   readonly nodeFlags?: readonly string[] | undefined
+  /** Value size of the records, for MiB/s (default RECORD_SIZE). */
+  readonly recordSize?: number
 }
 
 /**
@@ -59,12 +61,14 @@ export async function connectRun(r: ConnectRun): Promise<RunMetrics> {
   })
   try {
     const cpu0 = worker.cpuSeconds()
+    const main0 = worker.mainThreadCpuSeconds()
     const b0 = brokerCpu(r.ctx)
     const startAt = performance.now()
     for (const c of r.connectors) await worker.createConnector(c.name, c.config)
     const t = await track(r.count, r.target, startAt, r.ctx.sizes.runTimeoutMs)
     if (!t.complete) await saveDiagnostics(r, worker, t.count)
     const cpu1 = worker.cpuSeconds()
+    const main1 = worker.mainThreadCpuSeconds()
     const b1 = brokerCpu(r.ctx)
     const peak = worker.peakRssBytes()
     const rate = rateOf(t, startAt)
@@ -73,8 +77,9 @@ export async function connectRun(r: ConnectRun): Promise<RunMetrics> {
       complete: t.complete,
       seconds: rate.seconds,
       recordsPerSec: rate.recordsPerSec,
-      recordSize: RECORD_SIZE,
+      recordSize: r.recordSize ?? RECORD_SIZE,
       cpuSeconds: cpu1 - cpu0,
+      mainThreadCpuSeconds: main1 - main0,
       cpuRecords: t.count,
       peakRssBytes: peak,
       brokerCpuSeconds: b0 !== undefined && b1 !== undefined ? b1 - b0 : undefined,
@@ -128,9 +133,9 @@ export function writeLines(file: string, n: number): void {
 }
 
 /** Lines in a sink file, from its size: every value is RECORD_SIZE bytes plus the newline. */
-function sinkLines(file: string): number {
+function sinkLines(file: string, recordSize = RECORD_SIZE): number {
   try {
-    return Math.floor(statSync(file).size / (RECORD_SIZE + 1))
+    return Math.floor(statSync(file).size / (recordSize + 1))
   } catch {
     return 0
   }
@@ -298,16 +303,21 @@ export async function datagenRun(
  */
 export async function sinkScenarios(ctx: Context, sides: readonly Runtime[]): Promise<ScenarioResult[]> {
   const n = ctx.sizes.sink
+  // 1 KiB values: a quarter of the records, as the raw 1 KiB runs, so both variants move similar bytes.
+  const n1k = Math.max(1, Math.round(n / 4))
   const topic = await prefillSinkTopic(ctx, n, path.join(ctx.workDir, 'sink-prefill'))
+  let topic1k: string | undefined
   try {
+    topic1k = await prefillSinkTopic(ctx, n1k, path.join(ctx.workDir, 'sink-prefill-1k'), 1024)
     let seq = 0
-    const sinkCase = (side: Runtime): Case => ({
-      id: 'sink-file',
+    const sinkCase = (side: Runtime, id: string, t: string, count: number, size: number): Case => ({
+      id,
       group: 'sink',
-      title: `FileStreamSink, ${n.toLocaleString('en-US')} × ${RECORD_SIZE} B from 1 partition`,
+      title: `FileStreamSink, ${count.toLocaleString('en-US')} × ${size === 1024 ? '1 KiB' : `${size} B`} from 1 partition`,
       side,
-      params: { connector: 'FileStreamSink', records: n, recordSize: RECORD_SIZE, partitions: 1, tasks: 1 },
-      run: (label) => fileSinkRun(ctx, side, topic, n, runDir(ctx, { id: 'sink-file', side }, label), seq++),
+      params: { connector: 'FileStreamSink', records: count, recordSize: size, partitions: 1, tasks: 1 },
+      run: (label) =>
+        fileSinkRun(ctx, side, t, count, runDir(ctx, { id, side }, label), seq++, undefined, size),
     })
     const chainCase = (side: Runtime): Case => ({
       id: 'sink-file-smt3',
@@ -331,24 +341,35 @@ export async function sinkScenarios(ctx: Context, sides: readonly Runtime[]): Pr
           runDir(ctx, { id: 'sink-file-smt3', side }, label),
           seq++,
           undefined,
+          RECORD_SIZE,
           SMT3_CHAIN,
         ),
     })
-    return await measureCases(ctx, [...sides.map(sinkCase), ...sides.map(chainCase)])
+    return await measureCases(ctx, [
+      ...sides.map((side) => sinkCase(side, 'sink-file', topic, n, RECORD_SIZE)),
+      ...sides.map((side) => sinkCase(side, 'sink-file-1k', topic1k!, n1k, 1024)),
+      ...sides.map(chainCase),
+    ])
   } finally {
     await ctx.topics.delete(topic)
+    if (topic1k !== undefined) await ctx.topics.delete(topic1k)
   }
 }
 
 /** A fresh 1-partition topic holding `n` RECORD_SIZE-byte values (ProducerPerformance: letters A–Z). */
-export async function prefillSinkTopic(ctx: Context, n: number, dir: string): Promise<string> {
+export async function prefillSinkTopic(
+  ctx: Context,
+  n: number,
+  dir: string,
+  recordSize = RECORD_SIZE,
+): Promise<string> {
   const topic = await ctx.topics.create(Topics.fresh('sink-input'), 1)
   ctx.log(`sink: pre-filling ${topic} with ${n} records`)
   await producerPerformance({
     bootstrap: ctx.bootstrap,
     topic,
     records: n,
-    recordSize: RECORD_SIZE,
+    recordSize,
     dir,
     name: 'sink-prefill',
   })
@@ -365,6 +386,7 @@ export async function fileSinkRun(
   dir: string,
   seq: number,
   nodeFlags?: readonly string[],
+  recordSize = RECORD_SIZE,
   transforms: Readonly<Record<string, string>> = {},
 ): Promise<RunMetrics> {
   if (side === 'raw') throw new Error('the sink scenario runs on a Connect worker')
@@ -374,6 +396,7 @@ export async function fileSinkRun(
     runtime: side,
     dir,
     nodeFlags,
+    recordSize,
     connectors: [
       {
         // A new name is a new consumer group (connect-<name>): the run starts at the earliest offset.
@@ -389,7 +412,7 @@ export async function fileSinkRun(
       },
     ],
     target: n,
-    count: () => sinkLines(out),
+    count: () => sinkLines(out, recordSize),
   })
   const lines = countNewlines(out)
   // The output is as large as the topic: only its line count is kept.

@@ -1,5 +1,6 @@
 import type * as Rd from '@confluentinc/kafka-javascript'
 import { KafkaAdmin } from './admin.js'
+import { batchApiAvailable, kafkaErrorString } from './batch.js'
 import { kafkaBinding } from './binding.js'
 
 /** librdkafka-style config map, as the binding takes it. */
@@ -34,6 +35,8 @@ const TOPIC_LEVEL_CONSUMER_KEYS = [
 export const rdkafkaFactory = {
   producer: (config: ClientConfig) => createProducer(config),
   consumer: (config: ClientConfig) => createConsumer(config),
+  batchApi: () => batchApiAvailable(),
+  errorString: (code: number) => kafkaErrorString(code),
   async groupOffsets(groupId: string, bootstrapServers: string) {
     return withAdmin(bootstrapServers, (admin) => admin.groupOffsets(groupId))
   },

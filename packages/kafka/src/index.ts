@@ -8,6 +8,7 @@
 export type { KafkaConsumer, Message, MessageHeader, Producer } from '@confluentinc/kafka-javascript'
 export type { NewTopicSpec, TopicPartitionOffset } from './admin.js'
 export { KafkaAdmin } from './admin.js'
+export { batchApiAvailable, kafkaErrorString } from './batch.js'
 export { kafkaBinding } from './binding.js'
 export type { ClientConfig } from './factory.js'
 export { createConsumer, createProducer, rdkafkaFactory } from './factory.js'
@@ -15,5 +16,14 @@ export type { GroupClientOptions, JoinedGroup } from './group-client.js'
 export { connectionSecurity, GroupClient, GroupErrors, GroupProtocolError } from './group-client.js'
 export type { InternalTopicSpec, KafkaLogOptions, LogRecord } from './kafka-log.js'
 export { ensureInternalTopic, KafkaLog } from './kafka-log.js'
+export type { PackedRecords, PackedViews, RecordToPack, UnpackedRecord } from './packed.js'
+export {
+  forEachPacked,
+  INTS_PER_HEADER,
+  INTS_PER_RECORD,
+  NUMS_PER_RECORD,
+  packedViews,
+  packRecords,
+} from './packed.js'
 export type { ConfigEntry } from './wire.js'
 export { clusterId, describeConfigs, KafkaProtocolError, RESOURCE_BROKER, RESOURCE_TOPIC } from './wire.js'

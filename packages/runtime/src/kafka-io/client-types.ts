@@ -33,6 +33,19 @@ export interface ConsumedMessage {
   readonly headers?: Array<Record<string, string | Buffer>>
 }
 
+/** What the patched binding's `consumeColumnar` returns (the layout is `PackedRecords`, @sluice/kafka). */
+export interface ColumnarBatch {
+  readonly count: number
+  readonly headerCount: number
+  readonly topics: readonly string[]
+  readonly buffer: ArrayBuffer
+  /** 4 per topic-partition of the batch: topic index, partition, first offset, last offset. */
+  readonly marks: Float64Array
+}
+
+/** Batched delivery reports: one call per flush with the error codes and opaques of every report. */
+export type DeliveryBatchCallback = (errorCodes: Int32Array, opaques: Float64Array) => void
+
 export interface ProducerClient {
   connect(opts: Record<string, unknown>, cb: (err: KafkaError | null) => void): unknown
   on(event: 'delivery-report', fn: (err: KafkaError | null, report: DeliveryReport) => void): unknown
@@ -46,6 +59,20 @@ export interface ProducerClient {
     opaque: unknown,
     headers: Array<Record<string, Buffer>> | undefined,
   ): unknown
+  /**
+   * Batch produce of the patched binding (docs/binding-batch-api.md): enqueues records `start..count-1`
+   * of a packed batch and returns `[next, errorCode]`; `next === count` when all were enqueued.
+   */
+  produceBatch?(
+    topics: readonly string[],
+    ints: Int32Array,
+    nums: Float64Array | null,
+    hlens: Int32Array | null,
+    data: Uint8Array | null,
+    start: number,
+    count: number,
+    opaque: number,
+  ): [number, number]
   setPollInterval(ms: number): unknown
   flush(timeoutMs: number, cb: (err: KafkaError | null) => void): unknown
   disconnect(timeoutMs: number, cb: (err: unknown) => void): unknown
@@ -57,6 +84,8 @@ export interface ConsumerClient {
   subscribe(topics: Array<string | RegExp>): unknown
   unsubscribe(): unknown
   consume(n: number, cb: (err: KafkaError | null, messages: ConsumedMessage[]) => void): void
+  /** Columnar consume of the patched binding: up to `n` messages as one packed batch. */
+  consumeColumnar?(n: number, cb: (err: KafkaError | null, batch: ColumnarBatch) => void): void
   setDefaultConsumeTimeout(ms: number): void
   /** With `true`, `consume(n)` waits the timeout for the first message only and returns what is ready. */
   setDefaultIsTimeoutOnlyForFirstMessage?(only: boolean): void
@@ -76,6 +105,13 @@ export interface ConsumerClient {
 export interface KafkaClientFactory {
   producer(config: Record<string, string | number | boolean | Function>): ProducerClient
   consumer(config: Record<string, string | number | boolean | Function>): ConsumerClient
+  /**
+   * True when the clients carry the batch calls (columnar consume, batch produce, batched delivery
+   * reports, given as `dr_batch_cb`); absent or false means the stock per-message calls.
+   */
+  batchApi?(): boolean
+  /** librdkafka's name for an error code, for messages. */
+  errorString?(code: number): string
   /** Committed offsets of a consumer group (sink connector offsets). */
   groupOffsets?(
     groupId: string,

@@ -1,8 +1,10 @@
 import type { TopicPartition, TopicPartitionOffset } from '@sluice/api'
 import { ConfigError, ConnectError } from '@sluice/api'
-import type { ConsumedRecord } from '../wire/messages.js'
+import type { PackedRecords, RecordToPack } from '@sluice/kafka'
+import { packRecords } from '@sluice/kafka'
 import type {
   ClientTopicPartition,
+  ColumnarBatch,
   ConsumedMessage,
   ConsumerClient,
   KafkaClientFactory,
@@ -13,13 +15,14 @@ import { ERR } from './client-types.js'
 /** What the consumer hands to (and hears from) the sink task it feeds. */
 export interface SinkConsumerHandler {
   /**
-   * A batch to deliver; the owner answers with {@link SinkConsumer.release} once the task finished it.
-   * `first`/`next` are, per partition of the batch, its first offset and the next offset to read.
+   * A batch to deliver, packed as it came from the binding (transferred to the task thread as it is);
+   * the owner answers with {@link SinkConsumer.release} once the task finished it. `first`/`next` are,
+   * per partition of the batch, its first offset and the next offset to read (from the batch's marks).
    */
   deliver(
     batch: number,
     topics: readonly string[],
-    records: ConsumedRecord[],
+    records: PackedRecords,
     first: readonly TopicPartitionOffset[],
     next: readonly TopicPartitionOffset[],
   ): void
@@ -82,15 +85,22 @@ export class SinkConsumer {
   /** telemetry: next offset to read per partition, as delivered (the consumer lag's base). */
   readonly #consumed = new Map<string, TopicPartitionOffset>()
   #nextBatch = 1
+  readonly #columnar: boolean
   #running = false
   #loop: Promise<void> | undefined
   #wake: (() => void) | undefined
 
-  private constructor(client: ConsumerClient, opts: SinkConsumerOptions, handler: SinkConsumerHandler) {
+  private constructor(
+    client: ConsumerClient,
+    opts: SinkConsumerOptions,
+    handler: SinkConsumerHandler,
+    batchApi: boolean,
+  ) {
     this.#client = client
     this.#opts = opts
     this.#handler = handler
     this.#credits = opts.maxInFlightBatches
+    this.#columnar = typeof client.consumeColumnar === 'function' && batchApi
   }
 
   static async open(
@@ -113,7 +123,7 @@ export class SinkConsumer {
         }
       },
     })
-    self = new SinkConsumer(client, opts, handler)
+    self = new SinkConsumer(client, opts, handler, factory.batchApi?.() === true)
     client.on('event.error', () => {
       // Broker connection hiccups are retried by librdkafka; fatal errors surface from consume().
     })
@@ -211,7 +221,7 @@ export class SinkConsumer {
         if (!this.#running) return
         if (woke && !this.#blocked()) continue
         this.#applyPause(true)
-        let stray: ConsumedMessage[]
+        let stray: ColumnarBatch
         try {
           stray = await this.#consume(1)
         } catch (err) {
@@ -220,25 +230,25 @@ export class SinkConsumer {
         }
         // A record fetched before the pause took effect is not delivered over the bound: rewind so
         // it is read again once there is credit.
-        stray = this.#usable(stray)
-        if (stray.length > 0) this.#rewindTo(stray)
+        const usable = this.#usable(stray)
+        if (usable !== undefined && usable.count > 0) this.#rewindTo(usable)
         if (this.#blocked()) await this.#sleep(50)
         continue
       }
       this.#applyPause(false)
-      let messages: ConsumedMessage[]
+      let polled: ColumnarBatch
       try {
-        messages = await this.#consume(this.#opts.maxPollRecords)
+        polled = await this.#consume(this.#opts.maxPollRecords)
       } catch (err) {
         if (this.#fatal(err)) return
         continue
       }
       if (!this.#running) return
-      messages = this.#usable(messages)
-      if (messages.length === 0) continue
+      const usable = this.#usable(polled)
+      if (usable === undefined || usable.count === 0) continue
       // The owner held delivery while this consume ran (its task actor failed): read them again later.
-      if (this.#held || this.#targetPaused) this.#rewindTo(messages)
-      else this.#deliver(messages)
+      if (this.#held || this.#targetPaused) this.#rewindTo(usable)
+      else this.#deliver(usable)
     }
   }
 
@@ -246,12 +256,26 @@ export class SinkConsumer {
    * Drops messages that must not be delivered: of partitions no longer assigned or being revoked (the
    * next owner reads them from the committed offset) and of partitions about to be rewound.
    */
-  #usable(messages: ConsumedMessage[]): ConsumedMessage[] {
-    if (this.#revokingKeys.size === 0 && this.#pendingSeek.size === 0) return messages
-    return messages.filter((m) => {
-      const k = `${m.topic}\u0000${m.partition}`
-      return this.#assignment.has(k) && !this.#revokingKeys.has(k) && !this.#pendingSeek.has(k)
-    })
+  /**
+   * The batch, or `undefined` when it holds a partition being revoked, rewound or no longer assigned.
+   * A packed batch is not filtered record by record: such a batch is dropped whole and its other
+   * partitions are rewound to their first offset in it, so they are read again (revoked ones belong to
+   * their next owner; rewound ones are read again from the rewind).
+   */
+  #usable(polled: ColumnarBatch): ColumnarBatch | undefined {
+    if (this.#revokingKeys.size === 0 && this.#pendingSeek.size === 0) return polled
+    const keep: TopicPartitionOffset[] = []
+    let clean = true
+    const m = polled.marks
+    for (let i = 0; i < m.length; i += 4) {
+      const tp = { topic: polled.topics[m[i]!]!, partition: m[i + 1]! }
+      const k = key(tp)
+      if (!this.#assignment.has(k) || this.#revokingKeys.has(k) || this.#pendingSeek.has(k)) clean = false
+      else keep.push({ ...tp, offset: m[i + 2]! })
+    }
+    if (clean) return polled
+    this.rewind(keep)
+    return undefined
   }
 
   async #applySeeks(): Promise<void> {
@@ -279,13 +303,14 @@ export class SinkConsumer {
     return true
   }
 
-  #rewindTo(messages: readonly ConsumedMessage[]): void {
-    const first = new Map<string, TopicPartitionOffset>()
-    for (const m of messages) {
-      const k = `${m.topic}\u0000${m.partition}`
-      if (!first.has(k)) first.set(k, { topic: m.topic, partition: m.partition, offset: m.offset })
+  /** Seeks every partition of `polled` back to its first offset in it. */
+  #rewindTo(polled: ColumnarBatch): void {
+    const first: TopicPartitionOffset[] = []
+    const m = polled.marks
+    for (let i = 0; i < m.length; i += 4) {
+      first.push({ topic: polled.topics[m[i]!]!, partition: m[i + 1]!, offset: m[i + 2]! })
     }
-    this.seek([...first.values()])
+    this.seek(first)
   }
 
   /** Resolves `true` when woken by an ack or a state change, `false` after `ms`. */
@@ -303,9 +328,15 @@ export class SinkConsumer {
     })
   }
 
-  #consume(n: number): Promise<ConsumedMessage[]> {
+  /** One poll, as a packed batch: straight from the patched binding, or packed here on the stock one. */
+  #consume(n: number): Promise<ColumnarBatch> {
+    if (this.#columnar) {
+      return new Promise((resolve, reject) =>
+        this.#client.consumeColumnar!(n, (err, batch) => (err ? reject(err) : resolve(batch))),
+      )
+    }
     return new Promise((resolve, reject) =>
-      this.#client.consume(n, (err, msgs) => (err ? reject(err) : resolve(msgs))),
+      this.#client.consume(n, (err, msgs) => (err ? reject(err) : resolve(packMessages(msgs)))),
     )
   }
 
@@ -317,50 +348,26 @@ export class SinkConsumer {
     this.#paused = shouldPause
   }
 
-  #deliver(messages: ConsumedMessage[]): void {
-    const topics: string[] = []
-    const topicIdx = new Map<string, number>()
-    const first = new Map<string, TopicPartitionOffset>()
-    const next = new Map<string, TopicPartitionOffset>()
-    const records: ConsumedRecord[] = new Array(messages.length)
-    for (let i = 0; i < messages.length; i++) {
-      const m = messages[i]!
-      let ti = topicIdx.get(m.topic)
-      if (ti === undefined) {
-        ti = topics.length
-        topics.push(m.topic)
-        topicIdx.set(m.topic, ti)
-      }
-      let headers: Array<string | Uint8Array | null> | null = null
-      if (m.headers !== undefined && m.headers.length > 0) {
-        headers = []
-        for (const h of m.headers) {
-          for (const hk in h) {
-            const v = h[hk]!
-            headers.push(hk, typeof v === 'string' ? Buffer.from(v) : v)
-          }
-        }
-      }
-      const k = m.key
-      records[i] = [
-        ti,
-        m.partition,
-        m.offset,
-        m.timestamp ?? -1,
-        m.timestamp === undefined ? 0 : 1,
-        k === undefined || k === null ? null : typeof k === 'string' ? Buffer.from(k) : k,
-        m.value,
-        headers,
-      ]
-      const tpk = `${m.topic}\u0000${m.partition}`
-      if (!first.has(tpk)) first.set(tpk, { topic: m.topic, partition: m.partition, offset: m.offset })
-      next.set(tpk, { topic: m.topic, partition: m.partition, offset: m.offset + 1 })
+  /** Hands a batch to the task; offsets are kept per partition of the batch (its marks), not per record. */
+  #deliver(polled: ColumnarBatch): void {
+    const first: TopicPartitionOffset[] = []
+    const next: TopicPartitionOffset[] = []
+    const m = polled.marks
+    for (let i = 0; i < m.length; i += 4) {
+      const tp = { topic: polled.topics[m[i]!]!, partition: m[i + 1]! }
+      first.push({ ...tp, offset: m[i + 2]! })
+      next.push({ ...tp, offset: m[i + 3]! + 1 })
     }
-    const offsets = [...next.values()]
-    for (const o of offsets) this.#consumed.set(key(o), o) // telemetry: the lag's base
+    for (const o of next) this.#consumed.set(key(o), o) // telemetry: the lag's base
     this.#credits--
     const batch = this.#nextBatch++
-    this.#handler.deliver(batch, topics, records, [...first.values()], offsets)
+    this.#handler.deliver(
+      batch,
+      polled.topics,
+      { length: polled.count, headerCount: polled.headerCount, buffer: polled.buffer },
+      first,
+      next,
+    )
   }
 
   /** The task finished a delivered batch: its credit comes back. */
@@ -464,5 +471,58 @@ export class SinkConsumer {
       // Unsubscribing before disconnect avoids a known hang on destroy; failing it is harmless.
     }
     await new Promise<void>((resolve) => this.#client.disconnect(() => resolve()))
+  }
+}
+
+/**
+ * The stock binding's messages in the packed layout, with the marks the patched binding computes
+ * natively: the per-record work of the stock path, done once here on the main thread.
+ */
+export function packMessages(messages: readonly ConsumedMessage[]): ColumnarBatch {
+  const topics: string[] = []
+  const topicIdx = new Map<string, number>()
+  const marks = new Map<string, [number, number, number, number]>()
+  const records: RecordToPack[] = new Array(messages.length)
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!
+    let ti = topicIdx.get(m.topic)
+    if (ti === undefined) {
+      ti = topics.length
+      topics.push(m.topic)
+      topicIdx.set(m.topic, ti)
+    }
+    let headers: Array<string | Uint8Array | null> | null = null
+    if (m.headers !== undefined && m.headers.length > 0) {
+      headers = []
+      for (const h of m.headers) {
+        for (const hk in h) {
+          const v = h[hk]!
+          headers.push(hk, typeof v === 'string' ? Buffer.from(v) : v)
+        }
+      }
+    }
+    const k = m.key
+    records[i] = {
+      topic: ti,
+      partition: m.partition,
+      offset: m.offset,
+      timestamp: m.timestamp ?? -1,
+      timestampType: m.timestamp === undefined ? 0 : 1,
+      key: k === undefined || k === null ? null : typeof k === 'string' ? Buffer.from(k) : k,
+      value: m.value,
+      headers,
+    }
+    const mk = `${ti}\u0000${m.partition}`
+    const mark = marks.get(mk)
+    if (mark === undefined) marks.set(mk, [ti, m.partition, m.offset, m.offset])
+    else mark[3] = m.offset
+  }
+  const packed = packRecords(records)
+  return {
+    count: packed.length,
+    headerCount: packed.headerCount,
+    topics,
+    buffer: packed.buffer,
+    marks: Float64Array.from([...marks.values()].flat()),
   }
 }

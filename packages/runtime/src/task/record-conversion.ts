@@ -4,6 +4,7 @@ import type {
   Predicate,
   SchemaAndValue,
   SinkRecord,
+  SourcePartition,
   SourceRecord,
   TimestampType,
   Transformation,
@@ -232,4 +233,35 @@ function stageError(
       cause: err,
     },
   )
+}
+
+/**
+ * The offsets-map key of a source partition (its JSON), computed when the partition changes rather than
+ * for every record: connectors hand out the same partition object (or an equal flat one) record after
+ * record, and `JSON.stringify` per record was the largest item on a source task thread.
+ */
+export function sourcePartitionKeyer(): (p: SourcePartition) => string {
+  let last: SourcePartition | undefined
+  let lastKey = ''
+  return (p) => {
+    if (p === last) return lastKey
+    if (last === undefined || !sameFlatPartition(p, last)) lastKey = JSON.stringify(p)
+    last = p
+    return lastKey
+  }
+}
+
+/** True when both partitions have the same keys in the same order with equal primitive values. */
+function sameFlatPartition(a: SourcePartition, b: SourcePartition): boolean {
+  const ka = Object.keys(a)
+  const kb = Object.keys(b)
+  if (ka.length !== kb.length) return false
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!
+    if (k !== kb[i]) return false
+    const va = (a as Record<string, unknown>)[k]
+    if (typeof va === 'object' && va !== null) return false
+    if (va !== (b as Record<string, unknown>)[k]) return false
+  }
+  return true
 }

@@ -28,6 +28,7 @@ import type {
   TaskSpec,
   ToTask,
 } from '../wire/messages.js'
+import { packProduceRecords, unpackConsumed } from '../wire/packed-records.js'
 import {
   type ErrantOrigin,
   type ErrantReport,
@@ -43,6 +44,7 @@ import {
   applyChain,
   closeTaskPlugins,
   loadTaskPlugins,
+  sourcePartitionKeyer,
   toProduceRecord,
   toSinkRecord,
 } from './record-conversion.js'
@@ -196,6 +198,7 @@ export class TaskActor {
       task.commitRecord !== (Object.getPrototypeOf(Object.getPrototypeOf(task)) as SourceTask).commitRecord
     const inFlight = new Map<number, SourceRecord[]>()
     let nextBatch = 1
+    const partitionKey = sourcePartitionKeyer()
     // Credits: one per batch the Kafka I/O actor may hold unacknowledged. A poll happens only when a
     // credit is available, so a slow broker stops polling instead of growing a buffer.
     const credits = new Subject<void>()
@@ -263,7 +266,7 @@ export class TaskActor {
           else if (p !== null) out.push(p)
           // The offset advances even for dropped/skipped records, as Kafka Connect does.
           if (r.sourcePartition !== null && r.sourceOffset !== null) {
-            offsets.set(JSON.stringify(r.sourcePartition), [r.sourcePartition, r.sourceOffset])
+            offsets.set(partitionKey(r.sourcePartition), [r.sourcePartition, r.sourceOffset])
           }
         }
         // telemetry: transforms and converters run per record inside one error-handled call (KIP-298),
@@ -278,7 +281,14 @@ export class TaskActor {
           convertEnd: transformEnd,
         }
         if (tracksRecords) inFlight.set(batch, records)
-        this.#send({ type: 'batch', batch, topics, records: out, offsets: [...offsets.values()], stats })
+        this.#send({
+          type: 'batch',
+          batch,
+          topics,
+          records: packProduceRecords(out),
+          offsets: [...offsets.values()],
+          stats,
+        })
         return
       }
     }
@@ -387,7 +397,9 @@ export class TaskActor {
                   const records: SinkRecord[] = []
                   const plugins = this.#plugins
                   const topics = msg.topics
-                  for (const c of msg.records) {
+                  // Unpacked here, on the task thread: the main thread never touches a record.
+                  const consumed = unpackConsumed(msg.records)
+                  for (const c of consumed) {
                     const convert = () => applyChain(plugins.chain, toSinkRecord(plugins, topics, c))
                     // The success path is the bare call; the error handler is entered only on a throw.
                     let r: SinkRecord | null | typeof SKIP
@@ -402,13 +414,13 @@ export class TaskActor {
                   // telemetry: conversion and transforms run per record in one error-handled call, so
                   // their time is one figure, reported as the convert stage (transform as zero).
                   const convertEnd = nowMs()
-                  currentBatch = msg.records
+                  currentBatch = consumed
                   currentTopics = topics
                   if (records.length > 0) await put(records)
                   // A batch is finished only once its errant records are in the DLQ.
                   await this.#errors.drain()
                   const stats: SinkBatchStats = {
-                    read: msg.records.length,
+                    read: consumed.length,
                     sent: records.length,
                     skipped,
                     start,

@@ -6,6 +6,7 @@
  * hot path pays nothing when nobody does.
  */
 import type { TopicPartitionOffset } from '@sluice/api'
+import { forEachPacked, INTS_PER_RECORD, type PackedRecords, packedViews } from '@sluice/kafka'
 import {
   CHANNELS,
   type ObservedState,
@@ -15,7 +16,6 @@ import {
   type SourceRecordTrace,
   TRACEPARENT_HEADER,
 } from '@sluice/telemetry'
-import type { ConsumedRecord, ProduceRecord } from '../wire/messages.js'
 import type { ConnectorTaskId, StatusListener } from '../worker/worker-api.js'
 
 /** What a source task actor measured for one batch (pool thread; epoch ms). */
@@ -39,6 +39,14 @@ export interface SinkBatchStats {
   readonly convertEnd: number
   readonly transformEnd: number
   readonly putEnd: number
+}
+
+/**
+ * True when sampled source records are traced: their producer then takes the per-record path (one
+ * produce call and delivery report per record), which a record's own span needs.
+ */
+export function recordTracingActive(): boolean {
+  return tracer !== undefined && tracer.sampleRatio > 0
 }
 
 /** High-resolution wall-clock milliseconds; comparable across threads of one process. */
@@ -110,7 +118,7 @@ export function sourceBatch(
   id: ConnectorTaskId,
   stats: SourceBatchStats | undefined,
   topics: readonly string[],
-  records: ProduceRecord[],
+  records: PackedRecords,
 ): SourceBatchTelemetry | undefined {
   if (stats === undefined) return undefined
   const produceStart = nowMs()
@@ -126,20 +134,13 @@ export function sourceBatch(
   if (stats.skipped > 0) recordErrors(id, 'transform/convert', stats.skipped)
   let traces: Map<number, SourceRecordTrace> | undefined
   if (tracer !== undefined && tracer.sampleRatio > 0) {
+    // The records are packed: the producer stamps each sampled record's traceparent header as it sends
+    // it (replacing one the connector set itself: the record's trace starts here).
+    const ints = packedViews(records).ints
     for (let i = 0; i < records.length; i++) {
       if (!tracer.sample()) continue
-      const r = records[i]!
-      const t = tracer.startSource(id, topics[r[0]]!, stats, produceStart)
+      const t = tracer.startSource(id, topics[ints[i * INTS_PER_RECORD]!]!, stats, produceStart)
       if (t === undefined) break
-      const tp = Buffer.from(t.traceparent, 'latin1')
-      // A traceparent the connector set itself is replaced: the record's trace starts here.
-      const h: Array<string | Uint8Array | null> = []
-      const old = r[5]
-      if (old !== null)
-        for (let j = 0; j < old.length; j += 2)
-          if (old[j] !== TRACEPARENT_HEADER) h.push(old[j] ?? null, old[j + 1] ?? null)
-      h.push(TRACEPARENT_HEADER, tp)
-      r[5] = h
       traces ??= new Map()
       traces.set(i, t)
     }
@@ -183,27 +184,24 @@ export class SinkTraces {
   }
 
   /** Consumed batch: starts a trace for each record carrying a `traceparent` (when continuing is on). */
-  read(
-    id: ConnectorTaskId,
-    batch: number,
-    topics: readonly string[],
-    records: readonly ConsumedRecord[],
-  ): void {
+  read(id: ConnectorTaskId, batch: number, topics: readonly string[], records: PackedRecords): void {
     publish(CHANNELS.sinkBatchRead, () => ({ ...ref(id), records: records.length }))
-    if (tracer === undefined || !tracer.continueSinkTraces) return
+    if (tracer === undefined || !tracer.continueSinkTraces || records.headerCount === 0) return
+    const t0 = tracer
     let found: SinkRecordTrace[] | undefined
     const now = nowMs()
-    for (const r of records) {
-      const h = r[7]
-      if (h === null) continue
+    // Only when continuing traces is on: a walk over the packed batch's headers (no copies).
+    forEachPacked(records, (r) => {
+      const h = r.headers
+      if (h === null) return
       for (let j = 0; j < h.length; j += 2) {
         if (h[j] !== TRACEPARENT_HEADER) continue
         const v = h[j + 1]
         if (v === null || v === undefined) break
-        const t = tracer.continueSink(
+        const t = t0.continueSink(
           id,
           v as Uint8Array,
-          { topic: topics[r[0]]!, partition: r[1], offset: r[2] },
+          { topic: topics[r.topic]!, partition: r.partition, offset: r.offset },
           now,
         )
         if (t !== undefined) {
@@ -212,7 +210,7 @@ export class SinkTraces {
         }
         break
       }
-    }
+    })
     if (found !== undefined) this.#byBatch.set(batch, found)
   }
 

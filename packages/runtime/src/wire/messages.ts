@@ -6,6 +6,7 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from '@sluice/api'
+import type { PackedRecords } from '@sluice/kafka'
 import type { ErrorHandlingSpec, KafkaStage } from '../task/error-handler.js'
 import type { SinkBatchStats, SourceBatchStats } from '../telemetry/events.js'
 import type { TargetState } from '../worker/worker-api.js'
@@ -69,7 +70,7 @@ export interface ErrantRecord {
 }
 
 /**
- * A source batch ready to produce. Records are tuples to keep the packed form small:
+ * A source record as the task thread builds it before packing its batch:
  * `[topicIndex, partition (-1 = any), key, value, timestamp (-1 = none), headers ([k, v, k, v…]) | null]`.
  */
 export type ProduceRecord = [
@@ -82,7 +83,7 @@ export type ProduceRecord = [
 ]
 
 /**
- * A consumed batch: `[topicIndex, partition, offset, timestamp (-1 = none), timestampType (0 none, 1 create,
+ * A consumed record as the task thread reads it out of a packed batch: `[topicIndex, partition, offset, timestamp (-1 = none), timestampType (0 none, 1 create,
  * 2 log-append), key, value, headers ([k, v, …]) | null]`.
  */
 export type ConsumedRecord = [
@@ -106,7 +107,8 @@ export type ToTask =
       readonly type: 'records'
       readonly batch: number
       readonly topics: readonly string[]
-      readonly records: readonly ConsumedRecord[]
+      /** The batch as the binding returned it; the codec transfers its buffer, never re-encodes it. */
+      readonly records: PackedRecords
     }
   | { readonly type: 'precommit'; readonly req: number; readonly offsets: readonly TopicPartitionOffset[] }
   | {
@@ -139,7 +141,8 @@ export type FromTask =
       readonly type: 'batch'
       readonly batch: number
       readonly topics: readonly string[]
-      readonly records: readonly ProduceRecord[]
+      /** Packed on the task thread, produced by one batch call on the main thread. */
+      readonly records: PackedRecords
       /** Last source offset per source partition in this batch, committable once it is acknowledged. */
       readonly offsets: ReadonlyArray<readonly [SourcePartition, SourceOffset]>
       /** Telemetry figures of the batch, measured on the pool thread. */

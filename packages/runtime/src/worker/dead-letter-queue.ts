@@ -3,6 +3,7 @@ import type { KafkaClientFactory } from '../kafka-io/client-types.js'
 import { SourceProducer } from '../kafka-io/source-producer.js'
 import type { ErrorHandlingSpec } from '../task/error-handler.js'
 import type { ErrantRecord, ProduceRecord } from '../wire/messages.js'
+import { packProduceRecords } from '../wire/packed-records.js'
 import type { ConnectorTaskId } from './worker-api.js'
 
 /** Kafka's DLQ context header prefix (`ConnectHeaders.HEADER_PREFIX + ".errors"`). */
@@ -129,7 +130,9 @@ export class DeadLetterQueue {
     const r = dlqRecord(e, this.#id, this.#spec.dlqContextHeaders)
     const rec: ProduceRecord = [0, -1, r.key, r.value, r.timestamp, r.headers.length === 0 ? null : r.headers]
     await new Promise<void>((resolve, reject) =>
-      producer.produce([this.#spec.dlqTopic], [rec], (err) => (err === undefined ? resolve() : reject(err))),
+      producer.produce([this.#spec.dlqTopic], packProduceRecords([rec]), (err) =>
+        err === undefined ? resolve() : reject(err),
+      ),
     )
     this.written++
   }

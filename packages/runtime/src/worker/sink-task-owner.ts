@@ -1,5 +1,6 @@
 import type { TopicPartition, TopicPartitionOffset } from '@sluice/api'
 import { ConnectError } from '@sluice/api'
+import type { PackedRecords } from '@sluice/kafka'
 import type { ClockTimer } from '../clock.js'
 import { SinkConsumer } from '../kafka-io/sink-consumer.js'
 import * as telemetry from '../telemetry/events.js'
@@ -97,7 +98,7 @@ export class SinkTaskOwner extends TaskOwner {
   #deliver(
     batch: number,
     topics: readonly string[],
-    records: ConsumedRecord[],
+    records: PackedRecords,
     first: readonly TopicPartitionOffset[],
     next: readonly TopicPartitionOffset[],
   ): void {

@@ -2,7 +2,7 @@ import type { SourceOffset, SourcePartition } from '@sluice/api'
 import { encodeError } from '@sluice/api'
 import { SourceProducer } from '../kafka-io/source-producer.js'
 import * as telemetry from '../telemetry/events.js'
-import type { FromTask, ProduceRecord, TaskSpec } from '../wire/messages.js'
+import type { FromTask, TaskSpec } from '../wire/messages.js'
 import { LOGGERS, TaskOwner, type TaskOwnerDeps } from './task-owner.js'
 import type { ConnectorTaskId, TargetState } from './worker-api.js'
 
@@ -42,6 +42,8 @@ export class SourceTaskOwner extends TaskOwner {
       this.deps.kafka,
       this.deps.producerConfig,
       `${this.id.connector}-${this.id.task}`,
+      // telemetry: a traced record's span needs its own delivery report (the per-record path).
+      telemetry.recordTracingActive(),
     )
   }
 
@@ -83,7 +85,7 @@ export class SourceTaskOwner extends TaskOwner {
     this.recordsIn += msg.records.length
     for (const t of msg.topics) this.deps.onTopicUsed(t)
     // telemetry: poll figures, and traceparent stamped on sampled records before they are produced.
-    const tele = telemetry.sourceBatch(this.id, msg.stats, msg.topics, msg.records as ProduceRecord[])
+    const tele = telemetry.sourceBatch(this.id, msg.stats, msg.topics, msg.records)
     producer.produce(
       msg.topics,
       msg.records,

@@ -506,6 +506,9 @@ export class Worker implements ConnectWorker {
         ...(this.#kafka.createTopic !== undefined && {
           createTopic: this.#kafka.createTopic.bind(this.#kafka),
         }),
+        // Batch-level Kafka I/O (ADR 0019) when the binding carries it.
+        batchApi: () => this.#kafka.batchApi?.() === true,
+        ...(this.#kafka.errorString !== undefined ? { errorString: this.#kafka.errorString } : {}),
       },
       bootstrapServers: bootstrap,
       offsets: this.#offsets,

@@ -13,6 +13,7 @@ import type {
 import { defaultErrorHandling } from '../../src/task/error-handler.js'
 import { decode, send } from '../../src/wire/codec.js'
 import type { FromTask, TaskSpec, ToTask } from '../../src/wire/messages.js'
+import { unpackConsumed } from '../../src/wire/packed-records.js'
 import { SinkTaskOwner } from '../../src/worker/sink-task-owner.js'
 import type { TaskOwnerDeps } from '../../src/worker/task-owner.js'
 import type { State } from '../../src/worker/worker-api.js'
@@ -140,7 +141,7 @@ function scriptedLauncher(script: Script, calls: string[]) {
         chain = chain.then(async () => {
           switch (msg.type) {
             case 'records': {
-              const offsets = msg.records.map((r) => r[2])
+              const offsets = unpackConsumed(msg.records).map((r) => r[2])
               calls.push(`g${gen} put ${offsets[0]}..${offsets.at(-1)}`)
               try {
                 await script.put?.(offsets, gen)
