@@ -9,7 +9,8 @@ import { killAllChildren } from './proc.js'
 
 const USAGE = `usage: npm run bench -- [--quick] [--profile] [--only GROUPS] [--reps N] [--out DIR]
   --quick     tiny N, one run each, no warm-up: a smoke run of the whole harness (about 1–2 minutes)
-  --profile   re-run the slowest Sluice scenario with --cpu-prof and print its top self-time functions
+  --profile   re-run the slowest Sluice scenario with perf on its main thread (buckets: binding, Sluice JS, GC, loop;
+              --cpu-prof when perf is missing)
   --only      comma-separated subset of: ${GROUPS.join(', ')} (default: all)
   --reps N    measured repetitions per scenario and side (default 3; quick: 1)
   --latency-rate N  fixed offered rate of the latency scenarios (default: half the slower side's
