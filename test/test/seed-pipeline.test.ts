@@ -5,7 +5,7 @@ import path from 'node:path'
 import { after, describe, it } from 'node:test'
 import type { S3Client } from '@aws-sdk/client-s3'
 import { KafkaAdmin } from '@sluice/kafka'
-import { adminConnection } from '../compat/mysql-fixture.js'
+import { adminConnection, workerBase } from '../compat/mysql-fixture.js'
 import { freePort, pollUntil, repoRoot, writeProps } from '../compat/servers.js'
 import { ensureBroker } from '../src/broker.js'
 import { ensureMariaDb } from '../src/mariadb.js'
@@ -69,14 +69,7 @@ describe('seed pipeline: MySQL CDC → Kafka → S3 with ExtractNewRecordState',
 
     mkdirSync(dir, { recursive: true })
     const port = await freePort()
-    const workerFile = writeProps(path.join(dir, 'worker.properties'), {
-      'bootstrap.servers': bootstrap,
-      'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
-      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-      'offset.storage.file.filename': path.join(dir, 'connect.offsets'),
-      'offset.flush.interval.ms': '1000',
-      listeners: `http://127.0.0.1:${port}`,
-    })
+    const workerFile = writeProps(path.join(dir, 'worker.properties'), workerBase(bootstrap, dir, port))
     // The seed's source config (issue 12), with host, port, server name, table and history topic changed.
     const sourceFile = writeProps(path.join(dir, 'mysql-source.properties'), {
       name: 'mysql-source',
