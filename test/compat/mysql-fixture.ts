@@ -258,7 +258,8 @@ export function startSluiceStandalone(opts: {
   return worker(proc, logFile, `http://127.0.0.1:${opts.port}`)
 }
 
-function workerBase(bootstrap: string, dir: string, port: number): Record<string, string> {
+/** A standalone worker's properties: JSON converters, a file offset store in `dir`, REST on `port`. */
+export function workerBase(bootstrap: string, dir: string, port: number): Record<string, string> {
   return {
     'bootstrap.servers': bootstrap,
     'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
