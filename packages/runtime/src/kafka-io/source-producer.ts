@@ -268,8 +268,10 @@ export class SourceProducer {
           headers.push({ [h[j] as string]: v === null ? Buffer.alloc(0) : asBuffer(v) })
         }
       }
-      if (trace !== undefined)
-        (headers ??= []).push({ [TRACEPARENT]: Buffer.from(trace.traceparent, 'latin1') })
+      if (trace !== undefined) {
+        headers ??= []
+        headers.push({ [TRACEPARENT]: Buffer.from(trace.traceparent, 'latin1') })
+      }
       try {
         client.produce(
           topics[r.topic]!,
