@@ -202,8 +202,11 @@ async function profileSlowest(
   scenarios: readonly ScenarioResult[],
   outDir: string,
 ): Promise<ProfileSummary | undefined> {
+  // Only the scenarios this function can re-run (below); others (e.g. the S3 sink's) are skipped.
+  const profiled = (id: string): boolean =>
+    id === 'source-file' || id.startsWith('source-datagen-') || id === 'sink-file'
   const candidates = scenarios.filter(
-    (r) => r.side === 'sluice' && r.group !== 'latency' && r.summary !== undefined,
+    (r) => r.side === 'sluice' && r.group !== 'latency' && r.summary !== undefined && profiled(r.id),
   )
   candidates.sort((a, b) => a.summary!.recordsPerSec.median - b.summary!.recordsPerSec.median)
   const slowest = candidates[0]

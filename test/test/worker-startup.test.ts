@@ -48,7 +48,7 @@ test('a worker that cannot reach Kafka exits 2 in bounded time with a clear erro
   )
   assert.match(
     log,
-    /WARN Cannot reach the Kafka cluster at .* retrying for up to 3000 ms \(default\.api\.timeout\.ms\)/,
+    /WARN Cannot reach the Kafka cluster at [\s\S]*? retrying for up to 3000 ms \(default\.api\.timeout\.ms\)/,
   )
   assert.doesNotMatch(log, /Kafka Connect started/)
   const unused = log.match(
