@@ -98,6 +98,10 @@ async function main() {
   // Unit tests compare against Java's behaviour too (the JsonConverter corpus), so the jars come first.
   await resolveKafka()
 
+  // The S3 sink's tests and the quick benchmark (a unit test) start the local S3 server on demand; its
+  // one-time build (about 2 min cold) happens here, outside any test's timeout.
+  await ensureS3Binary()
+
   const results = []
   if (wantUnit) results.push(['unit', await nodeTest('unit', filter(unitTestFiles()), 2)])
 
@@ -107,10 +111,7 @@ async function main() {
       ...testFiles(path.join(root, 'test', 'dist', 'test')),
       ...testFiles(path.join(root, 'test', 'dist', 'chaos')),
     ])
-    // The S3 sink's tests start the local S3 server on demand; its one-time build (minutes) happens here,
-    // outside any test's timeout.
-    await ensureS3Binary()
-    // Likewise the telemetry test's servers: Prometheus (apt) and the OpenTelemetry Collector (ocb, ~9 min cold).
+    // Like the S3 server above, the telemetry test's servers: Prometheus (apt) and the OpenTelemetry Collector (ocb, ~9 min cold).
     ensurePrometheus()
     ensureOtelcol()
     const s3WasRunning = (await s3Status()).state === 'running'
