@@ -5,9 +5,11 @@ import path from 'node:path'
 import { after, describe, test } from 'node:test'
 import { promisify } from 'node:util'
 import { repoRoot } from '../src/broker.js'
+import { freePortPair } from '../src/ports.js'
 
-// Exercises `npm run kafka` itself on a port of its own, so the suite's broker is never disturbed.
-const PORT = 19092
+// Exercises `npm run kafka` itself on a port of its own, so the suite's broker is never disturbed; a free
+// pair, because a fixed port may hold someone's broker on a shared machine.
+const PORT = await freePortPair()
 const script = path.join(repoRoot, 'scripts', 'kafka.mjs')
 const pidFile = path.join(
   process.env.SLUICE_RUN_DIR ?? path.join(repoRoot, '.run'),
@@ -45,7 +47,7 @@ describe('npm run kafka', { timeout: 600_000 }, () => {
       run(process.execPath, [script, 'start'], { env, timeout: 180_000 }),
       run(process.execPath, [script, 'start'], { env, timeout: 180_000 }),
     ])
-    assert.match(`${a.stderr}${b.stderr}`, /ready on 127\.0\.0\.1:19092/)
+    assert.match(`${a.stderr}${b.stderr}`, new RegExp(`ready on 127\\.0\\.0\\.1:${PORT}`))
     assert.match(`${a.stderr}${b.stderr}`, /already running/)
     const again = kafka('start')
     assert.equal(again.code, 0)
@@ -53,7 +55,7 @@ describe('npm run kafka', { timeout: 600_000 }, () => {
     assert.equal(brokerProcesses().length, 1)
     const st = kafka('status')
     assert.equal(st.code, 0)
-    assert.match(st.out, /^running pid \d+ on 127\.0\.0\.1:19092: 1 broker\(s\)/)
+    assert.match(st.out, new RegExp(`^running pid \\d+ on 127\\.0\\.0\\.1:${PORT}: 1 broker\\(s\\)`))
   })
 
   test('kill -9 then start recovers; stop then status reports stopped', () => {
