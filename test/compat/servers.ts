@@ -132,3 +132,17 @@ export async function startSluice(opts: {
   })
   return { side: 'sluice', ...(await whenAnswering(child, 60_000)) }
 }
+
+/**
+ * Waits for both workers, started together (Java Connect alone takes 5–15 s). If either does not come
+ * up, the other is stopped and the first failure thrown, so no process outlives a failed start.
+ */
+export async function bothStarted(
+  java: Promise<ConnectProcess>,
+  sluice: Promise<ConnectProcess>,
+): Promise<{ java: ConnectProcess; sluice: ConnectProcess }> {
+  const [j, s] = await Promise.allSettled([java, sluice])
+  if (j.status === 'fulfilled' && s.status === 'fulfilled') return { java: j.value, sluice: s.value }
+  await Promise.all([j, s].map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)))
+  throw j.status === 'rejected' ? j.reason : (s as PromiseRejectedResult).reason
+}
