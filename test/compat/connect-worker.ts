@@ -153,7 +153,7 @@ export interface WorkerStart {
   readonly dir: string
   /** REST port; `listeners` is set to it. */
   readonly port: number
-  /** `worker.properties` (without `listeners`, which comes from `port`). */
+  /** `worker.properties`; its `listeners` is set from `port`. */
   readonly workerProps: Record<string, string>
   /** A standalone worker's `connector.properties`, passed after the worker's properties. */
   readonly connectorProps?: Record<string, string>
