@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run mariadb -- start|stop|status|wipe|sql|debezium`: the private MariaDB of the MySQL CDC source.
-import { parseArgs } from 'node:util'
+
+import { runCommand } from './lib/command.mjs'
 import { DEBEZIUM_VERSION, resolveDebezium } from './lib/debezium-dist.mjs'
 import {
   CDC_USER,
@@ -24,18 +25,10 @@ const USAGE = `usage: npm run mariadb -- <start|stop|status|wipe|sql|debezium>
   sql "…"   run SQL as root over the socket and print the result
   debezium  only resolve Debezium ${DEBEZIUM_VERSION}'s MySQL connector from Maven Central into the per-user cache`
 
-async function main() {
-  const { positionals, values } = parseArgs({
-    allowPositionals: true,
-    options: { help: { type: 'boolean', short: 'h' } },
-  })
-  const cmd = positionals[0]
-  if (values.help || !cmd) {
-    console.log(USAGE)
-    return values.help ? 0 : 2
-  }
-  switch (cmd) {
-    case 'start': {
+runCommand({
+  usage: USAGE,
+  commands: {
+    async start() {
       const r = await start()
       if (r.started)
         log(
@@ -44,8 +37,8 @@ async function main() {
       else log(`MariaDB is already running on ${r.host}:${r.port} (pid ${r.pid})`)
       console.log(`MariaDB on ${r.host}:${r.port}`)
       return 0
-    }
-    case 'stop': {
+    },
+    async stop() {
       const r = await stop()
       log(
         r.stopped
@@ -53,8 +46,8 @@ async function main() {
           : 'MariaDB was not running',
       )
       return 0
-    }
-    case 'status': {
+    },
+    status() {
       const s = status()
       if (s.state === 'running') {
         console.log(`running pid ${s.pid} on 127.0.0.1:${s.port}, socket ${s.socket}`)
@@ -62,29 +55,20 @@ async function main() {
       }
       console.log(`stopped (${serverPaths().dir})`)
       return 3
-    }
-    case 'wipe':
+    },
+    wipe() {
       wipe()
       log(`deleted ${serverPaths().dir}`)
       return 0
-    case 'sql':
-      process.stdout.write(rootSql(positionals.slice(1).join(' ')))
+    },
+    sql({ args }) {
+      process.stdout.write(rootSql(args.join(' ')))
       return 0
-    case 'debezium': {
+    },
+    async debezium() {
       const dir = await resolveDebezium()
       console.log(`Debezium plugin path ${dir}`)
       return 0
-    }
-    default:
-      console.error(USAGE)
-      return 2
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`[sluice] ${err.message}`)
-    process.exit(1)
+    },
   },
-)
+})

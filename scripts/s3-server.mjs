@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run s3 -- start|stop|status|logs|wipe|build [--json]`: the local S3-compatible server (versitygw).
-import { parseArgs } from 'node:util'
+
+import { runCommand } from './lib/command.mjs'
 import { log } from './lib/proc.mjs'
 import {
   binaryPaths,
@@ -23,31 +24,26 @@ const USAGE = `usage: npm run s3 -- <start|stop|status|logs|wipe|build> [--json]
   build    only build the binary from the Go module proxy into the per-user cache
 --json prints the connection (endpoint, accessKeyId, secretAccessKey, region, bucket) on stdout.`
 
-async function main() {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-  })
-  const cmd = positionals[0]
-  if (values.help || !cmd) {
-    console.log(USAGE)
-    return values.help ? 0 : 2
-  }
-  const print = (r) => {
-    if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`)
-  }
-  switch (cmd) {
-    case 'start': {
+/** `--json`: the result on stdout as one JSON line. */
+const print = (values, r) => {
+  if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`)
+}
+
+runCommand({
+  usage: USAGE,
+  options: { json: { type: 'boolean' } },
+  commands: {
+    async start({ values }) {
       const r = await start()
       log(
         r.started
           ? `versitygw ${VERSITYGW_VERSION} ready on ${r.endpoint} (pid ${r.pid}, bucket ${r.bucket}) in ${(r.readyMs / 1000).toFixed(1)} s; data: ${serverPaths().data}`
           : `versitygw is already running on ${r.endpoint} (pid ${r.pid})`,
       )
-      print(r)
+      print(values, r)
       return 0
-    }
-    case 'stop': {
+    },
+    async stop() {
       const r = await stop()
       log(
         r.stopped
@@ -55,38 +51,30 @@ async function main() {
           : 'no S3 server was running',
       )
       return 0
-    }
-    case 'status': {
+    },
+    async status({ values }) {
       const r = await status()
       log(
         r.state === 'running'
           ? `running on ${r.endpoint} (pid ${r.pid}, bucket ${r.bucket})`
           : `${r.state}${r.detail ? `: ${r.detail}` : ''}`,
       )
-      print(r)
+      print(values, r)
       return r.state === 'running' ? 0 : r.state === 'stopped' ? 3 : 1
-    }
-    case 'logs':
+    },
+    logs() {
       console.log(logTail(80))
       return 0
-    case 'wipe':
+    },
+    wipe() {
       wipe()
       log(`deleted ${serverPaths().dir}`)
       return 0
-    case 'build':
+    },
+    async build({ values }) {
       log(`versitygw binary: ${await ensureBinary()}`)
-      print({ binary: binaryPaths().binary })
+      print(values, { binary: binaryPaths().binary })
       return 0
-    default:
-      console.error(USAGE)
-      return 2
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    log(err.message)
-    process.exit(1)
+    },
   },
-)
+})

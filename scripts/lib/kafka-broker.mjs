@@ -14,7 +14,7 @@ import {
 import { probeBroker, probeCluster } from './kafka-probe.mjs'
 import { runDir } from './paths.mjs'
 import { log, run } from './proc.mjs'
-import { acquireLock, isAlive, sleep } from './process-lock.mjs'
+import { acquireLock, isAlive, sleep, terminate } from './process-lock.mjs'
 
 // The fixed cluster id Apache's own 4.x Docker image uses; any 22-character base64url UUID works.
 const CLUSTER_ID = '5L6g3nShT-eMCtK--X86sw'
@@ -226,16 +226,8 @@ export async function stop({ port = defaultPort(), timeoutMs = 30_000 } = {}) {
     rmSync(p.pidFile, { force: true })
     return { stopped: false }
   }
-  process.kill(pid, 'SIGTERM')
-  const deadline = Date.now() + timeoutMs
-  while (isAlive(pid) && Date.now() < deadline) await sleep(100)
-  let forced = false
-  if (isAlive(pid)) {
-    log(`broker pid ${pid} did not stop within ${timeoutMs / 1000} s; killing it`)
-    process.kill(pid, 'SIGKILL')
-    forced = true
-    while (isAlive(pid)) await sleep(50)
-  }
+  const forced = await terminate(pid, timeoutMs)
+  if (forced) log(`broker pid ${pid} did not stop within ${timeoutMs / 1000} s; killed it`)
   rmSync(p.pidFile, { force: true })
   return { stopped: true, pid, forced }
 }

@@ -8,6 +8,7 @@ import net from 'node:net'
 import path from 'node:path'
 import { runDir } from './paths.mjs'
 import { capture, log } from './proc.mjs'
+import { isAlive, sleep, terminate } from './process-lock.mjs'
 
 export const HOST = '127.0.0.1'
 /** The binlog's originating server id (Debezium's `source.server_id`). */
@@ -31,17 +32,6 @@ export function serverPaths() {
     serverPidFile: path.join(dir, 'mysqld.pid'),
     portFile: path.join(dir, 'port'),
     log: path.join(dir, 'mysqld.log'),
-  }
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return err.code === 'EPERM'
   }
 }
 
@@ -245,11 +235,7 @@ export async function stop({ timeoutMs = 30_000 } = {}) {
     rmSync(p.pidFile, { force: true })
     return { stopped: false }
   }
-  process.kill(pid, 'SIGTERM')
-  const deadline = Date.now() + timeoutMs
-  while (isAlive(pid) && Date.now() < deadline) await sleep(100)
-  const forced = isAlive(pid)
-  if (forced) process.kill(pid, 'SIGKILL')
+  const forced = await terminate(pid, timeoutMs)
   rmSync(p.pidFile, { force: true })
   return { stopped: true, pid, forced }
 }

@@ -1,5 +1,5 @@
-// Process helpers shared by the local servers' commands (Kafka broker, S3 server): liveness of a pid and
-// a lock folder so parallel test files never start (or build) the same server twice.
+// Process helpers shared by the local servers' commands (Kafka broker, S3 server, MariaDB): liveness of a
+// pid, stopping one, and a lock folder so parallel test files never start (or build) the same server twice.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
@@ -18,6 +18,20 @@ export function isAlive(pid) {
   } catch {
     return true
   }
+}
+
+/**
+ * Stops `pid`: SIGTERM, then SIGKILL if it still runs after `timeoutMs`; resolves once it is gone.
+ * Returns whether it had to be killed.
+ */
+export async function terminate(pid, timeoutMs, pollMs = 100) {
+  process.kill(pid, 'SIGTERM')
+  const deadline = Date.now() + timeoutMs
+  while (isAlive(pid) && Date.now() < deadline) await sleep(pollMs)
+  if (!isAlive(pid)) return false
+  process.kill(pid, 'SIGKILL')
+  while (isAlive(pid)) await sleep(50)
+  return true
 }
 
 /**

@@ -18,7 +18,7 @@ import net from 'node:net'
 import path from 'node:path'
 import { cacheDir, runDir } from './paths.mjs'
 import { log, run } from './proc.mjs'
-import { acquireLock, isAlive, sleep } from './process-lock.mjs'
+import { acquireLock, isAlive, sleep, terminate } from './process-lock.mjs'
 
 export const VERSITYGW_VERSION = 'v1.8.0'
 export const HOST = '127.0.0.1'
@@ -264,15 +264,7 @@ export async function stop({ timeoutMs = 10_000 } = {}) {
     rmSync(p.pidFile, { force: true })
     return { stopped: false }
   }
-  process.kill(pid, 'SIGTERM')
-  const deadline = Date.now() + timeoutMs
-  while (isAlive(pid) && Date.now() < deadline) await sleep(50)
-  let forced = false
-  if (isAlive(pid)) {
-    process.kill(pid, 'SIGKILL')
-    forced = true
-    while (isAlive(pid)) await sleep(50)
-  }
+  const forced = await terminate(pid, timeoutMs, 50)
   rmSync(p.stateFile, { force: true })
   rmSync(p.pidFile, { force: true })
   return { stopped: true, pid, forced }

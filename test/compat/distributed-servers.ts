@@ -1,7 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdirSync, openSync, writeFileSync } from 'node:fs'
-import path from 'node:path'
-import { repoRoot, stopper, waitReady, writeProps } from './servers.js'
+import { spawnJavaWorker, spawnSluiceWorker, whenAnswering } from './connect-worker.js'
 
 /**
  * Workers of one Connect group for the distributed-mode tests: Java Kafka Connect 4.4 (`ConnectDistributed`
@@ -36,43 +33,6 @@ export async function restJson<T>(url: string, init?: RequestInit): Promise<{ st
   return { status: r.status, body: (text === '' ? null : JSON.parse(text)) as T }
 }
 
-/** Graceful stop, or nothing when the process is gone already (also after a kill -9). */
-function gracefulStop(proc: ChildProcess): () => Promise<void> {
-  const stop = stopper(proc)
-  return async () => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return
-    await stop()
-  }
-}
-
-function killer(proc: ChildProcess): () => Promise<void> {
-  return async () => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return
-    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()))
-    proc.kill('SIGKILL')
-    await exited
-  }
-}
-
-/** Waits for the worker's REST API; a worker that does not come up is stopped and its log tail thrown. */
-async function whenReady(
-  side: 'java' | 'sluice',
-  proc: ChildProcess,
-  port: number,
-  logFile: string,
-  timeoutMs: number,
-): Promise<DistributedWorker> {
-  const url = `http://127.0.0.1:${port}`
-  const stop = gracefulStop(proc)
-  try {
-    await waitReady(proc, url, logFile, timeoutMs)
-  } catch (err) {
-    await stop()
-    throw err
-  }
-  return { side, url, workerId: `127.0.0.1:${port}`, logFile, stop, kill: killer(proc) }
-}
-
 /**
  * Worker properties of one test group `<id>-group` with its own internal topics, sized for a one-broker
  * test cluster and short failure detection (session 6 s, heartbeat 1 s, rebalance delay 2 s).
@@ -98,68 +58,34 @@ export function testGroupProps(bootstrap: string, id: string): Record<string, st
   }
 }
 
-const LOG4J = [
-  'status = warn',
-  'appender.out.type = Console',
-  'appender.out.name = STDOUT',
-  'appender.out.layout.type = PatternLayout',
-  'appender.out.layout.pattern = [%d] %p %m (%c)%n',
-  'rootLogger.level = INFO',
-  'rootLogger.appenderRef.out.ref = STDOUT',
-  '',
-].join('\n')
-
+/** Starts a Java `ConnectDistributed` worker of the group in `props` on `port`; resolves once its REST API answers. */
 export async function startJavaDistributed(opts: {
   dir: string
   port: number
   classpath: string
   props: Record<string, string>
 }): Promise<DistributedWorker> {
-  mkdirSync(opts.dir, { recursive: true })
-  const props = writeProps(path.join(opts.dir, 'worker.properties'), {
-    ...opts.props,
-    listeners: `http://127.0.0.1:${opts.port}`,
-    'plugin.discovery': 'service_load',
+  const child = spawnJavaWorker({
+    ...opts,
+    mode: 'distributed',
+    workerProps: { ...opts.props, 'plugin.discovery': 'service_load' },
+    // A small heap and C1 only: quicker to start and lighter when several JVMs share two cores.
+    jvmFlags: ['-Xms128M', '-Xmx512M', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'],
   })
-  const log4j = path.join(opts.dir, 'log4j2.properties')
-  writeFileSync(log4j, LOG4J)
-  const logFile = path.join(opts.dir, 'connect.log')
-  const out = openSync(logFile, 'w')
-  const proc = spawn(
-    'java',
-    [
-      '-Xms128M',
-      '-Xmx512M',
-      '-XX:+UseSerialGC',
-      '-XX:TieredStopAtLevel=1',
-      '-Djava.awt.headless=true',
-      `-Dlog4j2.configurationFile=${log4j}`,
-      '-cp',
-      opts.classpath,
-      'org.apache.kafka.connect.cli.ConnectDistributed',
-      props,
-    ],
-    { stdio: ['ignore', out, out] },
-  )
-  return whenReady('java', proc, opts.port, logFile, 120_000)
+  return { side: 'java', ...(await whenAnswering(child, 120_000)) }
 }
 
+/** Starts `sluice distributed worker.properties` for the group in `props` on `port`; resolves once its REST API answers. */
 export async function startSluiceDistributed(opts: {
   dir: string
   port: number
   cli: string
   props: Record<string, string>
 }): Promise<DistributedWorker> {
-  mkdirSync(opts.dir, { recursive: true })
-  const props = writeProps(path.join(opts.dir, 'worker.properties'), {
-    ...opts.props,
-    listeners: `http://127.0.0.1:${opts.port}`,
+  const child = spawnSluiceWorker({
+    ...opts,
+    mode: 'distributed',
+    workerProps: opts.props,
   })
-  const logFile = path.join(opts.dir, 'sluice.log')
-  const out = openSync(logFile, 'w')
-  const proc = spawn(process.execPath, [opts.cli, 'distributed', props], {
-    stdio: ['ignore', out, out],
-    cwd: repoRoot,
-  })
-  return whenReady('sluice', proc, opts.port, logFile, 60_000)
+  return { side: 'sluice', ...(await whenAnswering(child, 60_000)) }
 }

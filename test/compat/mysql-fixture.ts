@@ -1,9 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs'
-import path from 'node:path'
 import mysql from 'mysql2/promise'
 import type { MariaDb } from '../src/mariadb.js'
-import { pollUntil, repoRoot, writeConsoleLog4j } from './servers.js'
+import {
+  pollUntil,
+  spawnJavaWorker,
+  spawnSluiceWorker,
+  type WorkerChild,
+  workerBase,
+} from './connect-worker.js'
+
+export { workerBase } from './connect-worker.js'
 
 /**
  * The MySQL CDC differential's database: one table per MySQL type family, the streaming steps run after
@@ -135,54 +140,7 @@ export async function runSteps(db: MariaDb, database: string, steps: readonly st
 }
 
 /** A Connect worker process running one connector from properties files. */
-export interface WorkerProcess {
-  readonly proc: ChildProcess
-  readonly logFile: string
-  readonly url: string
-  /** SIGTERM, then SIGKILL after 20 s. */
-  stop(): Promise<void>
-  /** kill -9. */
-  kill(): Promise<void>
-  logTail(lines?: number): string
-}
-
-function props(file: string, p: Record<string, string>): string {
-  writeFileSync(
-    file,
-    `${Object.entries(p)
-      .map(([k, v]) => `${k}=${v}`)
-      .join('\n')}\n`,
-  )
-  return file
-}
-
-function worker(proc: ChildProcess, logFile: string, url: string): WorkerProcess {
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()))
-  return {
-    proc,
-    logFile,
-    url,
-    async stop() {
-      if (proc.exitCode !== null || proc.signalCode !== null) return
-      proc.kill('SIGTERM')
-      const t = setTimeout(() => proc.kill('SIGKILL'), 20_000)
-      await exited
-      clearTimeout(t)
-    },
-    async kill() {
-      if (proc.exitCode !== null || proc.signalCode !== null) return
-      proc.kill('SIGKILL')
-      await exited
-    },
-    logTail(lines = 40) {
-      try {
-        return readFileSync(logFile, 'utf8').split('\n').slice(-lines).join('\n')
-      } catch {
-        return ''
-      }
-    },
-  }
-}
+export type WorkerProcess = WorkerChild
 
 /** Waits until the connector's task reports RUNNING (or throws with the worker log on FAILED). */
 export async function waitRunning(w: WorkerProcess, name: string, timeoutMs = 120_000): Promise<void> {
@@ -206,33 +164,18 @@ export function startJavaDebezium(opts: {
   pluginPath: string
   connector: Record<string, string>
 }): WorkerProcess {
-  mkdirSync(opts.dir, { recursive: true })
-  const w = props(path.join(opts.dir, 'worker.properties'), {
-    ...workerBase(opts.bootstrap, opts.dir, opts.port),
-    'plugin.path': opts.pluginPath,
-    // Debezium 2.7's jars have no ServiceLoader manifests for Connect's plugin scanning.
-    'plugin.discovery': 'hybrid_warn',
+  return spawnJavaWorker({
+    ...opts,
+    mode: 'standalone',
+    workerProps: {
+      ...workerBase(opts.bootstrap, opts.dir, opts.port),
+      'plugin.path': opts.pluginPath,
+      // Debezium 2.7's jars have no ServiceLoader manifests for Connect's plugin scanning.
+      'plugin.discovery': 'hybrid_warn',
+    },
+    connectorProps: opts.connector,
+    jvmFlags: ['-Xms128M', '-Xmx768M', '-XX:+UseG1GC'],
   })
-  const c = props(path.join(opts.dir, 'connector.properties'), opts.connector)
-  const log4j = writeConsoleLog4j(path.join(opts.dir, 'log4j2.properties'))
-  const logFile = path.join(opts.dir, 'connect.log')
-  const out = openSync(logFile, 'w')
-  const proc = spawn(
-    'java',
-    [
-      '-Xms128M',
-      '-Xmx768M',
-      '-XX:+UseG1GC',
-      `-Dlog4j2.configurationFile=${log4j}`,
-      '-cp',
-      opts.classpath,
-      'org.apache.kafka.connect.cli.ConnectStandalone',
-      w,
-      c,
-    ],
-    { stdio: ['ignore', out, out] },
-  )
-  return worker(proc, logFile, `http://127.0.0.1:${opts.port}`)
 }
 
 /** `sluice standalone worker.properties connector.properties`. */
@@ -244,28 +187,14 @@ export function startSluiceStandalone(opts: {
   connector: Record<string, string>
   offsetsFile?: string
 }): WorkerProcess {
-  mkdirSync(opts.dir, { recursive: true })
   const base = workerBase(opts.bootstrap, opts.dir, opts.port)
   if (opts.offsetsFile !== undefined) base['offset.storage.file.filename'] = opts.offsetsFile
-  const w = props(path.join(opts.dir, 'worker.properties'), base)
-  const c = props(path.join(opts.dir, 'connector.properties'), opts.connector)
-  const logFile = path.join(opts.dir, 'sluice.log')
-  const out = openSync(logFile, 'a')
-  const proc = spawn(process.execPath, [opts.cli, 'standalone', w, c], {
-    stdio: ['ignore', out, out],
-    cwd: repoRoot,
+  return spawnSluiceWorker({
+    ...opts,
+    mode: 'standalone',
+    workerProps: base,
+    connectorProps: opts.connector,
+    // A restarted worker (same folder) keeps the log of the one before.
+    appendLog: true,
   })
-  return worker(proc, logFile, `http://127.0.0.1:${opts.port}`)
-}
-
-/** A standalone worker's properties: JSON converters, a file offset store in `dir`, REST on `port`. */
-export function workerBase(bootstrap: string, dir: string, port: number): Record<string, string> {
-  return {
-    'bootstrap.servers': bootstrap,
-    'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    'offset.storage.file.filename': path.join(dir, 'connect.offsets'),
-    'offset.flush.interval.ms': '1000',
-    listeners: `http://127.0.0.1:${port}`,
-  }
 }

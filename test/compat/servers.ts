@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { repoRoot, spawnJavaWorker, spawnSluiceWorker, whenAnswering, workerBase } from './connect-worker.js'
 
 /**
  * The two Connect workers of the differential test: Java Kafka Connect standalone (4.4, from the Maven jars
@@ -10,8 +10,15 @@ import { fileURLToPath } from 'node:url'
  * file, on the same broker.
  */
 
-/** Repository root (this file compiles to test/dist/compat/). */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
+// The tests import these from here (they lived here before connect-worker.ts held them for every fixture).
+export {
+  pollUntil,
+  repoRoot,
+  stopper,
+  waitReady,
+  writeConsoleLog4j,
+  writeProps,
+} from './connect-worker.js'
 
 /** A worker under test. */
 export interface ConnectProcess {
@@ -42,105 +49,6 @@ export async function freePort(preferred?: number): Promise<number> {
   const p = await tryPort(0)
   if (p === undefined) throw new Error('no free port on 127.0.0.1')
   return p
-}
-
-/** Polls `fn` until it returns a value other than `undefined`, or throws after `timeoutMs`. */
-export async function pollUntil<T>(
-  what: string,
-  timeoutMs: number,
-  fn: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: unknown
-  for (;;) {
-    try {
-      const v = await fn()
-      if (v !== undefined) return v
-    } catch (err) {
-      last = err
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
-
-export function writeProps(file: string, props: Record<string, string>): string {
-  writeFileSync(
-    file,
-    `${Object.entries(props)
-      .map(([k, v]) => `${k}=${v}`)
-      .join('\n')}\n`,
-  )
-  return file
-}
-
-export async function waitReady(
-  proc: ChildProcess,
-  url: string,
-  logFile: string,
-  timeoutMs: number,
-): Promise<void> {
-  let exited: number | null = null
-  proc.once('exit', (code) => {
-    exited = code ?? -1
-  })
-  await pollUntil(`${url}/connectors to answer`, timeoutMs, async () => {
-    if (exited !== null) throw new Error(`exited with ${exited}; log: ${logFile}\n${tail(logFile)}`)
-    const r = await fetch(`${url}/connectors`)
-    // Jetty answers 404 (HTML) until Kafka Connect's resources are installed.
-    return r.status === 200 ? true : undefined
-  })
-}
-
-function tail(file: string, lines = 30): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n')
-  } catch {
-    return ''
-  }
-}
-
-export function stopper(proc: ChildProcess): () => Promise<void> {
-  return async () => {
-    if (proc.exitCode !== null || proc.pid === undefined) return
-    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()))
-    proc.kill('SIGTERM')
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 20_000)
-    await exited
-    clearTimeout(timer)
-  }
-}
-
-/** Common worker properties of both sides. */
-function workerProps(bootstrap: string, dir: string, port: number): Record<string, string> {
-  return {
-    'bootstrap.servers': bootstrap,
-    'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    'offset.storage.file.filename': path.join(dir, 'connect.offsets'),
-    // Offsets become visible quickly, so the session waits seconds, not a minute.
-    'offset.flush.interval.ms': '1000',
-    listeners: `http://127.0.0.1:${port}`,
-  }
-}
-
-/** Writes a Log4j2 config that logs INFO to stdout (Java Connect's own files are in no jar); returns its path. */
-export function writeConsoleLog4j(file: string): string {
-  writeFileSync(
-    file,
-    [
-      'status = warn',
-      'appender.out.type = Console',
-      'appender.out.name = STDOUT',
-      'appender.out.layout.type = PatternLayout',
-      'appender.out.layout.pattern = [%d] %p %m (%c)%n',
-      'rootLogger.level = INFO',
-      'rootLogger.appenderRef.out.ref = STDOUT',
-      '',
-    ].join('\n'),
-  )
-  return file
 }
 
 /** Resolves the Kafka jars (Maven, cached) and returns the classpath, or `undefined` with the reason. */
@@ -184,39 +92,17 @@ export async function startJavaConnect(opts: {
   port: number
   classpath: string
 }): Promise<ConnectProcess> {
-  mkdirSync(opts.dir, { recursive: true })
-  const props = writeProps(path.join(opts.dir, 'worker.properties'), {
-    ...workerProps(opts.bootstrap, opts.dir, opts.port),
-    // The FileStream connectors and every other plugin are on the classpath with service manifests.
-    'plugin.discovery': 'service_load',
+  const child = spawnJavaWorker({
+    ...opts,
+    mode: 'standalone',
+    workerProps: {
+      ...workerBase(opts.bootstrap, opts.dir, opts.port),
+      // The FileStream connectors and every other plugin are on the classpath with service manifests.
+      'plugin.discovery': 'service_load',
+    },
+    jvmFlags: ['-Xms256M', '-Xmx1G', '-XX:+UseG1GC'],
   })
-  const log4j = writeConsoleLog4j(path.join(opts.dir, 'log4j2.properties'))
-  const logFile = path.join(opts.dir, 'connect.log')
-  const out = openSync(logFile, 'w')
-  const proc = spawn(
-    'java',
-    [
-      '-Xms256M',
-      '-Xmx1G',
-      '-XX:+UseG1GC',
-      '-Djava.awt.headless=true',
-      `-Dlog4j2.configurationFile=${log4j}`,
-      '-cp',
-      opts.classpath,
-      'org.apache.kafka.connect.cli.ConnectStandalone',
-      props,
-    ],
-    { stdio: ['ignore', out, out] },
-  )
-  const url = `http://127.0.0.1:${opts.port}`
-  const stop = stopper(proc)
-  try {
-    await waitReady(proc, url, logFile, 90_000)
-  } catch (err) {
-    await stop()
-    throw err
-  }
-  return { side: 'java', url, workerId: `127.0.0.1:${opts.port}`, logFile, stop }
+  return { side: 'java', ...(await whenAnswering(child, 90_000)) }
 }
 
 /**
@@ -239,24 +125,24 @@ export async function startSluice(opts: {
   port: number
   cli: string
 }): Promise<ConnectProcess> {
-  mkdirSync(opts.dir, { recursive: true })
-  const props = writeProps(
-    path.join(opts.dir, 'worker.properties'),
-    workerProps(opts.bootstrap, opts.dir, opts.port),
-  )
-  const logFile = path.join(opts.dir, 'sluice.log')
-  const out = openSync(logFile, 'w')
-  const proc = spawn(process.execPath, [opts.cli, 'standalone', props], {
-    stdio: ['ignore', out, out],
-    cwd: repoRoot,
+  const child = spawnSluiceWorker({
+    ...opts,
+    mode: 'standalone',
+    workerProps: workerBase(opts.bootstrap, opts.dir, opts.port),
   })
-  const url = `http://127.0.0.1:${opts.port}`
-  const stop = stopper(proc)
-  try {
-    await waitReady(proc, url, logFile, 60_000)
-  } catch (err) {
-    await stop()
-    throw err
-  }
-  return { side: 'sluice', url, workerId: `127.0.0.1:${opts.port}`, logFile, stop }
+  return { side: 'sluice', ...(await whenAnswering(child, 60_000)) }
+}
+
+/**
+ * Waits for both workers, started together (Java Connect alone takes 5–15 s). If either does not come
+ * up, the other is stopped and the first failure thrown, so no process outlives a failed start.
+ */
+export async function bothStarted(
+  java: Promise<ConnectProcess>,
+  sluice: Promise<ConnectProcess>,
+): Promise<{ java: ConnectProcess; sluice: ConnectProcess }> {
+  const [j, s] = await Promise.allSettled([java, sluice])
+  if (j.status === 'fulfilled' && s.status === 'fulfilled') return { java: j.value, sluice: s.value }
+  await Promise.all([j, s].map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)))
+  throw j.status === 'rejected' ? j.reason : (s as PromiseRejectedResult).reason
 }

@@ -61,6 +61,29 @@ const snkConfig = {
 }
 // Task configs and the expand map are Java HashMaps; connector configs keep insertion order.
 const configMaps = ['$[*].config', '$.config']
+const srcRunning: WaitCondition = { connector: '${src}', state: 'RUNNING' }
+
+/** A request with a broken or unusual body, sent as JSON unless `headers` say otherwise. */
+const malformed = (
+  id: string,
+  method: Step['method'],
+  path: string,
+  body: string,
+  headers: Readonly<Record<string, string>> = json,
+): Step => ({ id, method, path, body, headers })
+
+/** A request about a connector that does not exist. */
+const noSuchConnector = (
+  id: string,
+  method: Step['method'],
+  suffix = '',
+  more: Partial<Step> = {},
+): Step => ({
+  id,
+  method,
+  path: `/connectors/compat-nope${suffix}`,
+  ...more,
+})
 
 export const SESSION: readonly Step[] = [
   // ---- worker ------------------------------------------------------------------------------------
@@ -167,7 +190,7 @@ export const SESSION: readonly Step[] = [
     id: 'get-source',
     method: 'GET',
     path: '/connectors/${src}',
-    wait: { connector: '${src}', state: 'RUNNING' },
+    wait: srcRunning,
   },
   { id: 'get-source-config', method: 'GET', path: '/connectors/${src}/config' },
   { id: 'get-source-tasks', method: 'GET', path: '/connectors/${src}/tasks', unordered: configMaps },
@@ -207,33 +230,33 @@ export const SESSION: readonly Step[] = [
     id: 'status-resumed',
     method: 'GET',
     path: '/connectors/${src}/status',
-    wait: { connector: '${src}', state: 'RUNNING' },
+    wait: srcRunning,
   },
   { id: 'restart', method: 'POST', path: '/connectors/${src}/restart' },
   {
     id: 'restart-include-tasks',
     method: 'POST',
     path: '/connectors/${src}/restart?includeTasks=true',
-    wait: { connector: '${src}', state: 'RUNNING' },
+    wait: srcRunning,
   },
   {
     id: 'restart-only-failed',
     method: 'POST',
     path: '/connectors/${src}/restart?onlyFailed=true',
-    wait: { connector: '${src}', state: 'RUNNING' },
+    wait: srcRunning,
   },
   {
     id: 'restart-include-tasks-only-failed',
     method: 'POST',
     path: '/connectors/${src}/restart?includeTasks=true&onlyFailed=true',
-    wait: { connector: '${src}', state: 'RUNNING' },
+    wait: srcRunning,
   },
   { id: 'restart-flag-not-true', method: 'POST', path: '/connectors/${src}/restart?includeTasks=yes' },
   {
     id: 'restart-task',
     method: 'POST',
     path: '/connectors/${src}/tasks/0/restart',
-    wait: { connector: '${src}', state: 'RUNNING' },
+    wait: srcRunning,
   },
   { id: 'restart-unknown-task', method: 'POST', path: '/connectors/${snk}/tasks/not-a-number/restart' },
   { id: 'restart-unknown', method: 'POST', path: '/connectors/compat-nope/restart' },
@@ -339,91 +362,41 @@ export const SESSION: readonly Step[] = [
   { id: 'get-sink-config', method: 'GET', path: '/connectors/${snk}/config' },
 
   // ---- unknown things ----------------------------------------------------------------------------
-  { id: 'unknown-connector', method: 'GET', path: '/connectors/compat-nope' },
-  { id: 'unknown-connector-status', method: 'GET', path: '/connectors/compat-nope/status' },
-  { id: 'unknown-connector-config', method: 'GET', path: '/connectors/compat-nope/config' },
-  { id: 'unknown-connector-tasks', method: 'GET', path: '/connectors/compat-nope/tasks' },
-  { id: 'unknown-connector-offsets', method: 'GET', path: '/connectors/compat-nope/offsets' },
-  { id: 'unknown-connector-pause', method: 'PUT', path: '/connectors/compat-nope/pause' },
-  { id: 'unknown-connector-delete', method: 'DELETE', path: '/connectors/compat-nope' },
-  {
-    id: 'unknown-connector-patch',
-    method: 'PATCH',
-    path: '/connectors/compat-nope/config',
-    body: { a: 'b' },
-  },
+  noSuchConnector('unknown-connector', 'GET'),
+  noSuchConnector('unknown-connector-status', 'GET', '/status'),
+  noSuchConnector('unknown-connector-config', 'GET', '/config'),
+  noSuchConnector('unknown-connector-tasks', 'GET', '/tasks'),
+  noSuchConnector('unknown-connector-offsets', 'GET', '/offsets'),
+  noSuchConnector('unknown-connector-pause', 'PUT', '/pause'),
+  noSuchConnector('unknown-connector-delete', 'DELETE'),
+  noSuchConnector('unknown-connector-patch', 'PATCH', '/config', { body: { a: 'b' } }),
   { id: 'unknown-path', method: 'GET', path: '/no/such/path' },
   { id: 'wrong-method', method: 'DELETE', path: '/connectors' },
   { id: 'options', method: 'OPTIONS', path: '/connectors' },
   { id: 'trailing-slash', method: 'GET', path: '/connectors/', unordered: ['$'] },
 
   // ---- malformed requests ------------------------------------------------------------------------
-  { id: 'malformed-json', method: 'POST', path: '/connectors', body: '{bad', headers: json },
-  {
-    id: 'truncated-json',
-    method: 'POST',
-    path: '/connectors',
-    body: '{"name":"x","config":{',
-    headers: json,
-  },
-  {
-    id: 'trailing-garbage',
-    method: 'POST',
-    path: '/connectors',
-    body: '{"name":"x","config":{}} trailing',
-    headers: json,
-  },
-  {
-    id: 'config-value-object',
-    method: 'POST',
-    path: '/connectors',
-    body: '{"name":"x","config":{"a":{"b":1}}}',
-    headers: json,
-  },
-  {
-    id: 'config-not-a-map',
-    method: 'POST',
-    path: '/connectors',
-    body: '{"name":"x","config":[1]}',
-    headers: json,
-  },
-  {
-    id: 'unknown-field',
-    method: 'POST',
-    path: '/connectors',
-    body: '{"name":"x","config":{},"extra":1}',
-    headers: json,
-  },
-  {
-    id: 'bad-initial-state',
-    method: 'POST',
-    path: '/connectors',
-    body: '{"name":"x","config":{},"initial_state":"SLEEPING"}',
-    headers: json,
-  },
-  { id: 'empty-body', method: 'POST', path: '/connectors', body: '', headers: json },
-  { id: 'config-map-array', method: 'PUT', path: '/connectors/${snk}/config', body: '[1]', headers: json },
-  {
-    id: 'offsets-not-a-list',
-    method: 'PATCH',
-    path: '/connectors/${snk}/offsets',
-    body: '{"offsets":{}}',
-    headers: json,
-  },
-  {
-    id: 'wrong-content-type',
-    method: 'POST',
-    path: '/connectors',
-    body: '{"name":"x","config":{}}',
-    headers: { 'Content-Type': 'text/plain' },
-  },
-  {
-    id: 'form-content-type',
-    method: 'PUT',
-    path: '/connectors/${snk}/pause',
-    body: 'a=b',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-  },
+  malformed('malformed-json', 'POST', '/connectors', '{bad'),
+  malformed('truncated-json', 'POST', '/connectors', '{"name":"x","config":{'),
+  malformed('trailing-garbage', 'POST', '/connectors', '{"name":"x","config":{}} trailing'),
+  malformed('config-value-object', 'POST', '/connectors', '{"name":"x","config":{"a":{"b":1}}}'),
+  malformed('config-not-a-map', 'POST', '/connectors', '{"name":"x","config":[1]}'),
+  malformed('unknown-field', 'POST', '/connectors', '{"name":"x","config":{},"extra":1}'),
+  malformed(
+    'bad-initial-state',
+    'POST',
+    '/connectors',
+    '{"name":"x","config":{},"initial_state":"SLEEPING"}',
+  ),
+  malformed('empty-body', 'POST', '/connectors', ''),
+  malformed('config-map-array', 'PUT', '/connectors/${snk}/config', '[1]'),
+  malformed('offsets-not-a-list', 'PATCH', '/connectors/${snk}/offsets', '{"offsets":{}}'),
+  malformed('wrong-content-type', 'POST', '/connectors', '{"name":"x","config":{}}', {
+    'Content-Type': 'text/plain',
+  }),
+  malformed('form-content-type', 'PUT', '/connectors/${snk}/pause', 'a=b', {
+    'Content-Type': 'application/x-www-form-urlencoded',
+  }),
   {
     id: 'wrong-content-type-get',
     method: 'GET',

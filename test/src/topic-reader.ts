@@ -1,4 +1,5 @@
 import { Consumer, stringDeserializers } from '@platformatic/kafka'
+import '@sluice/kafka/promise-with-resolvers'
 
 /** One record as read back from a topic: key, value and headers as text (null for null). */
 export interface TopicRecord {
@@ -7,20 +8,6 @@ export interface TopicRecord {
   readonly key: string | null
   readonly value: string | null
   readonly headers: Readonly<Record<string, string>>
-}
-
-// @platformatic/kafka needs Promise.withResolvers (Node 22); Node 20 gets the same function.
-const P = Promise as unknown as { withResolvers?: () => unknown }
-if (typeof P.withResolvers !== 'function') {
-  P.withResolvers = () => {
-    let resolve: (v: unknown) => void = () => {}
-    let reject: (e: unknown) => void = () => {}
-    const promise = new Promise((res, rej) => {
-      resolve = res
-      reject = rej
-    })
-    return { promise, resolve, reject }
-  }
 }
 
 /**

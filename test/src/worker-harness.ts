@@ -57,6 +57,13 @@ export class RecordingListener implements StatusListener {
     return this.events.filter((e) => e.connector === connector && e.task === task).map((e) => e.state)
   }
 
+  /** Waits for the first event (of the connector or one of its tasks) of `connector` in `state`; returns it. */
+  async first(connector: string, state: State, what: string = state): Promise<StateEvent> {
+    const match = (e: StateEvent) => e.connector === connector && e.state === state
+    await this.waitFor((ev) => ev.some(match), what)
+    return this.events.find(match) as StateEvent
+  }
+
   /** Waits until `pred` holds for the recorded events (events arrive asynchronously from threads). */
   async waitFor(
     pred: (events: readonly StateEvent[]) => boolean,

@@ -8,6 +8,7 @@ import { LISTED_DIFFERENCES } from '../compat/differences.js'
 import { createProxyHerder } from '../compat/proxy-herder.js'
 import { prepareSide, runSession, type SideVars, summarize } from '../compat/run-session.js'
 import {
+  bothStarted,
   type ConnectProcess,
   freePort,
   javaClasspath,
@@ -62,8 +63,7 @@ describe('REST API: Sluice vs Java Kafka Connect 4.4', { timeout: 15 * 60_000 },
     prepareSide(sides.java)
     prepareSide(sides.sluice)
     const [javaPort, sluicePort] = [await freePort(18083), await freePort(18084)]
-    // Both workers start at the same time: Java Connect alone takes 5–15 s.
-    const started = await Promise.allSettled([
+    const started = await bothStarted(
       startJavaConnect({ bootstrap, dir: sides.java.dir, port: javaPort, classpath: cp.classpath as string }),
       againstJava || restOverJava
         ? startJavaConnect({
@@ -76,11 +76,9 @@ describe('REST API: Sluice vs Java Kafka Connect 4.4', { timeout: 15 * 60_000 },
             side: 'sluice' as const,
           }))
         : startSluice({ bootstrap, dir: sides.sluice.dir, port: sluicePort, cli: cli as string }),
-    ])
-    if (started[0].status === 'fulfilled') java = started[0].value
-    if (started[1].status === 'fulfilled') sluice = started[1].value
-    for (const s of started) if (s.status === 'rejected') throw s.reason
-    if (restOverJava && sluice !== undefined) sluice = await restLayerOver(sluice)
+    )
+    java = started.java
+    sluice = restOverJava ? await restLayerOver(started.sluice) : started.sluice
   })
 
   after(async () => {

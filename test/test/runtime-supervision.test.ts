@@ -15,67 +15,59 @@ describe('task supervision', () => {
   const started = startTestWorker({}, { clock, restartPolicy: policy })
   after(async () => (await started).worker.stop())
 
-  test('a task that throws in poll is restarted: RUNNING → RESTARTING → RUNNING', async () => {
-    const { worker, listener } = await started
-    const name = 'throws-once'
-    await runConnector(worker, name, {
+  /** Starts a FailingSource named `name` that fails (`props['fail.mode']`) as `props` say. */
+  async function failingSource(name: string, props: Record<string, string>) {
+    const { worker } = await started
+    return runConnector(worker, name, {
       'connector.class': 'FailingSource',
-      topic: uniqueTopic('sup-throw'),
-      'fail.mode': 'throw',
+      topic: uniqueTopic(`sup-${name}`),
+      ...props,
+    })
+  }
+
+  /** Runs a FailingSource that fails once, after two polls, as `mode` says; returns its RESTARTING event. */
+  async function failOnce(name: string, mode: 'throw' | 'exit') {
+    const { listener } = await started
+    await failingSource(name, {
+      'fail.mode': mode,
       'fail.after.polls': '2',
       'fail.times': '1',
       'fail.counter.file': path.join(counterDir, name),
     })
-    await listener.waitFor(
-      (ev) => ev.some((e) => e.connector === name && e.state === 'RESTARTING'),
-      'RESTARTING',
-    )
-    const restarting = listener.events.find((e) => e.connector === name && e.state === 'RESTARTING')!
-    assert.match(restarting.trace ?? '', /deliberate failure in poll/)
-    // Nothing restarts until the backoff has elapsed on the clock.
-    assert.deepEqual(listener.taskStates(name), ['RUNNING', 'RESTARTING'])
+    return listener.first(name, 'RESTARTING')
+  }
+
+  /** Moves the clock through the first backoff and waits until the task is RUNNING again. */
+  async function backoffToRunning(name: string): Promise<void> {
+    const { listener } = await started
     clock.advance(policy.initialBackoffMs)
     await listener.waitFor(
       () => listener.taskStates(name).filter((s) => s === 'RUNNING').length >= 2,
       'RUNNING again',
     )
+  }
+
+  test('a task that throws in poll is restarted: RUNNING → RESTARTING → RUNNING', async () => {
+    const { listener } = await started
+    const name = 'throws-once'
+    const restarting = await failOnce(name, 'throw')
+    assert.match(restarting.trace ?? '', /deliberate failure in poll/)
+    // Nothing restarts until the backoff has elapsed on the clock.
+    assert.deepEqual(listener.taskStates(name), ['RUNNING', 'RESTARTING'])
+    await backoffToRunning(name)
     assert.deepEqual(listener.taskStates(name), ['RUNNING', 'RESTARTING', 'RUNNING'])
   })
 
   test('a task whose worker thread exits is detected and restarted', async () => {
-    const { worker, listener } = await started
-    const name = 'exits-once'
-    await runConnector(worker, name, {
-      'connector.class': 'FailingSource',
-      topic: uniqueTopic('sup-exit'),
-      'fail.mode': 'exit',
-      'fail.after.polls': '2',
-      'fail.times': '1',
-      'fail.counter.file': path.join(counterDir, name),
-    })
-    await listener.waitFor(
-      (ev) => ev.some((e) => e.connector === name && e.state === 'RESTARTING'),
-      'RESTARTING after thread exit',
-    )
-    const restarting = listener.events.find((e) => e.connector === name && e.state === 'RESTARTING')!
+    const restarting = await failOnce('exits-once', 'exit')
     assert.match(restarting.trace ?? '', /task thread died/)
-    clock.advance(policy.initialBackoffMs)
-    await listener.waitFor(
-      () => listener.taskStates(name).filter((s) => s === 'RUNNING').length >= 2,
-      'RUNNING after thread exit',
-    )
+    await backoffToRunning('exits-once')
   })
 
   test('a task that keeps failing ends FAILED with its trace, after capped exponential backoff', async () => {
-    const { worker, listener } = await started
+    const { listener } = await started
     const name = 'always-fails'
-    await runConnector(worker, name, {
-      'connector.class': 'FailingSource',
-      topic: uniqueTopic('sup-always'),
-      'fail.mode': 'throw',
-      'fail.after.polls': '0',
-      'fail.times': '-1',
-    })
+    await failingSource(name, { 'fail.mode': 'throw', 'fail.after.polls': '0', 'fail.times': '-1' })
     const restarts = () =>
       listener.events.filter((e) => e.connector === name && e.state === 'RESTARTING').length
     await listener.waitFor(() => restarts() === 1, 'first RESTARTING')
@@ -85,8 +77,7 @@ describe('task supervision', () => {
     // The second delay doubled: one millisecond short of it, nothing has restarted yet.
     assert.equal(listener.taskStates(name).at(-1), 'RESTARTING')
     clock.advance(1)
-    await listener.waitFor((ev) => ev.some((e) => e.connector === name && e.state === 'FAILED'), 'FAILED')
-    const failed = listener.events.find((e) => e.connector === name && e.state === 'FAILED')!
+    const failed = await listener.first(name, 'FAILED')
     assert.match(failed.trace ?? '', /deliberate failure in poll #1/)
     assert.deepEqual(listener.taskStates(name), [
       'RUNNING',
@@ -101,12 +92,7 @@ describe('task supervision', () => {
   test('stop is graceful first, then forced after task.shutdown.graceful.timeout.ms', async () => {
     const { worker, listener } = await started
     const name = 'hangs'
-    const [id] = await runConnector(worker, name, {
-      'connector.class': 'FailingSource',
-      topic: uniqueTopic('sup-hang'),
-      'fail.mode': 'hang',
-      'fail.after.polls': '1',
-    })
+    const [id] = await failingSource(name, { 'fail.mode': 'hang', 'fail.after.polls': '1' })
     await listener.waitFor(() => listener.taskStates(name).includes('RUNNING'), 'RUNNING')
     let done = false
     const stopping = worker.stopTasks([id!]).then(() => {

@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test'
 import { KafkaAdmin } from '@sluice/kafka'
 import { TopicReader, type TopicRecord } from '@sluice/testkit'
 import {
+  bothStarted,
   type ConnectProcess,
   freePort,
   javaClasspath,
@@ -38,63 +39,54 @@ const LINES = [
 /** The chain: every kind of SMT the file source's string lines can go through, and both predicates. */
 function chain(topic: string): Record<string, string> {
   return {
-    transforms:
-      'hoist,insert,toKey,keyField,castKey,header,fromValue,mask,rename,meta,flat,kind,dropKind,route,routeBack,stamp',
-    'transforms.hoist.type': `${T}HoistField$Value`,
-    'transforms.hoist.field': 'line',
-    'transforms.insert.type': `${T}InsertField$Value`,
-    'transforms.insert.topic.field': 'topic!',
-    'transforms.insert.partition.field': 'partition',
-    'transforms.insert.static.field': 'origin',
-    'transforms.insert.static.value': 'file',
-    'transforms.toKey.type': `${T}ValueToKey`,
-    'transforms.toKey.fields': 'line,origin',
-    'transforms.keyField.type': `${T}ExtractField$Key`,
-    'transforms.keyField.field': 'line',
-    'transforms.castKey.type': `${T}Cast$Key`,
-    'transforms.castKey.spec': 'string',
-    'transforms.header.type': `${T}InsertHeader`,
-    'transforms.header.header': 'literal',
-    'transforms.header.value.literal': '{"n":42,"list":[1.5,true]}',
-    'transforms.fromValue.type': `${T}HeaderFrom$Value`,
-    'transforms.fromValue.fields': 'origin,line',
-    'transforms.fromValue.headers': 'origin_h,line_h',
-    'transforms.fromValue.operation': 'move',
-    'transforms.mask.type': `${T}MaskField$Value`,
-    'transforms.mask.fields': 'topic',
-    'transforms.mask.replacement': '***',
-    'transforms.rename.type': `${T}ReplaceField$Value`,
-    'transforms.rename.renames': 'topic:masked_topic',
-    'transforms.rename.exclude': 'partition',
-    'transforms.meta.type': `${T}SetSchemaMetadata$Value`,
-    'transforms.meta.schema.name': 'com.example.Line',
-    'transforms.meta.schema.version': '2',
-    'transforms.flat.type': `${T}Flatten$Value`,
-    'transforms.flat.delimiter': '_',
-    'transforms.kind.type': `${T}InsertHeader`,
-    'transforms.kind.header': 'kind',
-    'transforms.kind.value.literal': 'line',
-    'transforms.kind.predicate': 'hasOrigin',
-    'transforms.dropKind.type': `${T}DropHeaders`,
-    'transforms.dropKind.headers': 'kind',
-    'transforms.dropKind.predicate': 'hasOrigin',
-    'transforms.dropKind.negate': 'true',
-    'transforms.route.type': `${T}RegexRouter`,
-    'transforms.route.regex': '(.*)-in',
-    'transforms.route.replacement': '$1-out',
-    'transforms.route.predicate': 'isInput',
-    'transforms.routeBack.type': `${T}RegexRouter`,
-    'transforms.routeBack.regex': '(.*)-in',
-    'transforms.routeBack.replacement': '$1-never',
-    'transforms.routeBack.predicate': 'isInput',
-    'transforms.stamp.type': `${T}HoistField$Key`,
-    'transforms.stamp.field': 'k',
-    predicates: 'hasOrigin,isInput',
-    'predicates.hasOrigin.type': `${T}predicates.HasHeaderKey`,
-    'predicates.hasOrigin.name': 'origin_h',
-    'predicates.isInput.type': `${T}predicates.TopicNameMatches`,
-    'predicates.isInput.pattern': `${topic.replaceAll('.', '\\.')}`,
+    ...named('transforms', {
+      hoist: { type: `${T}HoistField$Value`, field: 'line' },
+      insert: {
+        type: `${T}InsertField$Value`,
+        'topic.field': 'topic!',
+        'partition.field': 'partition',
+        'static.field': 'origin',
+        'static.value': 'file',
+      },
+      toKey: { type: `${T}ValueToKey`, fields: 'line,origin' },
+      keyField: { type: `${T}ExtractField$Key`, field: 'line' },
+      castKey: { type: `${T}Cast$Key`, spec: 'string' },
+      header: { type: `${T}InsertHeader`, header: 'literal', 'value.literal': '{"n":42,"list":[1.5,true]}' },
+      fromValue: {
+        type: `${T}HeaderFrom$Value`,
+        fields: 'origin,line',
+        headers: 'origin_h,line_h',
+        operation: 'move',
+      },
+      mask: { type: `${T}MaskField$Value`, fields: 'topic', replacement: '***' },
+      rename: { type: `${T}ReplaceField$Value`, renames: 'topic:masked_topic', exclude: 'partition' },
+      meta: { type: `${T}SetSchemaMetadata$Value`, 'schema.name': 'com.example.Line', 'schema.version': '2' },
+      flat: { type: `${T}Flatten$Value`, delimiter: '_' },
+      kind: { type: `${T}InsertHeader`, header: 'kind', 'value.literal': 'line', predicate: 'hasOrigin' },
+      dropKind: { type: `${T}DropHeaders`, headers: 'kind', predicate: 'hasOrigin', negate: 'true' },
+      route: { type: `${T}RegexRouter`, regex: '(.*)-in', replacement: '$1-out', predicate: 'isInput' },
+      routeBack: { type: `${T}RegexRouter`, regex: '(.*)-in', replacement: '$1-never', predicate: 'isInput' },
+      stamp: { type: `${T}HoistField$Key`, field: 'k' },
+    }),
+    ...named('predicates', {
+      hasOrigin: { type: `${T}predicates.HasHeaderKey`, name: 'origin_h' },
+      isInput: { type: `${T}predicates.TopicNameMatches`, pattern: `${topic.replaceAll('.', '\\.')}` },
+    }),
   }
+}
+
+/**
+ * Connector config for named transforms or predicates, in order: `group` lists the names, and each entry's
+ * keys become `<group>.<name>.<key>` (the list cannot disagree with the entries).
+ */
+function named(
+  group: 'transforms' | 'predicates',
+  entries: Record<string, Record<string, string>>,
+): Record<string, string> {
+  const config: Record<string, string> = { [group]: Object.keys(entries).join(',') }
+  for (const [name, keys] of Object.entries(entries))
+    for (const [key, value] of Object.entries(keys)) config[`${group}.${name}.${key}`] = value
+  return config
 }
 
 const cp = javaClasspath()
@@ -119,7 +111,7 @@ describe('a 16-transform, 2-predicate chain: Sluice vs Java Kafka Connect 4.4', 
     if (missing !== undefined) throw new Error(`cannot run the transforms chain test: ${missing}`)
     bootstrap = ensureBroker()
     const [javaPort, sluicePort] = [await freePort(18093), await freePort(18094)]
-    const started = await Promise.allSettled([
+    const started = await bothStarted(
       startJavaConnect({
         bootstrap,
         dir: path.join(base, 'java'),
@@ -127,10 +119,9 @@ describe('a 16-transform, 2-predicate chain: Sluice vs Java Kafka Connect 4.4', 
         classpath: cp.classpath as string,
       }),
       startSluice({ bootstrap, dir: path.join(base, 'sluice'), port: sluicePort, cli: cli as string }),
-    ])
-    if (started[0].status === 'fulfilled') java = started[0].value
-    if (started[1].status === 'fulfilled') sluice = started[1].value
-    for (const s of started) if (s.status === 'rejected') throw s.reason
+    )
+    java = started.java
+    sluice = started.sluice
   })
 
   after(async () => {

@@ -48,20 +48,26 @@ function recordingLogger(): CliLogger & { lines: string[]; started: Promise<void
   return { lines, started, info: push, warn: push, error: (m) => push(`ERROR ${m}`) }
 }
 
+/** `runStandalone` without connectors, on signals the test emits; `forced` collects forced exit codes. */
+async function runUntilSignalled() {
+  const logger = recordingLogger()
+  const signals = new EventEmitter() as EventEmitter & SignalSource
+  const forced: number[] = []
+  const done = runStandalone({
+    workerPropsFile: workerFile(),
+    connectorFiles: [],
+    logger,
+    kafkaClusterId: fakeCluster,
+    signals,
+    forceExit: (c) => forced.push(c),
+  })
+  await logger.started
+  return { logger, signals, forced, done }
+}
+
 describe('sluice standalone lifecycle', () => {
   it('serves the REST API, then stops gracefully on the first signal (exit 0)', async () => {
-    const logger = recordingLogger()
-    const signals = new EventEmitter() as EventEmitter & SignalSource
-    const forced: number[] = []
-    const done = runStandalone({
-      workerPropsFile: workerFile(),
-      connectorFiles: [],
-      logger,
-      kafkaClusterId: fakeCluster,
-      signals,
-      forceExit: (c) => forced.push(c),
-    })
-    await logger.started
+    const { logger, signals, forced, done } = await runUntilSignalled()
     const url = /REST API at (\S+) /.exec(
       logger.lines.find((l) => l.startsWith('Kafka Connect started')) ?? '',
     )?.[1]
@@ -77,18 +83,7 @@ describe('sluice standalone lifecycle', () => {
   })
 
   it('forces the exit on a second signal while stopping', async () => {
-    const logger = recordingLogger()
-    const signals = new EventEmitter() as EventEmitter & SignalSource
-    const forced: number[] = []
-    const done = runStandalone({
-      workerPropsFile: workerFile(),
-      connectorFiles: [],
-      logger,
-      kafkaClusterId: fakeCluster,
-      signals,
-      forceExit: (c) => forced.push(c),
-    })
-    await logger.started
+    const { signals, forced, done } = await runUntilSignalled()
     signals.emit('SIGTERM')
     signals.emit('SIGINT')
     assert.deepEqual(forced, [130])

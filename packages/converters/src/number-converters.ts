@@ -101,26 +101,34 @@ const LAYOUTS = {
 } satisfies Record<string, Layout>
 
 /**
+ * A converter of one primitive type, configured by `converter.type` alone: Kafka's `NumberConverter`s
+ * and `BooleanConverter` read no other key.
+ */
+abstract class PrimitiveConverter extends ConverterBase {
+  /** What the converter converts (key, value or header): named in messages, and the error stage. */
+  protected type: ConverterType = 'value'
+
+  override configure(configs: PluginConfigs, isKey?: boolean): void {
+    this.type = parseConverterType(configs, isKey)
+  }
+
+  override config(): ConfigDef {
+    return CONFIG_DEF
+  }
+}
+
+/**
  * The numeric converters of Kafka Connect (`org.apache.kafka.connect.converters.NumberConverter`
  * subclasses): values as Kafka's primitive serializers write them (big-endian two's complement, IEEE 754),
  * read back with an optional schema of the type. The schema given to `fromConnectData` is ignored, as in
  * Kafka; the value must be a number of the type's range (`long` also takes `bigint`).
  */
-abstract class NumberConverter extends ConverterBase {
+abstract class NumberConverter extends PrimitiveConverter {
   readonly #layout: Layout
-  #type: ConverterType = 'value'
 
   protected constructor(layout: Layout) {
     super()
     this.#layout = layout
-  }
-
-  override configure(configs: PluginConfigs, isKey?: boolean): void {
-    this.#type = parseConverterType(configs, isKey)
-  }
-
-  override config(): ConfigDef {
-    return CONFIG_DEF
   }
 
   protected override fromConnectValue(
@@ -133,8 +141,8 @@ abstract class NumberConverter extends ConverterBase {
     const out = new Uint8Array(this.#layout.size)
     if (!this.#layout.write(new DataView(out.buffer), value)) {
       throw new DataError(
-        `Failed to serialize to ${this.#layout.typeName} (was ${describeJsValue(value)} ${String(value)}) for ${subject(this.#type, topic, headerKey)}`,
-        { stage: stageOf(this.#type) },
+        `Failed to serialize to ${this.#layout.typeName} (was ${describeJsValue(value)} ${String(value)}) for ${subject(this.type, topic, headerKey)}`,
+        { stage: stageOf(this.type) },
       )
     }
     return out
@@ -149,8 +157,8 @@ abstract class NumberConverter extends ConverterBase {
     if (value === null || value === undefined) return { schema: layout.schema, value: null }
     if (value.length !== layout.size) {
       throw new DataError(
-        `Failed to deserialize ${layout.typeName}: Size of data received by ${layout.deserializer} is not ${layout.size} (got ${value.length} bytes for ${subject(this.#type, topic, headerKey)})`,
-        { stage: stageOf(this.#type) },
+        `Failed to deserialize ${layout.typeName}: Size of data received by ${layout.deserializer} is not ${layout.size} (got ${value.length} bytes for ${subject(this.type, topic, headerKey)})`,
+        { stage: stageOf(this.type) },
       )
     }
     return {
@@ -199,17 +207,7 @@ export class DoubleConverter extends NumberConverter {
  * Kafka Connect's `org.apache.kafka.connect.converters.BooleanConverter`: one byte, `0x01` or `0x00`;
  * the schema, when given, must be `BOOLEAN`; reads `OPTIONAL_BOOLEAN`.
  */
-export class BooleanConverter extends ConverterBase {
-  #type: ConverterType = 'value'
-
-  override configure(configs: PluginConfigs, isKey?: boolean): void {
-    this.#type = parseConverterType(configs, isKey)
-  }
-
-  override config(): ConfigDef {
-    return CONFIG_DEF
-  }
-
+export class BooleanConverter extends PrimitiveConverter {
   protected override fromConnectValue(
     topic: string,
     schema: Schema | null,
@@ -254,6 +252,6 @@ export class BooleanConverter extends ConverterBase {
   }
 
   #error(message: string, topic: string, headerKey: string | undefined): DataError {
-    return converterDataError(this.#type, message, topic, headerKey)
+    return converterDataError(this.type, message, topic, headerKey)
   }
 }

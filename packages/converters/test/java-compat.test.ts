@@ -154,21 +154,26 @@ let legacy: Jdk | undefined
 let classes: string
 let lib: string
 
+/** The harness op that encodes case `c` in Java. */
+function encodeOp(c: EncodeCase): HarnessOp {
+  return {
+    id: c.id,
+    op: 'encode',
+    converter: c.converter,
+    kind: c.kind,
+    config: c.config,
+    schema: c.schema,
+    ...(c.valueSchema !== undefined && { valueSchema: c.valueSchema }),
+    value: c.value,
+  }
+}
+
 function harnessOps(): HarnessOp[] {
   const ops: HarnessOp[] = []
   for (const c of ENCODE_CASES) {
     const run = { sluice: sluiceEncode(c) }
     encodeRuns.set(c.id, run)
-    ops.push({
-      id: c.id,
-      op: 'encode',
-      converter: c.converter,
-      kind: c.kind,
-      config: c.config,
-      schema: c.schema,
-      ...(c.valueSchema !== undefined && { valueSchema: c.valueSchema }),
-      value: c.value,
-    })
+    ops.push(encodeOp(c))
     if (run.sluice.ok) {
       ops.push({
         id: `${c.id} #sluice-bytes`,
@@ -337,16 +342,7 @@ describe('byte compatibility with Kafka Connect (Java)', () => {
         "no JDK 17 found (Kafka Connect's baseline JDK): install openjdk-17-jdk-headless or set SLUICE_JAVA17_HOME",
       )
     }
-    const ops = ENCODE_CASES.map<HarnessOp>((c) => ({
-      id: c.id,
-      op: 'encode',
-      converter: c.converter,
-      kind: c.kind,
-      config: c.config,
-      schema: c.schema,
-      ...(c.valueSchema !== undefined && { valueSchema: c.valueSchema }),
-      value: c.value,
-    }))
+    const ops = ENCODE_CASES.map(encodeOp)
     const results = runHarness(legacy as Jdk, classes, lib, ops)
     let identical = 0
     const numeric: string[] = []

@@ -10,6 +10,7 @@ import {
   ResponseError,
   syncGroupV5,
 } from '@platformatic/kafka'
+import './promise-with-resolvers.js'
 
 /**
  * The classic group protocol requests (FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup) for
@@ -18,20 +19,6 @@ import {
  * OAUTHBEARER) come from the worker's Kafka client keys. The state machine that drives these calls (when
  * to heartbeat, rejoin, leave) lives in the runtime, on its injected clock.
  */
-
-// @platformatic/kafka uses Promise.withResolvers (Node 22); Node 20 lacks it. Same semantics, installed once.
-const promiseCtor = Promise as unknown as { withResolvers?: unknown }
-if (typeof promiseCtor.withResolvers !== 'function') {
-  promiseCtor.withResolvers = <T>() => {
-    let resolve!: (v: T) => void
-    let reject!: (e: unknown) => void
-    const promise = new Promise<T>((res, rej) => {
-      resolve = res
-      reject = rej
-    })
-    return { promise, resolve, reject }
-  }
-}
 
 /** Kafka error codes the group state machine acts on. */
 export const GroupErrors = {

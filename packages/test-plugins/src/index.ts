@@ -24,20 +24,53 @@ import {
   SourceConnector,
   SourceTask,
   sourceRecord,
+  type TaskClass,
 } from '@sluice/api'
 
 const VERSION = '0.1.0'
 
-/** Counts failures across restarts of a task (each restart is a fresh instance, maybe on another thread). */
-function bumpCounter(file: string): number {
-  let n = 0
+/** Failures counted in `file` so far: 0 without a file or before the first failure. */
+function failuresSoFar(file: string): number {
+  if (file === '') return 0
   try {
-    n = Number(readFileSync(file, 'utf8')) || 0
+    return Number(readFileSync(file, 'utf8')) || 0
   } catch {
-    // no file yet: first failure
+    return 0 // no file yet: first failure
   }
-  writeFileSync(file, String(n + 1))
-  return n + 1
+}
+
+/**
+ * Whether the task fails now: `times` failures in total (-1: always), counted in `counterFile` across
+ * restarts of the task (each restart is a fresh instance, maybe on another thread). Counts the failure.
+ */
+function failureDue(times: number, counterFile: string): boolean {
+  const failures = failuresSoFar(counterFile)
+  if (times >= 0 && failures >= times) return false
+  if (counterFile !== '') writeFileSync(counterFile, String(failures + 1))
+  return true
+}
+
+/** A sink connector whose `maxTasks` tasks each get the connector's own properties. */
+function copyingSinkConnector(task: TaskClass<SinkTask>, config: ConfigDef) {
+  return class extends SinkConnector {
+    #props: ConnectorProps = {}
+    version(): string {
+      return VERSION
+    }
+    start(props: ConnectorProps): void {
+      this.#props = props
+    }
+    taskClass() {
+      return task
+    }
+    taskConfigs(maxTasks: number): ConnectorProps[] {
+      return Array.from({ length: maxTasks }, () => ({ ...this.#props }))
+    }
+    stop(): void {}
+    config(): ConfigDef {
+      return config
+    }
+  }
 }
 
 const failingConfig = new ConfigDef()
@@ -88,29 +121,13 @@ class FailingSourceTask extends SourceTask {
     const mode = this.#props['fail.mode'] ?? 'throw'
     const after = Number(this.#props['fail.after.polls'] ?? '3')
     const times = Number(this.#props['fail.times'] ?? '-1')
-    const counter = this.#props['fail.counter.file'] ?? ''
     this.#polls++
-    if (this.#polls > after) {
-      const failures =
-        counter === ''
-          ? 0
-          : Number(
-              (() => {
-                try {
-                  return readFileSync(counter, 'utf8')
-                } catch {
-                  return '0'
-                }
-              })(),
-            )
-      if (times < 0 || failures < times) {
-        if (counter !== '') bumpCounter(counter)
-        if (mode === 'exit') process.exit(3)
-        if (mode === 'hang') return new Promise(() => undefined)
-        throw new ConnectError('XC_TASK_CRASHED', `deliberate failure in poll #${this.#polls}`, {
-          stage: 'poll',
-        })
-      }
+    if (this.#polls > after && failureDue(times, this.#props['fail.counter.file'] ?? '')) {
+      if (mode === 'exit') process.exit(3)
+      if (mode === 'hang') return new Promise(() => undefined)
+      throw new ConnectError('XC_TASK_CRASHED', `deliberate failure in poll #${this.#polls}`, {
+        stage: 'poll',
+      })
     }
     await new Promise((r) => setTimeout(r, 10))
     if (signal.aborted) return null
@@ -195,25 +212,7 @@ class SlowSinkTask extends SinkTask {
   stop(): void {}
 }
 
-class SlowSinkConnector extends SinkConnector {
-  #props: ConnectorProps = {}
-  version(): string {
-    return VERSION
-  }
-  start(props: ConnectorProps): void {
-    this.#props = props
-  }
-  taskClass() {
-    return SlowSinkTask
-  }
-  taskConfigs(maxTasks: number): ConnectorProps[] {
-    return Array.from({ length: maxTasks }, () => ({ ...this.#props }))
-  }
-  stop(): void {}
-  config(): ConfigDef {
-    return slowSinkConfig
-  }
-}
+class SlowSinkConnector extends copyingSinkConnector(SlowSinkTask, slowSinkConfig) {}
 
 const flakySinkConfig = new ConfigDef()
   .define({
@@ -315,27 +314,15 @@ class FlakySinkTask extends SinkTask {
     const delay = Number(this.#props['put.delay.ms'] ?? '0')
     if (delay > 0) await new Promise((r) => setTimeout(r, delay))
     const mode = this.#props['fail.mode'] ?? 'none'
-    if (mode !== 'none' && this.#puts >= Number(this.#props['fail.on.put'] ?? '2')) {
-      const times = Number(this.#props['fail.times'] ?? '1')
-      const counter = this.#props['fail.counter.file'] ?? ''
-      const failed =
-        counter === ''
-          ? 0
-          : (() => {
-              try {
-                return Number(readFileSync(counter, 'utf8')) || 0
-              } catch {
-                return 0
-              }
-            })()
-      if (times < 0 || failed < times) {
-        if (counter !== '') bumpCounter(counter)
-        this.#call(`put-fails ${records.length}`)
-        if (mode === 'exit') process.exit(3)
-        if (mode === 'retriable')
-          throw new RetriableError(`deliberate retriable failure in put #${this.#puts}`)
-        throw new Error(`deliberate failure in put #${this.#puts}`)
-      }
+    if (
+      mode !== 'none' &&
+      this.#puts >= Number(this.#props['fail.on.put'] ?? '2') &&
+      failureDue(Number(this.#props['fail.times'] ?? '1'), this.#props['fail.counter.file'] ?? '')
+    ) {
+      this.#call(`put-fails ${records.length}`)
+      if (mode === 'exit') process.exit(3)
+      if (mode === 'retriable') throw new RetriableError(`deliberate retriable failure in put #${this.#puts}`)
+      throw new Error(`deliberate failure in put #${this.#puts}`)
     }
     if (signal.aborted) return
     const every = Number(this.#props['report.every'] ?? '0')
@@ -370,25 +357,7 @@ class FlakySinkTask extends SinkTask {
   }
 }
 
-class FlakySinkConnector extends SinkConnector {
-  #props: ConnectorProps = {}
-  version(): string {
-    return VERSION
-  }
-  start(props: ConnectorProps): void {
-    this.#props = props
-  }
-  taskClass() {
-    return FlakySinkTask
-  }
-  taskConfigs(maxTasks: number): ConnectorProps[] {
-    return Array.from({ length: maxTasks }, () => ({ ...this.#props }))
-  }
-  stop(): void {}
-  config(): ConfigDef {
-    return flakySinkConfig
-  }
-}
+class FlakySinkConnector extends copyingSinkConnector(FlakySinkTask, flakySinkConfig) {}
 
 export const plugins: PluginDefinition[] = [
   definePlugin({

@@ -93,31 +93,50 @@ export async function deliverTwoPhases(
   return conn
 }
 
-/** Sets the connector's target state to PAUSED and waits until it and its tasks are PAUSED. */
-export async function pauseConnector(
+/** Sets the connector's target state and waits until it and its tasks are PAUSED, or RUNNING for STARTED. */
+async function setTargetState(
   w: SuiteWorker,
   conn: RunningConnector,
+  target: 'PAUSED' | 'STARTED',
   timeoutMs: number,
 ): Promise<void> {
-  await w.worker.setTargetState(conn.name, 'PAUSED')
-  await waitForState(w, conn, 'PAUSED', timeoutMs)
+  await w.worker.setTargetState(conn.name, target)
+  await waitForState(w, conn, target === 'PAUSED' ? 'PAUSED' : 'RUNNING', timeoutMs)
 }
 
-/** Sets the connector's target state to STARTED and waits until it and its tasks are RUNNING. */
-export async function resumeConnector(
+/**
+ * The pause/resume scenario: feeds a phase, starts the connector and waits for its output, pauses it,
+ * feeds a second phase and fails with `message` if `outputSize()` (taken every `everyMs` for the spec's
+ * `pausedWindowMs`) changes while PAUSED; then resumes and {@link drainAndFinish}es it.
+ */
+export async function pauseAndResume(
+  env: ConformanceEnvironment,
   w: SuiteWorker,
-  conn: RunningConnector,
-  timeoutMs: number,
+  s: ScenarioCase,
+  watch: { readonly everyMs: number; readonly outputSize: () => Promise<number>; readonly message: string },
 ): Promise<void> {
-  await w.worker.setTargetState(conn.name, 'STARTED')
-  await waitForState(w, conn, 'RUNNING', timeoutMs)
+  await s.feed(env.recordsPerPhase)
+  const conn = await startConnector(w, s.name, s.props)
+  await s.waitOutput(w)
+  await setTargetState(w, conn, 'PAUSED', env.timeoutMs)
+  const before = await watch.outputSize()
+  await s.feed(env.recordsPerPhase)
+  await assertUnchangedFor(
+    env.spec.pausedWindowMs ?? 2500,
+    watch.everyMs,
+    watch.outputSize,
+    before,
+    watch.message,
+  )
+  await setTargetState(w, conn, 'STARTED', env.timeoutMs)
+  await drainAndFinish(w, conn, s)
 }
 
 /**
  * Fails with `message` if `count()`, taken every `everyMs`, is ever not `expected` during `windowMs`:
  * absence can only be watched over a window.
  */
-export async function assertUnchangedFor(
+async function assertUnchangedFor(
   windowMs: number,
   everyMs: number,
   count: () => Promise<number>,
@@ -200,4 +219,75 @@ export async function startCrashingWorker(
   env.onClose(() => child.kill())
   await child.ready(env.timeoutMs)
   return child
+}
+
+/**
+ * The task-restart scenario, as a herder runs POST /connectors/{c}/tasks/{t}/restart mid-stream: starts
+ * the connector on `w` while records stream in; once a phase of distinct records is out (`verb`: how they
+ * got there), stops its tasks gracefully, reads all output and calls `afterStop` (which checks what the
+ * stop committed); then starts the tasks again, lets another phase stream in and drains. Returns what
+ * `afterStop` returned, for the final delivery check.
+ */
+export async function restartTasksMidStream<R>(
+  env: ConformanceEnvironment,
+  w: SuiteWorker,
+  s: ScenarioCase,
+  verb: string,
+  afterStop: () => Promise<R>,
+): Promise<R> {
+  const conn = await startConnector(w, s.name, s.props)
+  let result: R | undefined
+  await whileStreaming(env, s, async (feed) => {
+    await waitForDistinct(env, s, env.recordsPerPhase, verb)
+    await stopTasks(w, conn)
+    await s.readAll()
+    result = await afterStop()
+    await startTasks(w, conn)
+    feed.endAfter(env.recordsPerPhase) // keep streaming after the restart
+    await drainAndFinish(w, conn, s, feed)
+  })
+  return result as R
+}
+
+/**
+ * The worker-crash scenario: runs the connector on a child worker (`workerProps`) while records stream
+ * in, kills it (kill -9) once `ready()` holds after a look at the output (`what` says what it waits for),
+ * reads all output and calls `afterKill` (which takes what was committed before the crash); records keep
+ * coming while no worker runs and after a new one (`restart()`) took over, which runs to the end. Returns
+ * what `afterKill` returned, for the final delivery check.
+ */
+export async function crashMidStream<R>(
+  env: ConformanceEnvironment,
+  s: ScenarioCase,
+  crash: {
+    readonly workerProps: Record<string, string>
+    readonly ready: () => Promise<boolean>
+    readonly what: string
+    /** What the output holds, for the timeout message. */
+    readonly progress: () => string
+    readonly restart: () => Promise<SuiteWorker>
+  },
+  afterKill: () => Promise<R>,
+): Promise<R> {
+  const child = await startCrashingWorker(env, s, crash.workerProps)
+  let result: R | undefined
+  await whileStreaming(env, s, async (feed) => {
+    await waitFor(
+      async () => {
+        await s.refresh()
+        return crash.ready()
+      },
+      crash.what,
+      env.timeoutMs,
+      () => `${crash.progress()}; worker log ${child.logFile}`,
+    )
+    await child.kill()
+    await s.readAll()
+    result = await afterKill()
+    feed.endAfter(env.recordsPerPhase) // records keep coming while the worker is down and after
+    const w2 = await crash.restart()
+    await runToEnd(w2, s, feed)
+    await env.stopWorker(w2)
+  })
+  return result as R
 }

@@ -1,27 +1,21 @@
 import assert from 'node:assert/strict'
 import path from 'node:path'
-import { after, before, describe, test } from 'node:test'
-import { registerBadConfigTests } from './bad-config.js'
+import { test } from 'node:test'
 import { checkDelivery, type DeliveryGuarantee, seqRange } from './delivery-check.js'
-import { ConformanceEnvironment, startConnector } from './environment.js'
+import { ConformanceEnvironment } from './environment.js'
 import {
-  assertUnchangedFor,
   atLeastOnce,
+  crashMidStream,
   deliverTwoPhases,
-  drainAndFinish,
   finish,
-  pauseConnector,
-  resumeConnector,
+  pauseAndResume,
+  restartTasksMidStream,
   runToEnd,
   type ScenarioCase,
-  startCrashingWorker,
-  startTasks,
-  stopTasks,
-  waitForDistinct,
-  whileStreaming,
 } from './scenario.js'
 import { SinkCase, type SinkCoverage } from './sink-case.js'
 import type { SinkConformanceSpec } from './spec.js'
+import { describeConformance } from './suite.js'
 import { waitFor } from './wait.js'
 
 /** Fails with every broken rule when the sink's output is not what `guarantee` allows. */
@@ -51,6 +45,16 @@ const uncommittedMayRepeat = (coverage: SinkCoverage, extraBound = 0): DeliveryG
   atLeastOnce(coverage.committed, coverage.uncommittedWritten + extraBound)
 
 /**
+ * The at-least-once check after a restart or a crash: every record was written, and only records the
+ * group offsets in `coverage` (committed before) do not cover may repeat. Returns a summary for the
+ * test's diagnostic.
+ */
+function assertRepeatsOnlyUncommitted(c: SinkCase, coverage: SinkCoverage): string {
+  const summary = assertWritten(c, c.produced, uncommittedMayRepeat(coverage))
+  return `${coverage.written} records written (${coverage.committed.size} committed, bound ${coverage.uncommittedWritten}); ${summary}`
+}
+
+/**
  * Registers the conformance tests of a sink connector (node:test `describe`/`test`), run against the real
  * broker and a real worker driven as a herder drives it. See the package README for what each test
  * proves and how a connector adopts the suite.
@@ -71,19 +75,14 @@ const uncommittedMayRepeat = (coverage: SinkCoverage, extraBound = 0): DeliveryG
  */
 export function sinkConformance(spec: SinkConformanceSpec): void {
   const env = new ConformanceEnvironment(spec)
-  const perTest = { timeout: 5 * (spec.timeoutMs ?? 30_000) }
   const commitsAll = spec.commitsAllOnStop ?? true
   const newCase = async (label: string) => {
     const c = await SinkCase.create(env, label, spec.fixture)
     return { c, s: scenarioOf(c) }
   }
 
-  describe(`sink connector conformance: ${spec.name}`, () => {
-    before(() => env.open())
-    after(() => env.close())
-
-    registerBadConfigTests(env, (label) => env.newFixture(label, spec.topicPartitions ?? 2, spec.fixture))
-
+  const badConfigFixture = (label: string) => env.newFixture(label, spec.topicPartitions ?? 2, spec.fixture)
+  describeConformance('sink', env, badConfigFixture, (perTest) => {
     test(
       'delivery: records already in the topic and new ones are written exactly once, in order per partition, with their content; their offsets get committed',
       perTest,
@@ -118,21 +117,11 @@ export function sinkConformance(spec: SinkConformanceSpec): void {
         const P = env.recordsPerPhase
         const w = await env.sharedWorker()
         const { c, s } = await newCase('pause')
-        await c.produce(P)
-        const conn = await startConnector(w, c.name, c.props)
-        await c.waitWritten(w)
-        await pauseConnector(w, conn, env.timeoutMs)
-        const before = (await c.read()).length
-        await c.produce(P)
-        await assertUnchangedFor(
-          spec.pausedWindowMs ?? 2500,
-          100,
-          async () => (await c.read()).length,
-          before,
-          `${c.name} wrote records while PAUSED`,
-        )
-        await resumeConnector(w, conn, env.timeoutMs)
-        await drainAndFinish(w, conn, s)
+        await pauseAndResume(env, w, s, {
+          everyMs: 100,
+          outputSize: async () => (await c.read()).length,
+          message: `${c.name} wrote records while PAUSED`,
+        })
         t.diagnostic(assertWritten(c, 2 * P, { kind: 'exactly-once' }))
       },
     )
@@ -176,15 +165,9 @@ export function sinkConformance(spec: SinkConformanceSpec): void {
       'task restart mid-stream: the graceful stop commits every record written; at-least-once, only uncommitted records may repeat',
       perTest,
       async (t) => {
-        const P = env.recordsPerPhase
         const w = await env.sharedWorker()
         const { c, s } = await newCase('task-restart')
-        const conn = await startConnector(w, c.name, c.props)
-        await whileStreaming(env, s, async (feed) => {
-          await waitForDistinct(env, s, P, 'written')
-          // What a herder does for POST /connectors/{c}/tasks/{t}/restart: stop the task, start it again.
-          await stopTasks(w, conn)
-          await c.read()
+        const coverage = await restartTasksMidStream(env, w, s, 'written', async () => {
           const coverage = c.coverage(await c.groupOffsets())
           if (commitsAll) {
             // A graceful stop lets the task finish its batches and commits what was put: even
@@ -195,14 +178,9 @@ export function sinkConformance(spec: SinkConformanceSpec): void {
               `stopping the task mid-stream left ${coverage.uncommittedWritten} of ${coverage.written} written records uncommitted`,
             )
           }
-          await startTasks(w, conn)
-          feed.endAfter(P) // keep producing after the restart
-          await drainAndFinish(w, conn, s, feed)
-          const summary = assertWritten(c, c.produced, uncommittedMayRepeat(coverage))
-          t.diagnostic(
-            `restart after ${coverage.written} records written (${coverage.committed.size} committed, bound ${coverage.uncommittedWritten}); ${summary}`,
-          )
+          return coverage
         })
+        t.diagnostic(`restart after ${assertRepeatsOnlyUncommitted(c, coverage)}`)
       },
     )
 
@@ -210,44 +188,26 @@ export function sinkConformance(spec: SinkConformanceSpec): void {
       'worker crash (kill -9) mid-stream: at-least-once; only records above the offsets committed before the crash may repeat',
       perTest,
       async (t) => {
-        const P = env.recordsPerPhase
         const { c, s } = await newCase('crash')
-        const child = await startCrashingWorker(
-          env,
-          s,
+        const crash = {
           // The dead member leaves the group only when its session expires: keep that short (the broker's
           // minimum) so the restarted worker is not kept waiting for the rebalance.
-          env.workerProps(path.join(c.ctx.dir, 'connect.offsets'), {
+          workerProps: env.workerProps(path.join(c.ctx.dir, 'connect.offsets'), {
             'consumer.session.timeout.ms': '6000',
             'consumer.heartbeat.interval.ms': '1000',
           }),
-        )
-        await whileStreaming(env, s, async (feed) => {
           // Kill once some offsets were committed and some written records are not covered yet, so both
           // sides of the bound are exercised.
-          await waitFor(
-            async () => {
-              await c.read()
-              const coverage = c.coverage(await c.groupOffsets())
-              return coverage.committed.size > 0 && coverage.uncommittedWritten > 0
-            },
-            'committed offsets and records written beyond them',
-            env.timeoutMs,
-            () => `${c.distinctWritten()} written; worker log ${child.logFile}`,
-          )
-          await child.kill()
-          await c.read()
-          const coverage = c.coverage(await c.groupOffsets())
-          feed.endAfter(P) // records keep coming while the worker is down and after
-
-          const w2 = await env.newWorker()
-          await runToEnd(w2, s, feed)
-          await env.stopWorker(w2)
-          const summary = assertWritten(c, c.produced, uncommittedMayRepeat(coverage))
-          t.diagnostic(
-            `killed after ${coverage.written} records written (${coverage.committed.size} committed, bound ${coverage.uncommittedWritten}); ${summary}`,
-          )
-        })
+          ready: async () => {
+            const coverage = c.coverage(await c.groupOffsets())
+            return coverage.committed.size > 0 && coverage.uncommittedWritten > 0
+          },
+          what: 'committed offsets and records written beyond them',
+          progress: () => `${c.distinctWritten()} written`,
+          restart: () => env.newWorker(),
+        }
+        const coverage = await crashMidStream(env, s, crash, async () => c.coverage(await c.groupOffsets()))
+        t.diagnostic(`killed after ${assertRepeatsOnlyUncommitted(c, coverage)}`)
       },
     )
   })

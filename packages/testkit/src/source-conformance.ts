@@ -1,28 +1,22 @@
 import assert from 'node:assert/strict'
 import path from 'node:path'
-import { after, before, describe, test } from 'node:test'
+import { test } from 'node:test'
 import { FileOffsetStore } from '@sluice/runtime'
-import { registerBadConfigTests } from './bad-config.js'
 import { checkDelivery, type DeliveryGuarantee, seqRange } from './delivery-check.js'
-import { ConformanceEnvironment, startConnector } from './environment.js'
+import { ConformanceEnvironment } from './environment.js'
 import {
-  assertUnchangedFor,
   atLeastOnce,
+  crashMidStream,
   deliverTwoPhases,
-  drainAndFinish,
   finish,
-  pauseConnector,
-  resumeConnector,
+  pauseAndResume,
+  restartTasksMidStream,
   runToEnd,
   type ScenarioCase,
-  startCrashingWorker,
-  startTasks,
-  stopTasks,
-  waitForDistinct,
-  whileStreaming,
 } from './scenario.js'
-import { type CommittedSourceOffsets, SourceCase } from './source-case.js'
+import { type CommitCoverage, type CommittedSourceOffsets, SourceCase } from './source-case.js'
 import type { SourceConformanceSpec } from './spec.js'
+import { describeConformance } from './suite.js'
 import { waitFor } from './wait.js'
 
 /** Offsets a crashed worker left in its standalone offsets file. */
@@ -43,6 +37,16 @@ function assertDelivered(
   const problems = [...c.contentProblems.slice(0, 10), ...extra, ...report.problems]
   if (problems.length > 0) assert.fail(`${c.topic} breaks the delivery rules:\n  ${problems.join('\n  ')}`)
   return `${report.delivered} records for ${report.distinct} expected, ${report.duplicates} duplicate(s)`
+}
+
+/**
+ * The at-least-once check after a restart or a crash: every record arrived, and only records the offsets
+ * in `coverage` (committed before) do not cover may repeat. Returns a summary for the test's diagnostic.
+ */
+function assertRepeatsOnlyUncommitted(c: SourceCase, coverage: CommitCoverage): string {
+  const bound = coverage.delivered - coverage.committed.size
+  const summary = assertDelivered(c, c.appended, atLeastOnce(coverage.committed, bound), coverage.problems)
+  return `${coverage.delivered} records (${coverage.committed.size} committed, bound ${bound}); ${summary}`
 }
 
 /** A source case for the shared scenario steps: records are appended to the external system, read from the topic. */
@@ -79,18 +83,13 @@ function scenarioOf(c: SourceCase): ScenarioCase {
  */
 export function sourceConformance(spec: SourceConformanceSpec): void {
   const env = new ConformanceEnvironment(spec)
-  const perTest = { timeout: 5 * (spec.timeoutMs ?? 30_000) }
   const newCase = async (label: string) => {
     const c = await SourceCase.create(env, label, spec.fixture)
     return { c, s: scenarioOf(c) }
   }
 
-  describe(`source connector conformance: ${spec.name}`, () => {
-    before(() => env.open())
-    after(() => env.close())
-
-    registerBadConfigTests(env, (label) => env.newFixture(label, spec.topicPartitions ?? 1, spec.fixture))
-
+  const badConfigFixture = (label: string) => env.newFixture(label, spec.topicPartitions ?? 1, spec.fixture)
+  describeConformance('source', env, badConfigFixture, (perTest) => {
     test(
       'delivery: existing and new external records reach Kafka exactly once, in order, with their content; their offsets get committed',
       perTest,
@@ -123,24 +122,14 @@ export function sourceConformance(spec: SourceConformanceSpec): void {
         const P = env.recordsPerPhase
         const w = await env.sharedWorker()
         const { c, s } = await newCase('pause')
-        await c.append(P)
-        const conn = await startConnector(w, c.name, c.props)
-        await c.waitDelivered()
-        await pauseConnector(w, conn, env.timeoutMs)
-        const before = c.observed.length
-        await c.append(P)
-        await assertUnchangedFor(
-          spec.pausedWindowMs ?? 2500,
-          50,
-          async () => {
+        await pauseAndResume(env, w, s, {
+          everyMs: 50,
+          outputSize: async () => {
             await c.poll()
             return c.observed.length
           },
-          before,
-          `records reached ${c.topic} while the connector was PAUSED`,
-        )
-        await resumeConnector(w, conn, env.timeoutMs)
-        await drainAndFinish(w, conn, s)
+          message: `records reached ${c.topic} while the connector was PAUSED`,
+        })
         t.diagnostic(assertDelivered(c, 2 * P, { kind: 'exactly-once' }))
       },
     )
@@ -180,15 +169,9 @@ export function sourceConformance(spec: SourceConformanceSpec): void {
       'task restart mid-stream: the graceful stop commits every delivered record; at-least-once, only uncommitted records may repeat',
       perTest,
       async (t) => {
-        const P = env.recordsPerPhase
         const w = await env.sharedWorker()
         const { c, s } = await newCase('task-restart')
-        const conn = await startConnector(w, c.name, c.props)
-        await whileStreaming(env, s, async (feed) => {
-          await waitForDistinct(env, s, P, 'delivered')
-          // What a herder does for POST /connectors/{c}/tasks/{t}/restart: stop the task, start it again.
-          await stopTasks(w, conn)
-          await c.catchUp()
+        const coverage = await restartTasksMidStream(env, w, s, 'delivered', async () => {
           const coverage = c.coverage(await c.committedOffsets(w))
           // A graceful stop waits for the broker's acks and flushes their offsets: even mid-stream,
           // every record in the topic is committed, so the restart repeats nothing.
@@ -197,20 +180,9 @@ export function sourceConformance(spec: SourceConformanceSpec): void {
             coverage.delivered,
             `stopping the task mid-stream left ${coverage.delivered - coverage.committed.size} of ${coverage.delivered} delivered records uncommitted`,
           )
-          await startTasks(w, conn)
-          feed.endAfter(P) // keep streaming after the restart
-          await drainAndFinish(w, conn, s, feed)
-          const bound = coverage.delivered - coverage.committed.size
-          const summary = assertDelivered(
-            c,
-            c.appended,
-            atLeastOnce(coverage.committed, bound),
-            coverage.problems,
-          )
-          t.diagnostic(
-            `restart after ${coverage.delivered} records (${coverage.committed.size} committed, bound ${bound}); ${summary}`,
-          )
+          return coverage
         })
+        t.diagnostic(`restart after ${assertRepeatsOnlyUncommitted(c, coverage)}`)
       },
     )
 
@@ -218,42 +190,23 @@ export function sourceConformance(spec: SourceConformanceSpec): void {
       'worker crash (kill -9) mid-stream: at-least-once; only records above the offsets flushed before the crash may repeat',
       perTest,
       async (t) => {
-        const P = env.recordsPerPhase
         const { c, s } = await newCase('crash')
         const offsetsFile = path.join(c.ctx.dir, 'connect.offsets')
-        const child = await startCrashingWorker(env, s, env.workerProps(offsetsFile))
-        await whileStreaming(env, s, async (feed) => {
+        const flushed = async () => c.coverage(await offsetsInFile(offsetsFile, c.name))
+        const crash = {
+          workerProps: env.workerProps(offsetsFile),
           // Kill once some offsets were flushed and some delivered records are not covered yet, so both
           // sides of the bound are exercised.
-          await waitFor(
-            async () => {
-              await c.poll()
-              const committed = c.coverage(await offsetsInFile(offsetsFile, c.name)).committed.size
-              return committed > 0 && c.distinctDelivered() > committed
-            },
-            'flushed offsets and records delivered beyond them',
-            env.timeoutMs,
-            () => `${c.distinctDelivered()} delivered; worker log ${child.logFile}`,
-          )
-          await child.kill()
-          await c.catchUp()
-          const coverage = c.coverage(await offsetsInFile(offsetsFile, c.name))
-          const bound = coverage.delivered - coverage.committed.size
-          feed.endAfter(P) // data keeps coming while the worker is down and after
-
-          const w2 = await env.newWorker(offsetsFile)
-          await runToEnd(w2, s, feed)
-          await env.stopWorker(w2)
-          const summary = assertDelivered(
-            c,
-            c.appended,
-            atLeastOnce(coverage.committed, bound),
-            coverage.problems,
-          )
-          t.diagnostic(
-            `killed after ${coverage.delivered} records (${coverage.committed.size} committed, bound ${bound}); ${summary}`,
-          )
-        })
+          ready: async () => {
+            const committed = (await flushed()).committed.size
+            return committed > 0 && c.distinctDelivered() > committed
+          },
+          what: 'flushed offsets and records delivered beyond them',
+          progress: () => `${c.distinctDelivered()} delivered`,
+          restart: () => env.newWorker(offsetsFile),
+        }
+        const coverage = await crashMidStream(env, s, crash, flushed)
+        t.diagnostic(`killed after ${assertRepeatsOnlyUncommitted(c, coverage)}`)
       },
     )
   })

@@ -440,11 +440,11 @@ export class ConfigDef {
       values.set(name, v)
     }
     const parsed: ParsedConfig = {}
-    const roots = this.#configsWithNoParent()
-    const seen = new Set<string>()
-    for (const name of roots) this.#parseForValidate(name, props, parsed, values, seen)
-    seen.clear()
-    for (const name of roots) this.#validateRecommended(name, parsed, values, seen)
+    // Two passes, as Kafka's: every value is parsed before any recommender sees `parsed`.
+    this.#parentsFirst(values, (name, key, config) => {
+      parsed[name] = this.#parseForValidate(name, key, config, props)
+    })
+    this.#parentsFirst(values, (name, key, config) => this.#validateRecommended(name, key, config, parsed))
     return values
   }
 
@@ -494,17 +494,33 @@ export class ConfigDef {
     return [...this.#keys.keys()].filter((n) => !withParent.has(n))
   }
 
+  /**
+   * Visits every key that has a value in `values` once: each key without a parent, then, depth first,
+   * its dependents (Kafka's validation order).
+   */
+  #parentsFirst(
+    values: Map<string, ConfigValue>,
+    visit: (name: string, key: ConfigKey, config: ConfigValue) => void,
+  ): void {
+    const seen = new Set<string>()
+    const walk = (name: string): void => {
+      const key = this.#keys.get(name)
+      const config = values.get(name)
+      if (key === undefined || config === undefined || seen.has(name)) return
+      seen.add(name)
+      visit(name, key, config)
+      for (const d of key.dependents) walk(d)
+    }
+    for (const name of this.#configsWithNoParent()) walk(name)
+  }
+
+  /** Parses the value of one key for `validate`, recording what is wrong on `config`; returns the value. */
   #parseForValidate(
     name: string,
+    key: ConfigKey,
+    config: ConfigValue,
     props: Readonly<Record<string, unknown>>,
-    parsed: ParsedConfig,
-    values: Map<string, ConfigValue>,
-    seen: Set<string>,
-  ): void {
-    const key = this.#keys.get(name)
-    const config = values.get(name)
-    if (key === undefined || config === undefined || seen.has(name)) return
-    seen.add(name)
+  ): unknown {
     let value: unknown = null
     const raw = props[name]
     if (raw !== undefined) {
@@ -527,32 +543,21 @@ export class ConfigDef {
       }
     }
     config.value = value
-    parsed[name] = value
-    for (const d of key.dependents) this.#parseForValidate(d, props, parsed, values, seen)
+    return value
   }
 
-  #validateRecommended(
-    name: string,
-    parsed: ParsedConfig,
-    values: Map<string, ConfigValue>,
-    seen: Set<string>,
-  ): void {
-    const key = this.#keys.get(name)
-    const config = values.get(name)
-    if (key === undefined || config === undefined || seen.has(name)) return
-    seen.add(name)
-    if (key.recommender !== undefined) {
-      try {
-        let recommended = key.recommender.validValues(name, parsed)
-        const original = config.recommendedValues
-        if (original.length > 0) recommended = recommended.filter((v) => original.includes(v))
-        config.recommendedValues = recommended
-        config.visible = key.recommender.visible(name, parsed)
-      } catch (err) {
-        config.addErrorMessage(err instanceof Error ? err.message : String(err))
-      }
+  /** Applies the key's recommender (recommended values, visibility) to `config`, given every parsed value. */
+  #validateRecommended(name: string, key: ConfigKey, config: ConfigValue, parsed: ParsedConfig): void {
+    if (key.recommender === undefined) return
+    try {
+      let recommended = key.recommender.validValues(name, parsed)
+      const original = config.recommendedValues
+      if (original.length > 0) recommended = recommended.filter((v) => original.includes(v))
+      config.recommendedValues = recommended
+      config.visible = key.recommender.visible(name, parsed)
+    } catch (err) {
+      config.addErrorMessage(err instanceof Error ? err.message : String(err))
     }
-    for (const d of key.dependents) this.#validateRecommended(d, parsed, values, seen)
   }
 }
 
