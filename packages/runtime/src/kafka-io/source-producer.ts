@@ -10,7 +10,24 @@ interface PendingBatch {
   readonly id: number
   remaining: number
   error: KafkaError | undefined
-  readonly done: (err: ConnectError | undefined) => void
+  readonly done: (err: ConnectError | undefined, failures?: readonly RecordFailure[]) => void
+  /** Per-record attribution only (see {@link SourceProducerOptions.attributeFailures}). */
+  readonly size: number
+  failures: RecordFailure[] | undefined
+}
+
+/** A record of a batch that was refused (by librdkafka or the broker), by its index in the batch. */
+export interface RecordFailure {
+  readonly index: number
+  readonly error: ConnectError
+}
+
+/** The opaque of one record when failures are attributed per record on the stock path. */
+class RecordOpaque {
+  constructor(
+    readonly batch: PendingBatch,
+    readonly index: number,
+  ) {}
 }
 
 /** Batch ids are the opaques of batch produce: non-negative int32s, reused after wrapping. */
@@ -54,12 +71,25 @@ export class SourceProducer {
     name: string,
     batchApi: boolean,
     errorString: (code: number) => string,
+    attributeFailures: boolean,
   ) {
     this.#client = client
     this.#name = name
     this.#batchApi = batchApi
     this.#errorString = errorString
+    this.#attribute = attributeFailures
   }
+
+  /**
+   * Whether every refused record is named by its index (`errors.tolerance=all` on a source: each one is
+   * reported and skipped, as Kafka's WorkerSourceTask does for KAFKA_PRODUCE). On the batch path each
+   * record then carries its own opaque (one native call per record); the default path has one opaque
+   * per batch and only knows that *some* record failed.
+   */
+  readonly #attribute: boolean
+  /** Attributed batches by their first record's opaque (record i has opaque `id + i`). */
+  readonly #ranges = new Map<number, PendingBatch>()
+  #lastRange: PendingBatch | undefined
 
   /**
    * `perRecordReports`: the stock path even where the binding has batch calls, because a traced
@@ -70,6 +100,7 @@ export class SourceProducer {
     config: Record<string, string | number | boolean>,
     name: string,
     perRecordReports = false,
+    attributeFailures = false,
   ): Promise<SourceProducer> {
     const batchApi = !perRecordReports && factory.batchApi?.() === true
     const errorString = factory.errorString ?? ((code: number) => `librdkafka error ${code}`)
@@ -82,7 +113,7 @@ export class SourceProducer {
           },
         })
       : factory.producer({ ...config, dr_cb: true })
-    const p = new SourceProducer(client, name, batchApi, errorString)
+    const p = new SourceProducer(client, name, batchApi, errorString, attributeFailures)
     self = p
     if (!batchApi) {
       client.on('delivery-report', (err, report) => {
@@ -90,7 +121,8 @@ export class SourceProducer {
         if (o instanceof TracedOpaque) {
           o.trace.end(err ? new Error(err.message) : report)
           p.#onDelivery(err, o.batch)
-        } else p.#onDelivery(err, o as PendingBatch)
+        } else if (o instanceof RecordOpaque) p.#onDelivery(err, o.batch, o.index)
+        else p.#onDelivery(err, o as PendingBatch)
       })
     }
     client.on('event.error', () => {
@@ -127,6 +159,10 @@ export class SourceProducer {
    * looks a batch up once per run of equal opaques, not once per record.
    */
   #onDeliveryBatch(codes: Int32Array, opaques: Float64Array): void {
+    if (this.#attribute) {
+      this.#onAttributedBatch(codes, opaques)
+      return
+    }
     const n = codes.length
     let i = 0
     while (i < n) {
@@ -152,9 +188,53 @@ export class SourceProducer {
     }
   }
 
-  #onDelivery(err: KafkaError | null, batch: PendingBatch): void {
-    if (err && batch.error === undefined) batch.error = err
+  /** Reports of attributed batches: the opaque of record i of a batch is the batch's id + i. */
+  #onAttributedBatch(codes: Int32Array, opaques: Float64Array): void {
+    for (let i = 0; i < codes.length; i++) {
+      const id = opaques[i]!
+      let batch = this.#lastRange
+      if (batch === undefined || id < batch.id || id >= batch.id + batch.size) {
+        batch = undefined
+        for (const b of this.#ranges.values())
+          if (id >= b.id && id < b.id + b.size) {
+            batch = b
+            break
+          }
+        this.#lastRange = batch
+      }
+      if (batch === undefined) continue
+      const code = codes[i]!
+      if (code !== 0) this.#recordFailed(batch, id - batch.id, { code, message: this.#errorString(code) })
+      if (--batch.remaining <= 0) {
+        this.#ranges.delete(batch.id)
+        if (this.#lastRange === batch) this.#lastRange = undefined
+        this.#complete(batch)
+      }
+    }
+  }
+
+  #recordFailed(batch: PendingBatch, index: number, e: KafkaError): void {
+    batch.error ??= e
+    if (!this.#attribute) return
+    batch.failures ??= []
+    batch.failures.push({ index, error: this.#sendError(e) })
+  }
+
+  #onDelivery(err: KafkaError | null, batch: PendingBatch, index?: number): void {
+    if (err) {
+      if (index !== undefined) this.#recordFailed(batch, index, err)
+      else batch.error ??= err
+    }
     if (--batch.remaining === 0) this.#complete(batch)
+  }
+
+  /** Kafka's wording for a failed send (AbstractWorkerSourceTask's producer callback). */
+  #sendError(e: KafkaError): ConnectError {
+    return new ConnectError(
+      'XC_KAFKA',
+      `Unrecoverable exception from producer send callback (${this.#name}): ${e.message}`,
+      { stage: 'produce', retriable: false },
+    )
   }
 
   #complete(batch: PendingBatch): void {
@@ -165,28 +245,24 @@ export class SourceProducer {
       for (const w of waiters) w()
     }
     const e = batch.error
-    batch.done(
-      e === undefined
-        ? undefined
-        : new ConnectError(
-            'XC_KAFKA',
-            `Unrecoverable exception from producer send callback (${this.#name}): ${e.message}`,
-            {
-              stage: 'produce',
-              retriable: false,
-            },
-          ),
-    )
+    if (e === undefined) batch.done(undefined)
+    else if (batch.failures === undefined) batch.done(this.#sendError(e))
+    else
+      batch.done(
+        this.#sendError(e),
+        batch.failures.sort((a, b) => a.index - b.index),
+      )
   }
 
   /**
    * Produces a packed batch; `done` runs once, after the broker acknowledged (or rejected) every record.
    * `traces` (telemetry): sampled records by index; they need a producer opened with `perRecordReports`.
+   * With `attributeFailures`, a failed batch's `done` also gets every refused record by index.
    */
   produce(
     topics: readonly string[],
     records: PackedRecords,
-    done: (err: ConnectError | undefined) => void,
+    done: (err: ConnectError | undefined, failures?: readonly RecordFailure[]) => void,
     traces?: ReadonlyMap<number, TracedRecord>,
   ): void {
     if (this.#closed) {
@@ -194,14 +270,23 @@ export class SourceProducer {
       return
     }
     this.#inFlight++
+    const n = records.length
+    if (this.#attribute && this.#batchApi) {
+      // One opaque per record: a range of ids that does not wrap.
+      if (this.#nextId + n > MAX_BATCH_ID) this.#nextId = 0
+    }
     const id = this.#nextId
-    this.#nextId = id === MAX_BATCH_ID ? 0 : id + 1
-    const batch: PendingBatch = { id, remaining: records.length, error: undefined, done }
-    if (records.length === 0) {
+    const span = this.#attribute && this.#batchApi ? Math.max(1, n) : 1
+    this.#nextId = id + span > MAX_BATCH_ID ? 0 : id + span
+    const batch: PendingBatch = { id, remaining: n, error: undefined, done, size: n, failures: undefined }
+    if (n === 0) {
       this.#complete(batch)
       return
     }
-    if (this.#batchApi) {
+    if (this.#attribute && this.#batchApi) {
+      this.#ranges.set(id, batch)
+      this.#produceEachFrom(topics, records, 0, batch)
+    } else if (this.#batchApi) {
       this.#pending.set(id, batch)
       this.#produceBatchFrom(topics, records, 0, batch)
     } else this.#produceFrom(topics, records, 0, batch, traces)
@@ -233,14 +318,54 @@ export class SourceProducer {
     }
     // A record librdkafka refuses outright (too large, unknown partition…) fails the batch; records
     // after it are not sent, as on the stock path.
-    batch.error ??= {
+    this.#recordFailed(batch, next, {
       code,
       message: `record ${next} of the batch was refused: ${this.#errorString(code)}`,
-    }
+    })
     batch.remaining -= records.length - next
     if (batch.remaining <= 0) {
       this.#pending.delete(batch.id)
       this.#complete(batch)
+    }
+  }
+
+  /**
+   * Attributed batch produce: one native call per record with its own opaque, so a refused record is
+   * known by index; a record librdkafka refuses outright is a failure and the rest are still sent.
+   */
+  #produceEachFrom(
+    topics: readonly string[],
+    records: PackedRecords,
+    start: number,
+    batch: PendingBatch,
+  ): void {
+    const v = packedViews(records)
+    const n = records.length
+    for (let i = start; i < n; i++) {
+      const [next, code] = this.#client.produceBatch!(
+        topics,
+        v.ints,
+        v.nums,
+        v.hlens,
+        v.data,
+        i,
+        i + 1,
+        batch.id + i,
+      )
+      if (next > i) continue
+      if (code === ERR.QUEUE_FULL) {
+        setTimeout(() => this.#produceEachFrom(topics, records, i, batch), 5)
+        return
+      }
+      this.#recordFailed(batch, i, {
+        code,
+        message: `record ${i} of the batch was refused: ${this.#errorString(code)}`,
+      })
+      if (--batch.remaining <= 0) {
+        this.#ranges.delete(batch.id)
+        if (this.#lastRange === batch) this.#lastRange = undefined
+        this.#complete(batch)
+      }
     }
   }
 
@@ -279,7 +404,11 @@ export class SourceProducer {
           r.value === null ? null : asBuffer(r.value),
           r.key === null ? null : asBuffer(r.key),
           r.timestamp < 0 ? null : r.timestamp,
-          trace === undefined ? batch : new TracedOpaque(batch, trace),
+          trace !== undefined
+            ? new TracedOpaque(batch, trace)
+            : this.#attribute
+              ? new RecordOpaque(batch, i)
+              : batch,
           headers,
         )
       } catch (err) {
@@ -291,7 +420,15 @@ export class SourceProducer {
           setTimeout(() => this.#produceFrom(topics, records, i, batch, traces), 5)
           return
         }
-        batch.error ??= { message: (err as Error).message, code }
+        const e = { message: (err as Error).message, code }
+        if (this.#attribute) {
+          // Only this record is refused; the rest of the batch is still sent.
+          this.#recordFailed(batch, i, e)
+          stopped = false
+          if (--batch.remaining === 0) this.#complete(batch)
+          return
+        }
+        batch.error ??= e
         batch.remaining -= records.length - i
         if (batch.remaining === 0) this.#complete(batch)
       }

@@ -197,6 +197,11 @@ export class TaskActor {
     const tracksRecords =
       task.commitRecord !== (Object.getPrototypeOf(Object.getPrototypeOf(task)) as SourceTask).commitRecord
     const inFlight = new Map<number, SourceRecord[]>()
+    // errors.tolerance=all: the polled records of each batch in flight, and which of them each produced
+    // record came from, so a refused send names its record (KAFKA_PRODUCE is reported with the record
+    // as polled, as Kafka's WorkerSourceTask does).
+    const tolerant = spec.errors.tolerance === 'all'
+    const sentFrom = new Map<number, { records: SourceRecord[]; from: number[] }>()
     let nextBatch = 1
     const partitionKey = sourcePartitionKeyer()
     // Credits: one per batch the Kafka I/O actor may hold unacknowledged. A poll happens only when a
@@ -206,10 +211,37 @@ export class TaskActor {
       if (msg.type === 'produced') {
         const records = inFlight.get(msg.batch)
         inFlight.delete(msg.batch)
+        sentFrom.delete(msg.batch)
         if (records !== undefined) for (const r of records) task.commitRecord(r, null)
         credits.next()
       } else if (msg.type === 'produce.failed') {
-        this.#fail(decodeError(msg.error), 'produce')
+        const sent = sentFrom.get(msg.batch)
+        if (msg.records === undefined || sent === undefined) {
+          this.#fail(decodeError(msg.error), 'produce')
+          return
+        }
+        sentFrom.delete(msg.batch)
+        for (const f of msg.records) {
+          this.#errors.tolerate({
+            stage: 'KAFKA_PRODUCE',
+            executingClass: WORKER_SOURCE_TASK,
+            error: decodeError(f.error),
+            origin: undefined,
+            raw: sent.records[sent.from[f.index]!],
+          })
+        }
+        // The batch counts as delivered once its refused records are reported (in the DLQ).
+        this.#errors.drain().then(
+          () => {
+            if (this.#abort.signal.aborted) return
+            const records = inFlight.get(msg.batch)
+            inFlight.delete(msg.batch)
+            if (records !== undefined) for (const r of records) task.commitRecord(r, null)
+            this.#send({ type: 'produce.tolerated', batch: msg.batch })
+            credits.next()
+          },
+          (err: unknown) => this.#fail(err, 'produce'),
+        )
       } else if (msg.type === 'offsets.committed') {
         Promise.resolve(task.commit()).catch((err: unknown) => this.#fail(err, 'commit'))
       }
@@ -250,7 +282,9 @@ export class TaskActor {
         const offsets = new Map<string, readonly [SourcePartition, SourceOffset]>()
         const plugins = this.#plugins
         let skipped = 0 // telemetry
-        for (const r of records) {
+        const from: number[] | undefined = tolerant ? [] : undefined
+        for (let ri = 0; ri < records.length; ri++) {
+          const r = records[ri]!
           const convert = (): ProduceRecord | null => {
             const t = applyChain(plugins.chain, r)
             return t === null ? null : toProduceRecord(plugins, t, intern)
@@ -263,7 +297,10 @@ export class TaskActor {
             p = await this.#errors.handle(err, convert, 'TRANSFORMATION', undefined, r)
           }
           if (p === SKIP) skipped++
-          else if (p !== null) out.push(p)
+          else if (p !== null) {
+            out.push(p)
+            from?.push(ri)
+          }
           // The offset advances even for dropped/skipped records, as Kafka Connect does.
           if (r.sourcePartition !== null && r.sourceOffset !== null) {
             offsets.set(partitionKey(r.sourcePartition), [r.sourcePartition, r.sourceOffset])
@@ -281,6 +318,7 @@ export class TaskActor {
           convertEnd: transformEnd,
         }
         if (tracksRecords) inFlight.set(batch, records)
+        if (from !== undefined) sentFrom.set(batch, { records, from })
         this.#send({
           type: 'batch',
           batch,
@@ -635,6 +673,9 @@ export class TaskActor {
     this.#done()
   }
 }
+
+/** The executing class Kafka names for a failed producer send of a source task. */
+const WORKER_SOURCE_TASK = 'org.apache.kafka.connect.runtime.WorkerSourceTask'
 
 /** Where a consumed record came from, for the error log and DLQ headers. */
 function originOf(topics: readonly string[], c: ConsumedRecord): ErrantOrigin {

@@ -100,7 +100,16 @@ export type ConsumedRecord = [
 /** Messages from the main thread to a task actor. */
 export type ToTask =
   | { readonly type: 'produced'; readonly batch: number }
-  | { readonly type: 'produce.failed'; readonly batch: number; readonly error: ErrorEnvelope }
+  | {
+      readonly type: 'produce.failed'
+      readonly batch: number
+      readonly error: ErrorEnvelope
+      /**
+       * `errors.tolerance=all`: the refused records by index in the produced batch; the task reports
+       * each (KAFKA_PRODUCE: log, DLQ), skips it, and answers `produce.tolerated`.
+       */
+      readonly records?: ReadonlyArray<{ readonly index: number; readonly error: ErrorEnvelope }>
+    }
   | { readonly type: 'offsets'; readonly req: number; readonly offsets: Array<SourceOffset | null> }
   | { readonly type: 'offsets.committed' }
   | {
@@ -162,6 +171,8 @@ export type FromTask =
   | { readonly type: 'sink.request-commit' }
   | { readonly type: 'errant'; readonly req: number; readonly record: ErrantRecord }
   | { readonly type: 'replay.done'; readonly req: number; readonly put: number; readonly failed: number }
+  /** The refused records of a batch were reported and skipped: its offsets are committable. */
+  | { readonly type: 'produce.tolerated'; readonly batch: number }
   | { readonly type: 'failed'; readonly error: ErrorEnvelope }
   | { readonly type: 'stopped' }
   | {

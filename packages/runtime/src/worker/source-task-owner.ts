@@ -11,6 +11,12 @@ interface SourceBatch {
   acked: boolean
 }
 
+/** The batches of one actor generation, in the order they were sent. */
+interface Generation {
+  readonly batches: Map<number, SourceBatch>
+  readonly order: number[]
+}
+
 /**
  * The single owner of a source task (Kafka's WorkerSourceTask): its producer, the offsets that are
  * safe to commit, its actor generations and their supervision. A batch's source offsets become
@@ -21,7 +27,7 @@ interface SourceBatch {
 export class SourceTaskOwner extends TaskOwner {
   #producer: SourceProducer | undefined
   /** Batches of the current actor generation, in the order they were sent. */
-  #gen: { readonly batches: Map<number, SourceBatch>; readonly order: number[] } = {
+  #gen: Generation = {
     batches: new Map(),
     order: [],
   }
@@ -44,6 +50,8 @@ export class SourceTaskOwner extends TaskOwner {
       `${this.id.connector}-${this.id.task}`,
       // telemetry: a traced record's span needs its own delivery report (the per-record path).
       telemetry.recordTracingActive(),
+      // errors.tolerance=all: each refused record is reported and skipped, so it must be known by index.
+      this.spec.errors.tolerance === 'all',
     )
   }
 
@@ -59,6 +67,11 @@ export class SourceTaskOwner extends TaskOwner {
       case 'batch':
         this.#onBatch(msg)
         return
+      case 'produce.tolerated': {
+        const entry = this.#gen.batches.get(msg.batch)
+        if (entry !== undefined) this.#acked(this.#gen, entry)
+        return
+      }
       case 'offsets.read':
         this.post({
           type: 'offsets',
@@ -89,24 +102,38 @@ export class SourceTaskOwner extends TaskOwner {
     producer.produce(
       msg.topics,
       msg.records,
-      (err) => {
+      (err, failures) => {
         tele?.ack(msg.records.length, err)
         if (err !== undefined) {
-          if (gen === this.#gen)
-            this.post({ type: 'produce.failed', batch: msg.batch, error: encodeError(err) })
+          // A stale generation's failed batch stays unacknowledged: its successor re-polls it.
+          if (gen !== this.#gen) return
+          const tolerated =
+            this.spec.errors.tolerance === 'all' && failures !== undefined && failures.length > 0
+          this.post({
+            type: 'produce.failed',
+            batch: msg.batch,
+            error: encodeError(err),
+            ...(tolerated && {
+              records: failures.map((f) => ({ index: f.index, error: encodeError(f.error) })),
+            }),
+          })
           return
         }
-        entry.acked = true
-        // A batch's offsets are committable only when it and every earlier batch are acknowledged.
-        while (gen.order.length > 0 && gen.batches.get(gen.order[0]!)!.acked) {
-          const id = gen.order.shift()!
-          for (const [p, o] of gen.batches.get(id)!.offsets) this.#committable.set(JSON.stringify(p), [p, o])
-          gen.batches.delete(id)
-        }
+        this.#acked(gen, entry)
         if (gen === this.#gen) this.post({ type: 'produced', batch: msg.batch })
       },
       tele?.traces,
     )
+  }
+
+  /** A batch's offsets are committable only when it and every earlier batch are acknowledged. */
+  #acked(gen: Generation, entry: SourceBatch): void {
+    entry.acked = true
+    while (gen.order.length > 0 && gen.batches.get(gen.order[0]!)!.acked) {
+      const id = gen.order.shift()!
+      for (const [p, o] of gen.batches.get(id)!.offsets) this.#committable.set(JSON.stringify(p), [p, o])
+      gen.batches.delete(id)
+    }
   }
 
   /** Moves acknowledged source offsets into the store (the caller flushes the store). */

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { KafkaAdmin } from '@sluice/kafka'
+import { readTopic } from '../src/produce.js'
+import { bootstrap, runConnector, startTestWorker, uniqueTopic } from '../src/worker-harness.js'
+
+// Source-side delivery on the real broker: KAFKA_PRODUCE failures (a record larger than the topic's
+// max.message.bytes) under errors.tolerance none and all, and DLQ replay for a source connector.
+
+/** The topic's limit: every test record fits, except the `big:` ones. */
+const MAX_MESSAGE_BYTES = 2000
+
+const headerMap = (r: { headers: ReadonlyArray<readonly [string, Buffer]> }) =>
+  new Map(r.headers.map(([k, v]) => [k, v.toString('utf8')]))
+
+describe('source delivery: producer send failures and DLQ replay', () => {
+  const started = startTestWorker({ 'task.restart.backoff.initial.ms': '200' })
+  const admin = KafkaAdmin.create({ 'bootstrap.servers': bootstrap })
+  /** A fresh 1-partition topic whose broker-side record batch limit is {@link MAX_MESSAGE_BYTES}. */
+  const smallTopic = async (prefix: string): Promise<string> => {
+    const topic = uniqueTopic(prefix)
+    await admin.createTopic({
+      topic,
+      partitions: 1,
+      replicationFactor: 1,
+      config: { 'max.message.bytes': String(MAX_MESSAGE_BYTES) },
+    })
+    return topic
+  }
+  before(async () => {
+    await started
+  })
+  after(async () => {
+    admin.close()
+    await (await started).worker.stop()
+  })
+
+  test('tolerance=none: a record the broker refuses fails the task with Kafka’s message, no restart loop', async () => {
+    const { worker, listener } = await started
+    const name = uniqueTopic('delivery-produce-none')
+    const topic = await smallTopic('delivery-produce-none')
+    await runConnector(worker, name, {
+      'connector.class': 'ListSource',
+      topic,
+      records: `a,big:${2 * MAX_MESSAGE_BYTES},b`,
+    })
+    await listener.waitFor(() => listener.taskStates(name).includes('FAILED'), 'FAILED')
+    const failed = listener.events.find((e) => e.connector === name && e.state === 'FAILED')!
+    assert.match(failed.trace ?? '', /Unrecoverable exception from producer send callback/)
+    assert.match(failed.trace ?? '', /MSG_SIZE_TOO_LARGE|Message size too large/i)
+    assert.ok(!listener.taskStates(name).includes('RESTARTING'), 'a refused record is not retried')
+    const delivered = await readTopic(topic, 1, 5000)
+    assert.deepEqual(
+      delivered.map((r) => r.value?.toString()),
+      ['a'],
+    )
+    await worker.stopTasks([{ connector: name, task: 0 }])
+  })
+
+  test('tolerance=all: the refused record goes to the DLQ with its headers; the rest is delivered, the task runs on', async () => {
+    const { worker, listener } = await started
+    const name = uniqueTopic('delivery-produce-all')
+    const topic = await smallTopic('delivery-produce-all')
+    const dlq = uniqueTopic('delivery-produce-dlq')
+    const big = 2 * MAX_MESSAGE_BYTES
+    await runConnector(worker, name, {
+      'connector.class': 'ListSource',
+      topic,
+      records: `a,b,big:${big},c,d`,
+      'errors.tolerance': 'all',
+      'errors.log.enable': 'true',
+      'errors.deadletterqueue.topic.name': dlq,
+      'errors.deadletterqueue.topic.replication.factor': '1',
+      'errors.deadletterqueue.context.headers.enable': 'true',
+    })
+    const delivered = await readTopic(topic, 4)
+    assert.deepEqual(
+      delivered.map((r) => r.value?.toString()),
+      ['a', 'b', 'c', 'd'],
+    )
+    const dead = await readTopic(dlq, 1)
+    assert.equal(dead.length, 1)
+    assert.equal(dead[0]!.value?.toString(), 'x'.repeat(big), 'the record as polled')
+    const h = headerMap(dead[0]!)
+    assert.equal(h.get('__connect.errors.stage'), 'KAFKA_PRODUCE')
+    assert.equal(h.get('__connect.errors.class.name'), 'org.apache.kafka.connect.runtime.WorkerSourceTask')
+    assert.equal(h.get('__connect.errors.topic'), topic)
+    assert.equal(h.get('__connect.errors.connector.name'), name)
+    assert.equal(h.get('__connect.errors.task.id'), '0')
+    assert.match(
+      h.get('__connect.errors.exception.message') ?? '',
+      /MSG_SIZE_TOO_LARGE|Message size too large/i,
+    )
+    assert.match(
+      h.get('__connect.errors.exception.stacktrace') ?? '',
+      /^org\.apache\.kafka\.connect\.errors\.ConnectException: Unrecoverable exception from producer send callback/,
+    )
+    assert.equal(h.get('__sluice.errors.source.partition'), JSON.stringify({ list: topic }))
+    assert.equal(h.get('__sluice.errors.source.offset'), JSON.stringify({ i: 2 }))
+    assert.deepEqual(listener.taskStates(name), ['RUNNING'], 'never failed, never restarted')
+    await worker.stopTasks([{ connector: name, task: 0 }])
+    // The skipped record's offset was committed with the rest (as Kafka commits a skipped send).
+    const offsets = await worker.connectorOffsets(name, { name, 'connector.class': 'ListSource' })
+    assert.deepEqual(offsets, [{ partition: { list: topic }, offset: { i: 4 } }])
+  })
+})
