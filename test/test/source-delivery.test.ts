@@ -103,4 +103,58 @@ describe('source delivery: producer send failures and DLQ replay', () => {
     const offsets = await worker.connectorOffsets(name, { name, 'connector.class': 'ListSource' })
     assert.deepEqual(offsets, [{ partition: { list: topic }, offset: { i: 4 } }])
   })
+
+  test('DLQ replay of a source connector: after a fix the records are produced to their topic; what fails again goes back to the DLQ', async () => {
+    const { worker, listener } = await started
+    const name = uniqueTopic('delivery-source-replay')
+    const topic = await smallTopic('delivery-source-replay')
+    const dlq = uniqueTopic('delivery-source-replay-dlq')
+    const big = 2 * MAX_MESSAGE_BYTES
+    const props = {
+      'connector.class': 'ListSource',
+      topic,
+      records: `alpha,beta,big:${big}`,
+      'errors.tolerance': 'all',
+      'errors.deadletterqueue.topic.name': dlq,
+      'errors.deadletterqueue.topic.replication.factor': '1',
+      'errors.deadletterqueue.context.headers.enable': 'true',
+    }
+    // A string is not an int32: every record fails its value conversion and goes to the DLQ.
+    const broken = { ...props, 'value.converter': 'org.apache.kafka.connect.converters.IntegerConverter' }
+    await runConnector(worker, name, broken)
+    const dead = await readTopic(dlq, 3)
+    assert.deepEqual(
+      dead.map((r) => headerMap(r).get('__connect.errors.stage')),
+      ['VALUE_CONVERTER', 'VALUE_CONVERTER', 'VALUE_CONVERTER'],
+    )
+    await worker.stopTasks([{ connector: name, task: 0 }])
+    await worker.stopConnector(name)
+    // The fix: the worker's StringConverter. The source has nothing new to poll (its offsets advanced).
+    await runConnector(worker, name, props)
+    const result = await worker.replayDeadLetterQueue(name, { name, ...props }, { from: 0 })
+    assert.deepEqual(
+      { read: result.read, put: result.put, failed: result.failed, from: result.from, to: result.to },
+      { read: 3, put: 2, failed: 1, from: 0, to: 3 },
+    )
+    const delivered = await readTopic(topic, 2)
+    assert.deepEqual(
+      delivered.map((r) => r.value?.toString()),
+      ['alpha', 'beta'],
+      'produced to the original topic through the fixed pipeline',
+    )
+    // The oversized record converts now but the broker refuses it: back to the DLQ, as produced.
+    const again = await readTopic(dlq, 4)
+    assert.equal(again.length, 4)
+    const h = headerMap(again[3]!)
+    assert.equal(again[3]!.value?.toString(), 'x'.repeat(big))
+    assert.equal(h.get('__connect.errors.stage'), 'KAFKA_PRODUCE')
+    assert.equal(h.get('__connect.errors.topic'), topic)
+    assert.equal(h.get('__sluice.errors.source.offset'), JSON.stringify({ i: 2 }))
+    assert.match(
+      h.get('__connect.errors.exception.message') ?? '',
+      /MSG_SIZE_TOO_LARGE|Message size too large/i,
+    )
+    assert.equal(listener.taskStates(name).at(-1), 'RUNNING')
+    await worker.stopTasks([{ connector: name, task: 0 }])
+  })
 })

@@ -137,4 +137,6 @@ export const ERR = {
   REVOKE_PARTITIONS: -174,
   TIMED_OUT: -185,
   NO_OFFSET: -168,
+  /** Broker (or local) refusal of a record batch over `max.message.bytes`. */
+  MSG_SIZE_TOO_LARGE: 10,
 } as const

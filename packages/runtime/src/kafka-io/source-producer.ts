@@ -19,6 +19,8 @@ interface PendingBatch {
 /** A record of a batch that was refused (by librdkafka or the broker), by its index in the batch. */
 export interface RecordFailure {
   readonly index: number
+  /** librdkafka's error code. */
+  readonly code: number
   readonly error: ConnectError
 }
 
@@ -217,7 +219,7 @@ export class SourceProducer {
     batch.error ??= e
     if (!this.#attribute) return
     batch.failures ??= []
-    batch.failures.push({ index, error: this.#sendError(e) })
+    batch.failures.push({ index, code: e.code, error: this.#sendError(e) })
   }
 
   #onDelivery(err: KafkaError | null, batch: PendingBatch, index?: number): void {

@@ -14,7 +14,7 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from '@sluice/api'
-import { ConnectError, decodeError, encodeError, RetriableError } from '@sluice/api'
+import { ConnectError, decodeError, encodeError, RetriableError, sourceRecord } from '@sluice/api'
 import { concatMap, defer, Subject, takeUntil } from 'rxjs'
 import { hideInLogs, LOGGERS, Logger } from '../log.js'
 import { createPlugin } from '../plugins/loader.js'
@@ -25,6 +25,7 @@ import type {
   ErrantRecord,
   FromTask,
   ProduceRecord,
+  SourceReplayRecord,
   TaskSpec,
   ToTask,
 } from '../wire/messages.js'
@@ -244,6 +245,8 @@ export class TaskActor {
         )
       } else if (msg.type === 'offsets.committed') {
         Promise.resolve(task.commit()).catch((err: unknown) => this.#fail(err, 'commit'))
+      } else if (msg.type === 'source.replay') {
+        this.#replaySource(msg).catch((err: unknown) => this.#fail(err, 'produce'))
       }
     })
 
@@ -339,6 +342,71 @@ export class TaskActor {
         )
         .subscribe({ error: reject, complete: resolve })
       for (let i = 0; i < spec.maxInFlightBatches; i++) credits.next()
+    })
+  }
+
+  /**
+   * Source DLQ replay: each DLQ record is read with the task's converters, becomes a source record
+   * again (topic and source position from its DLQ headers), goes through the transforms and the
+   * converters out, and is handed back packed for the main thread to produce. Whatever fails is
+   * reported (back to the DLQ, with its DLQ bytes as they were), never fatal.
+   */
+  async #replaySource(msg: Extract<ToTask, { type: 'source.replay' }>): Promise<void> {
+    const replayErrors = this.#errorHandler({ ...this.#spec.errors, tolerance: 'all', retryTimeoutMs: 0 })
+    const plugins = this.#plugins
+    const topics: string[] = []
+    const topicIdx = new Map<string, number>()
+    const intern = (t: string): number => {
+      let i = topicIdx.get(t)
+      if (i === undefined) {
+        i = topics.length
+        topics.push(t)
+        topicIdx.set(t, i)
+      }
+      return i
+    }
+    const out: ProduceRecord[] = []
+    const from: number[] = []
+    for (const [i, d] of msg.records.entries()) {
+      const convert = (): ProduceRecord | null => {
+        const read = toSinkRecord(
+          plugins,
+          [d.topic],
+          [0, -1, -1, d.timestamp, d.timestamp < 0 ? 0 : 1, d.key, d.value, d.headers],
+        )
+        const r = sourceRecord({
+          sourcePartition: JSON.parse(d.partition) as SourcePartition,
+          sourceOffset: JSON.parse(d.offset) as SourceOffset,
+          topic: d.topic,
+          keySchema: read.keySchema,
+          key: read.key,
+          valueSchema: read.valueSchema,
+          value: read.value,
+          timestamp: read.timestamp,
+          headers: read.headers,
+        })
+        const t = applyChain(plugins.chain, r)
+        return t === null ? null : toProduceRecord(plugins, t, intern)
+      }
+      let p: ProduceRecord | null | typeof SKIP
+      try {
+        p = convert()
+      } catch (err) {
+        p = await replayErrors.handle(err, convert, 'VALUE_CONVERTER', undefined, new ReplayedDlqRecord(d))
+      }
+      if (p !== null && p !== SKIP) {
+        out.push(p)
+        from.push(i)
+      }
+    }
+    await replayErrors.drain()
+    this.#send({
+      type: 'source.replay.done',
+      req: msg.req,
+      topics,
+      records: packProduceRecords(out),
+      from,
+      failed: replayErrors.skipped,
     })
   }
 
@@ -570,7 +638,11 @@ export class TaskActor {
     const raw = r.raw
     const original = spec.kind === 'sink' && Array.isArray(raw) ? (raw as ConsumedRecord) : null
     const source =
-      spec.kind === 'source' && raw !== undefined ? this.#sourceErrant(raw as SourceRecord) : undefined
+      raw instanceof ReplayedDlqRecord
+        ? raw.errant()
+        : spec.kind === 'source' && raw !== undefined
+          ? this.#sourceErrant(raw as SourceRecord)
+          : undefined
     const record: ErrantRecord = {
       stage: r.stage,
       executingClass: r.executingClass,
@@ -671,6 +743,15 @@ export class TaskActor {
     this.#send(last)
     this.#port.close()
     this.#done()
+  }
+}
+
+/** A source DLQ record that failed its replay: it goes back to the DLQ with its bytes as they were. */
+class ReplayedDlqRecord {
+  constructor(readonly record: SourceReplayRecord) {}
+  errant(): NonNullable<ErrantRecord['source']> {
+    const d = this.record
+    return { topic: d.topic, key: d.key, value: d.value, partition: d.partition, offset: d.offset }
   }
 }
 

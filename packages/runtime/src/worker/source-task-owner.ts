@@ -1,8 +1,12 @@
 import type { SourceOffset, SourcePartition } from '@sluice/api'
-import { encodeError } from '@sluice/api'
-import { SourceProducer } from '../kafka-io/source-producer.js'
+import { ConnectError, encodeError } from '@sluice/api'
+import type { PackedRecords } from '@sluice/kafka'
+import { ERR } from '../kafka-io/client-types.js'
+import { type RecordFailure, SourceProducer } from '../kafka-io/source-producer.js'
+import { javaExceptionClass, javaStackTrace } from '../task/error-handler.js'
 import * as telemetry from '../telemetry/events.js'
-import type { FromTask, TaskSpec } from '../wire/messages.js'
+import type { FromTask, SourceReplayRecord, TaskSpec } from '../wire/messages.js'
+import { packProduceRecords, unpackProduceRecords } from '../wire/packed-records.js'
 import { LOGGERS, TaskOwner, type TaskOwnerDeps } from './task-owner.js'
 import type { ConnectorTaskId, TargetState } from './worker-api.js'
 
@@ -134,6 +138,80 @@ export class SourceTaskOwner extends TaskOwner {
       for (const [p, o] of gen.batches.get(id)!.offsets) this.#committable.set(JSON.stringify(p), [p, o])
       gen.batches.delete(id)
     }
+  }
+
+  /**
+   * Source DLQ replay: the actor runs the records through the task's pipeline; what comes out is
+   * produced to its topic by a producer of the replay's own (each refused record known by index, the
+   * task's producer and offsets untouched), and every record refused goes back to the DLQ (stage
+   * KAFKA_PRODUCE) with its DLQ bytes. Source offsets are not changed: they advanced when the records
+   * were first skipped.
+   */
+  async replay(
+    records: readonly SourceReplayRecord[],
+    timeoutMs: number,
+  ): Promise<{ put: number; failed: number }> {
+    const dlq = this.dlq
+    if (dlq === undefined)
+      throw new ConnectError(
+        'XC_ILLEGAL_STATE',
+        `Task ${this.id.connector}-${this.id.task} has no dead letter queue`,
+      )
+    const reply = await this.ask((req) => ({ type: 'source.replay', req, records }), timeoutMs)
+    if (reply?.type !== 'source.replay.done')
+      throw new ConnectError(
+        'XC_TIMEOUT',
+        `Task ${this.id.connector}-${this.id.task} did not finish the replay (is it running?)`,
+      )
+    if (reply.from.length === 0) return { put: 0, failed: reply.failed }
+    const producer = await SourceProducer.open(
+      this.deps.kafka,
+      this.deps.producerConfig,
+      `${this.id.connector}-${this.id.task}-replay`,
+      false,
+      true,
+    )
+    const send = (packed: PackedRecords, n: number): Promise<readonly RecordFailure[]> =>
+      new Promise((resolve) =>
+        producer.produce(reply.topics, packed, (err, refused) =>
+          resolve(
+            err === undefined
+              ? []
+              : (refused ?? Array.from({ length: n }, (_, index) => ({ index, code: 0, error: err }))),
+          ),
+        ),
+      )
+    let failures: RecordFailure[]
+    try {
+      failures = [...(await send(reply.records, reply.from.length))]
+      // librdkafka refuses a whole broker batch over the topic's max.message.bytes, where Java's producer
+      // splits it: each record refused that way is sent again on its own, so only the oversized fail.
+      const tooLarge = reply.from.length > 1 ? failures.filter((f) => f.code === ERR.MSG_SIZE_TOO_LARGE) : []
+      if (tooLarge.length > 0) {
+        const singles = unpackProduceRecords(reply.records)
+        failures = failures.filter((f) => f.code !== ERR.MSG_SIZE_TOO_LARGE)
+        for (const f of tooLarge) {
+          const [again] = await send(packProduceRecords([singles[f.index]!]), 1)
+          if (again !== undefined) failures.push({ ...again, index: f.index })
+        }
+      }
+    } finally {
+      await producer.close(this.deps.gracefulTimeoutMs)
+    }
+    for (const f of failures) {
+      const d = records[reply.from[f.index]!]!
+      await dlq.write({
+        stage: 'KAFKA_PRODUCE',
+        executingClass: 'org.apache.kafka.connect.runtime.WorkerSourceTask',
+        exceptionClass: javaExceptionClass(f.error),
+        exceptionMessage: f.error.message,
+        stacktrace: javaStackTrace(f.error),
+        original: null,
+        originalTopic: d.topic,
+        source: { topic: d.topic, key: d.key, value: d.value, partition: d.partition, offset: d.offset },
+      })
+    }
+    return { put: reply.from.length - failures.length, failed: reply.failed + failures.length }
   }
 
   /** Moves acknowledged source offsets into the store (the caller flushes the store). */

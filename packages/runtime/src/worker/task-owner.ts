@@ -215,6 +215,7 @@ export abstract class TaskOwner {
       }
       case 'precommit.done':
       case 'replay.done':
+      case 'source.replay.done':
       case 'partitions.done':
       case 'diagnostics': {
         const reply = this.#replies.get(msg.req)

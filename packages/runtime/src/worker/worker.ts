@@ -19,7 +19,18 @@ import { defaultRestartPolicy, type RestartPolicyOptions } from '../supervisor/r
 import { defaultErrorHandling, type ErrorHandlingSpec } from '../task/error-handler.js'
 import * as telemetry from '../telemetry/events.js'
 import { encode } from '../wire/codec.js'
-import type { ConsumedRecord, PluginRef, TaskSpec, TransformRef } from '../wire/messages.js'
+import type {
+  ConsumedRecord,
+  PluginRef,
+  SourceReplayRecord,
+  TaskSpec,
+  TransformRef,
+} from '../wire/messages.js'
+import {
+  ERROR_HEADER_PREFIX,
+  SLUICE_SOURCE_OFFSET_HEADER,
+  SLUICE_SOURCE_PARTITION_HEADER,
+} from './dead-letter-queue.js'
 import { SinkTaskOwner } from './sink-task-owner.js'
 import { SourceTaskOwner } from './source-task-owner.js'
 import type { SourceOffsetStore, TaskOwnerDeps } from './task-owner.js'
@@ -43,6 +54,40 @@ export function errorHandlingOf(props: ConnectorProps): ErrorHandlingSpec {
     ),
     dlqContextHeaders:
       props['errors.deadletterqueue.context.headers.enable']?.trim().toLowerCase() === 'true',
+  }
+}
+
+/**
+ * A source DLQ record read back for replay: its context headers name the topic the record was going
+ * to (`__connect.errors.topic`) and its source position (`__sluice.errors.source.*`); the other
+ * headers are the record's own.
+ */
+function sourceReplayRecord(m: ConsumedMessage): SourceReplayRecord {
+  const ctx = new Map<string, string>()
+  const headers: Array<string | Uint8Array | null> = []
+  for (const h of m.headers ?? [])
+    for (const k in h) {
+      const v = h[k]!
+      const bytes = typeof v === 'string' ? Buffer.from(v) : v
+      if (k.startsWith(ERROR_HEADER_PREFIX) || k.startsWith('__sluice.errors.'))
+        ctx.set(k, Buffer.from(bytes).toString('utf8'))
+      else headers.push(k, bytes)
+    }
+  const topic = ctx.get(`${ERROR_HEADER_PREFIX}topic`)
+  if (topic === undefined || topic === '')
+    throw new BadRequestError(
+      `DLQ record at offset ${m.offset} has no ${ERROR_HEADER_PREFIX}topic header: a source DLQ replay needs errors.deadletterqueue.context.headers.enable=true`,
+    )
+  const key =
+    m.key === undefined || m.key === null ? null : typeof m.key === 'string' ? Buffer.from(m.key) : m.key
+  return {
+    topic,
+    key,
+    value: m.value ?? null,
+    headers: headers.length > 0 ? headers : null,
+    timestamp: m.timestamp ?? -1,
+    partition: ctx.get(SLUICE_SOURCE_PARTITION_HEADER) ?? 'null',
+    offset: ctx.get(SLUICE_SOURCE_OFFSET_HEADER) ?? 'null',
   }
 }
 
@@ -601,8 +646,10 @@ export class Worker implements ConnectWorker, ConnectorSupervisor {
   // ---- DLQ replay ----------------------------------------------------------------------------
 
   /**
-   * Re-feeds DLQ records `[from, to)` of a sink connector's dead letter queue through task 0's
-   * pipeline (converters, transforms, put), e.g. after a fix. Records are read back with the original
+   * Re-feeds DLQ records `[from, to)` of a connector's dead letter queue through task 0's pipeline
+   * after a fix. Sink: converters, transforms, put. Source (Sluice's source DLQ): the DLQ bytes are read
+   * with the task's converters, transformed, converted and produced to the topic named by their
+   * `__connect.errors.topic` header; `put` then counts the records produced. Records are read back with the original
    * topic/partition/offset from their `__connect.errors.*` headers (those headers are dropped); what
    * fails again goes back to the DLQ. At most {@link MAX_REPLAY_RECORDS} records per call.
    */
@@ -616,16 +663,31 @@ export class Worker implements ConnectWorker, ConnectorSupervisor {
       throw new BadRequestError(
         `Connector ${name} has no dead letter queue (errors.deadletterqueue.topic.name)`,
       )
-    if (!this.isSinkConnector(props))
-      throw new BadRequestError(
-        `DLQ replay is implemented for sink connectors only; ${name} is a source connector`,
-      )
     const owner = this.#tasks.get(this.#key({ connector: name, task: 0 }))
-    if (!(owner instanceof SinkTaskOwner))
-      throw new BadRequestError(`Connector ${name} has no running task 0`)
+    if (owner === undefined) throw new BadRequestError(`Connector ${name} has no running task 0`)
     const from = Math.max(0, range.from)
     const to = Math.min(range.to ?? Number.MAX_SAFE_INTEGER, from + MAX_REPLAY_RECORDS)
     const messages = await this.#readRange(topic, from, to)
+    if (owner instanceof SourceTaskOwner) {
+      const replayed = messages.map(sourceReplayRecord)
+      let put = 0
+      let failed = 0
+      for (let i = 0; i < replayed.length; i += REPLAY_BATCH) {
+        const r = await owner.replay(replayed.slice(i, i + REPLAY_BATCH), 60_000)
+        put += r.put
+        failed += r.failed
+      }
+      const last = messages.at(-1)?.offset
+      return {
+        connector: name,
+        topic,
+        from,
+        to: last === undefined ? from : last + 1,
+        read: messages.length,
+        put,
+        failed,
+      }
+    }
     const topics: string[] = []
     const topicIdx = new Map<string, number>()
     const records: ConsumedRecord[] = messages.map((m) => {
