@@ -24,7 +24,7 @@ function fakeFactory(
   let reportBatch: DeliveryBatchCallback | undefined
   let reportOne: ((err: KafkaError | null, report: { opaque?: unknown }) => void) | undefined
   const pending: Array<() => void> = []
-  const valueOf = (data: Uint8Array | null, ints: Int32Array, i: number): string => {
+  const recordValue = (data: Uint8Array | null, ints: Int32Array, i: number): string => {
     // Packed layout: 6 ints per record (topic, partition, key length, value length, header count, -).
     let offset = 0
     for (let j = 0; j < i; j++) offset += Math.max(0, ints[j * 6 + 2]!) + Math.max(0, ints[j * 6 + 3]!)
@@ -47,7 +47,7 @@ function fakeFactory(
     produceBatch: (_topics, ints, _nums, _hlens, data, start, count, opaque) => {
       calls.push({ start, count, opaque })
       for (let i = start; i < count; i++) {
-        const v = valueOf(data, ints, i)
+        const v = recordValue(data, ints, i)
         if (refuseLocally.has(v)) return [i, TOO_LARGE]
         const code = refuse(v)
         pending.push(() => reportBatch!(Int32Array.of(code), Float64Array.of(opaque)))
