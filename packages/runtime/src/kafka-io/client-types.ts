@@ -44,7 +44,11 @@ export interface ColumnarBatch {
 }
 
 /** Batched delivery reports: one call per flush with the error codes and opaques of every report. */
-export type DeliveryBatchCallback = (errorCodes: Int32Array, opaques: Float64Array) => void
+export type DeliveryBatchCallback = (
+  errorCodes: Int32Array,
+  opaques: Float64Array,
+  partitions?: Int32Array,
+) => void
 
 export interface ProducerClient {
   connect(opts: Record<string, unknown>, cb: (err: KafkaError | null) => void): unknown

@@ -3,6 +3,7 @@ import type { PackedRecords } from '@sluice/kafka'
 import { forEachPacked, packedViews } from '@sluice/kafka'
 import type { RecordCoordinates } from '@sluice/telemetry'
 import { asBuffer } from '../wire/codec.js'
+import { packProduceRecords, unpackProduceRecords } from '../wire/packed-records.js'
 import type { KafkaClientFactory, KafkaError, ProducerClient } from './client-types.js'
 import { ERR } from './client-types.js'
 
@@ -11,9 +12,33 @@ interface PendingBatch {
   remaining: number
   error: KafkaError | undefined
   readonly done: (err: ConnectError | undefined, failures?: readonly RecordFailure[]) => void
-  /** Per-record attribution only (see {@link SourceProducerOptions.attributeFailures}). */
+  /** Records in the batch (the span of opaques of a per-record batch). */
   readonly size: number
+  /** Refused records by index: per-record batches and the stock path. */
   failures: RecordFailure[] | undefined
+  /** Attribution of a batch produced with one opaque (see {@link Tracking}). */
+  track: Tracking | undefined
+}
+
+/**
+ * What a batch produced with one opaque remembers when failures are attributed: its records (to send
+ * the refused ones again), and from its delivery reports whether they all came from one partition — then
+ * report k is the k-th record enqueued, since librdkafka reports a partition's records in order — and
+ * which report positions failed. Nothing per record is kept unless a record fails.
+ */
+interface Tracking {
+  readonly topics: readonly string[]
+  readonly records: PackedRecords
+  /** Reports seen so far. */
+  seen: number
+  /** Partition of the first report. */
+  part: number
+  /** Reports came from more than one partition (or without partitions): positions say nothing. */
+  multi: boolean
+  /** Report positions that failed. */
+  failedAt: number[] | undefined
+  /** Record indexes librdkafka refused at enqueue (they have no report). */
+  refused: number[] | undefined
 }
 
 /** A record of a batch that was refused (by librdkafka or the broker), by its index in the batch. */
@@ -84,12 +109,10 @@ export class SourceProducer {
 
   /**
    * Whether every refused record is named by its index (`errors.tolerance=all` on a source: each one is
-   * reported and skipped, as Kafka's WorkerSourceTask does for KAFKA_PRODUCE). On the batch path each
-   * record then carries its own opaque (one native call per record); the default path has one opaque
-   * per batch and only knows that *some* record failed.
+   * reported and skipped, as Kafka's WorkerSourceTask does for KAFKA_PRODUCE).
    */
   readonly #attribute: boolean
-  /** Attributed batches by their first record's opaque (record i has opaque `id + i`). */
+  /** Per-record batches (the resend of a failed batch) by their first opaque (record i: `id + i`). */
   readonly #ranges = new Map<number, PendingBatch>()
   #lastRange: PendingBatch | undefined
 
@@ -102,6 +125,10 @@ export class SourceProducer {
     config: Record<string, string | number | boolean>,
     name: string,
     perRecordReports = false,
+    /**
+     * Name every refused record of a failed batch by index (`errors.tolerance=all` on a source). The
+     * batch path keeps one native call per batch; only a failed batch costs more (see `#resend`).
+     */
     attributeFailures = false,
   ): Promise<SourceProducer> {
     const batchApi = !perRecordReports && factory.batchApi?.() === true
@@ -110,8 +137,8 @@ export class SourceProducer {
     const client = batchApi
       ? factory.producer({
           ...config,
-          dr_batch_cb: (codes: Int32Array, opaques: Float64Array) => {
-            if (self !== undefined) self.#onDeliveryBatch(codes, opaques)
+          dr_batch_cb: (codes: Int32Array, opaques: Float64Array, partitions?: Int32Array) => {
+            if (self !== undefined) self.#onDeliveryBatch(codes, opaques, partitions)
           },
         })
       : factory.producer({ ...config, dr_cb: true })
@@ -160,9 +187,9 @@ export class SourceProducer {
    * One flush worth of delivery reports. Reports of one batch arrive together in order, so the loop
    * looks a batch up once per run of equal opaques, not once per record.
    */
-  #onDeliveryBatch(codes: Int32Array, opaques: Float64Array): void {
+  #onDeliveryBatch(codes: Int32Array, opaques: Float64Array, partitions?: Int32Array): void {
     if (this.#attribute) {
-      this.#onAttributedBatch(codes, opaques)
+      this.#onAttributedBatch(codes, opaques, partitions)
       return
     }
     const n = codes.length
@@ -190,10 +217,35 @@ export class SourceProducer {
     }
   }
 
-  /** Reports of attributed batches: the opaque of record i of a batch is the batch's id + i. */
-  #onAttributedBatch(codes: Int32Array, opaques: Float64Array): void {
+  /**
+   * Reports when failures are attributed: a tracked batch (one opaque) notes its reports' partitions
+   * and failed positions; a per-record batch (the opaque of record i is the batch's id + i) names the
+   * failed record directly.
+   */
+  #onAttributedBatch(codes: Int32Array, opaques: Float64Array, partitions: Int32Array | undefined): void {
     for (let i = 0; i < codes.length; i++) {
       const id = opaques[i]!
+      const tracked = this.#pending.get(id)
+      if (tracked !== undefined) {
+        const t = tracked.track
+        const code = codes[i]!
+        if (t !== undefined) {
+          const p = partitions === undefined ? Number.NaN : partitions[i]!
+          if (t.seen === 0) t.part = p
+          else if (p !== t.part) t.multi = true
+          if (code !== 0) {
+            t.failedAt ??= []
+            t.failedAt.push(t.seen)
+          }
+          t.seen++
+        }
+        if (code !== 0) tracked.error ??= { code, message: this.#errorString(code) }
+        if (--tracked.remaining <= 0) {
+          this.#pending.delete(id)
+          this.#complete(tracked)
+        }
+        continue
+      }
       let batch = this.#lastRange
       if (batch === undefined || id < batch.id || id >= batch.id + batch.size) {
         batch = undefined
@@ -240,12 +292,17 @@ export class SourceProducer {
   }
 
   #complete(batch: PendingBatch): void {
+    const t = batch.track
+    batch.track = undefined
+    // Sent again first, so the producer is never seen idle (flush) between the two.
+    if (batch.error !== undefined && t !== undefined) this.#resend(batch, t)
     this.#inFlight--
     if (this.#inFlight === 0 && this.#drained.length > 0) {
       const waiters = this.#drained
       this.#drained = []
       for (const w of waiters) w()
     }
+    if (t !== undefined && batch.error !== undefined) return // #resend reports it
     const e = batch.error
     if (e === undefined) batch.done(undefined)
     else if (batch.failures === undefined) batch.done(this.#sendError(e))
@@ -273,22 +330,34 @@ export class SourceProducer {
     }
     this.#inFlight++
     const n = records.length
-    if (this.#attribute && this.#batchApi) {
-      // One opaque per record: a range of ids that does not wrap.
-      if (this.#nextId + n > MAX_BATCH_ID) this.#nextId = 0
-    }
     const id = this.#nextId
-    const span = this.#attribute && this.#batchApi ? Math.max(1, n) : 1
-    this.#nextId = id + span > MAX_BATCH_ID ? 0 : id + span
-    const batch: PendingBatch = { id, remaining: n, error: undefined, done, size: n, failures: undefined }
+    this.#nextId = id === MAX_BATCH_ID ? 0 : id + 1
+    const track: Tracking | undefined =
+      this.#attribute && this.#batchApi && n > 0
+        ? {
+            topics,
+            records,
+            seen: 0,
+            part: Number.NaN,
+            multi: false,
+            failedAt: undefined,
+            refused: undefined,
+          }
+        : undefined
+    const batch: PendingBatch = {
+      id,
+      remaining: n,
+      error: undefined,
+      done,
+      size: n,
+      failures: undefined,
+      track,
+    }
     if (n === 0) {
       this.#complete(batch)
       return
     }
-    if (this.#attribute && this.#batchApi) {
-      this.#ranges.set(id, batch)
-      this.#produceEachFrom(topics, records, 0, batch)
-    } else if (this.#batchApi) {
+    if (this.#batchApi) {
       this.#pending.set(id, batch)
       this.#produceBatchFrom(topics, records, 0, batch)
     } else this.#produceFrom(topics, records, 0, batch, traces)
@@ -316,6 +385,18 @@ export class SourceProducer {
     if (code === ERR.QUEUE_FULL) {
       // Delivery reports drain the queue; continue with the first record that was refused.
       setTimeout(() => this.#produceBatchFrom(topics, records, next, batch), 5)
+      return
+    }
+    const t = batch.track
+    if (t !== undefined) {
+      // Attributed: only this record is refused (it has no report); the rest is still sent.
+      t.refused ??= []
+      t.refused.push(next)
+      batch.error ??= { code, message: this.#errorString(code) }
+      if (--batch.remaining <= 0) {
+        this.#pending.delete(batch.id)
+        this.#complete(batch)
+      } else this.#produceBatchFrom(topics, records, next + 1, batch)
       return
     }
     // A record librdkafka refuses outright (too large, unknown partition…) fails the batch; records
@@ -369,6 +450,82 @@ export class SourceProducer {
         this.#complete(batch)
       }
     }
+  }
+
+  /**
+   * A tracked batch had refused records. If its reports all came from one partition they are in enqueue
+   * order, so the refused records are known; otherwise every record of the batch is a suspect (records
+   * that did arrive are then sent twice — at least once, as after a task restart). The suspects are sent
+   * again one per native call, each with its own opaque, so what is refused again is named exactly. Known
+   * refused records go one after another, each alone in its broker request: one refused only because it
+   * shared an over-sized request with another now arrives (Java's producer splits such a batch).
+   */
+  #resend(batch: PendingBatch, t: Tracking): void {
+    const n = t.records.length
+    let suspects: number[]
+    if (t.multi) suspects = Array.from({ length: n }, (_, i) => i)
+    else {
+      const refused = new Set(t.refused)
+      const enqueued: number[] = []
+      for (let i = 0; i < n; i++) if (!refused.has(i)) enqueued.push(i)
+      suspects = [...(t.refused ?? []), ...(t.failedAt ?? []).map((pos) => enqueued[pos]!)].sort(
+        (a, b) => a - b,
+      )
+    }
+    const all = unpackProduceRecords(t.records)
+    const finish = (failures: readonly RecordFailure[]): void => {
+      if (failures.length === 0) batch.done(undefined)
+      else batch.done(failures[0]!.error, failures)
+    }
+    if (t.multi) {
+      // Many suspects: one go (librdkafka may batch them together again; each is still named exactly).
+      this.#produceEach(t.topics, packProduceRecords(suspects.map((i) => all[i]!)), (_err, failures) =>
+        finish((failures ?? []).map((f) => ({ ...f, index: suspects[f.index]! }))),
+      )
+      return
+    }
+    // The few refused records one after another, each alone in its broker request.
+    const failed: RecordFailure[] = []
+    const next = (k: number): void => {
+      if (k >= suspects.length) {
+        finish(failed)
+        return
+      }
+      const index = suspects[k]!
+      this.#produceEach(t.topics, packProduceRecords([all[index]!]), (_err, failures) => {
+        for (const f of failures ?? []) failed.push({ ...f, index })
+        next(k + 1)
+      })
+    }
+    next(0)
+  }
+
+  /** A per-record batch: one native call and one opaque per record (ids `id … id + n - 1`). */
+  #produceEach(
+    topics: readonly string[],
+    records: PackedRecords,
+    done: (err: ConnectError | undefined, failures?: readonly RecordFailure[]) => void,
+  ): void {
+    this.#inFlight++
+    const n = records.length
+    if (this.#nextId + n > MAX_BATCH_ID) this.#nextId = 0
+    const id = this.#nextId
+    this.#nextId = id + n >= MAX_BATCH_ID ? 0 : id + n
+    const batch: PendingBatch = {
+      id,
+      remaining: n,
+      error: undefined,
+      done,
+      size: n,
+      failures: undefined,
+      track: undefined,
+    }
+    if (n === 0) {
+      this.#complete(batch)
+      return
+    }
+    this.#ranges.set(id, batch)
+    this.#produceEachFrom(topics, records, 0, batch)
   }
 
   /** The stock binding: one `produce()` per record, resumed at the refused record on a full queue. */

@@ -10,15 +10,19 @@ import { type RecordFailure, SourceProducer } from '../../src/kafka-io/source-pr
 import { packProduceRecords } from '../../src/wire/packed-records.js'
 
 // SourceProducer with a fake client: which records of a batch were refused, by index, on the batch
-// path (one opaque per record when failures are attributed) and on the stock per-record path.
+// path (one call per batch; a failed batch's suspects are sent again one by one) and on the stock path.
 
 const TOO_LARGE = 10
 
-/** A fake producer: `refuse(i)` decides the delivery code of record i (over all records produced). */
+/**
+ * A fake producer: `refuse(value)` decides a record's delivery code (it may change between attempts),
+ * `partitionOf(value)` the partition its report names.
+ */
 function fakeFactory(
   batchApi: boolean,
   refuse: (value: string) => number,
   refuseLocally = new Set<string>(),
+  partitionOf: (value: string) => number = () => 0,
 ) {
   const calls: Array<{ start: number; count: number; opaque: number }> = []
   let reportBatch: DeliveryBatchCallback | undefined
@@ -50,7 +54,10 @@ function fakeFactory(
         const v = recordValue(data, ints, i)
         if (refuseLocally.has(v)) return [i, TOO_LARGE]
         const code = refuse(v)
-        pending.push(() => reportBatch!(Int32Array.of(code), Float64Array.of(opaque)))
+        const partition = partitionOf(v)
+        pending.push(() =>
+          reportBatch!(Int32Array.of(code), Float64Array.of(opaque), Int32Array.of(partition)),
+        )
       }
       return [count, 0]
     },
@@ -71,7 +78,7 @@ function fakeFactory(
   }
   /** Delivers every pending report (as librdkafka's poll would). */
   const deliver = () => {
-    for (const p of pending.splice(0)) p()
+    while (pending.length > 0) for (const p of pending.splice(0)) p()
   }
   return { factory, calls, deliver }
 }
@@ -86,6 +93,30 @@ const produce = (p: SourceProducer, values: string[], deliver: () => void) =>
   })
 
 describe('SourceProducer: refused records by index', () => {
+  test('batch path: reports from several partitions name no positions, so every record is sent again', async () => {
+    const f = fakeFactory(
+      true,
+      (v) => (v === 'big' ? TOO_LARGE : 0),
+      new Set(),
+      (v) => (v === 'a' ? 1 : 0),
+    )
+    const p = await SourceProducer.open(f.factory, {}, 'test', false, true)
+    const r = await produce(p, ['a', 'big', 'b'], f.deliver)
+    assert.deepEqual(
+      r.failures?.map((x) => x.index),
+      [1],
+    )
+    assert.deepEqual(
+      f.calls.map((c) => [c.start, c.count]),
+      [
+        [0, 3],
+        [0, 1],
+        [1, 2],
+        [2, 3],
+      ],
+    )
+  })
+
   for (const batchApi of [true, false]) {
     const path = batchApi ? 'batch path' : 'stock path'
 
@@ -105,16 +136,17 @@ describe('SourceProducer: refused records by index', () => {
         ],
       )
       if (batchApi) {
-        // One native call per record, each with its own opaque (the batch's id + index).
+        // One native call for the batch; its reports came from one partition, so they name the refused
+        // records by position, and only those are sent again, one after another, each its own batch.
         assert.deepEqual(
-          f.calls.map((c) => [c.start, c.count, c.opaque - f.calls[0]!.opaque]),
+          f.calls.map((c) => [c.start, c.count]),
           [
-            [0, 1, 0],
-            [1, 2, 1],
-            [2, 3, 2],
-            [3, 4, 3],
+            [0, 4],
+            [0, 1],
+            [0, 1],
           ],
         )
+        assert.notEqual(f.calls[2]!.opaque, f.calls[1]!.opaque)
       }
       // The next batch gets a fresh range of opaques: its reports are not confused with the first's.
       const next = await produce(p, ['c', 'd'], f.deliver)
@@ -129,6 +161,24 @@ describe('SourceProducer: refused records by index', () => {
       assert.deepEqual(
         r.failures?.map((x) => x.index),
         [1],
+      )
+      assert.equal(p.inFlight, 0)
+    })
+
+    test(`${path}: records refused only with an over-sized neighbour: sent again alone on the batch path`, async () => {
+      const attempts = new Map<string, number>()
+      const f = fakeFactory(batchApi, (v) => {
+        const n = (attempts.get(v) ?? 0) + 1
+        attempts.set(v, n)
+        // The broker refuses the whole request the big record is in; alone, the others pass.
+        return v === 'big' || (v === 'n1' && n === 1) ? TOO_LARGE : 0
+      })
+      const p = await SourceProducer.open(f.factory, {}, 'test', false, true)
+      const r = await produce(p, ['a', 'n1', 'big', 'b'], f.deliver)
+      // The stock path names each refused record by its own report and sends nothing again.
+      assert.deepEqual(
+        r.failures?.map((x) => x.index),
+        batchApi ? [2] : [1, 2],
       )
       assert.equal(p.inFlight, 0)
     })
