@@ -406,12 +406,20 @@ const listSourceConfig = new ConfigDef()
     importance: 'LOW',
     documentation: 'Pause before each poll (keeps each record in its own producer batch).',
   })
+  .define({
+    name: 'records.per.poll',
+    type: 'INT',
+    defaultValue: 1,
+    importance: 'LOW',
+    documentation: 'Records returned by one poll (one producer batch).',
+  })
 
-/** Emits a fixed list of string values, one record per poll, with source offset `{i}` (then idles). */
+/** Emits a fixed list of string values, `records.per.poll` per poll, with source offset `{i}` (then idles). */
 class ListSourceTask extends SourceTask {
   #values: string[] = []
   #topic = 'test'
   #interval = 50
+  #perPoll = 1
   #next = 0
 
   version(): string {
@@ -421,6 +429,7 @@ class ListSourceTask extends SourceTask {
   async start(props: ConnectorProps): Promise<void> {
     this.#topic = props.topic ?? 'test'
     this.#interval = Number(props['poll.interval.ms'] ?? '50')
+    this.#perPoll = Number(props['records.per.poll'] ?? '1')
     this.#values = (props.records ?? '').split(',').map((v) => {
       const big = /^big:(\d+)$/.exec(v)
       return big === null ? v : 'x'.repeat(Number(big[1]))
@@ -432,16 +441,20 @@ class ListSourceTask extends SourceTask {
   async poll(signal: AbortSignal): Promise<SourceRecord[] | null> {
     await new Promise((r) => setTimeout(r, this.#interval))
     if (signal.aborted || this.#next >= this.#values.length) return null
-    const i = this.#next++
-    return [
-      sourceRecord({
-        sourcePartition: { list: this.#topic },
-        sourceOffset: { i },
-        topic: this.#topic,
-        valueSchema: Schemas.STRING,
-        value: this.#values[i]!,
-      }),
-    ]
+    const out: SourceRecord[] = []
+    while (out.length < this.#perPoll && this.#next < this.#values.length) {
+      const i = this.#next++
+      out.push(
+        sourceRecord({
+          sourcePartition: { list: this.#topic },
+          sourceOffset: { i },
+          topic: this.#topic,
+          valueSchema: Schemas.STRING,
+          value: this.#values[i]!,
+        }),
+      )
+    }
+    return out
   }
 
   stop(): void {}
