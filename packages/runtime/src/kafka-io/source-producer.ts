@@ -223,14 +223,23 @@ export class SourceProducer {
    * failed record directly.
    */
   #onAttributedBatch(codes: Int32Array, opaques: Float64Array, partitions: Int32Array | undefined): void {
-    for (let i = 0; i < codes.length; i++) {
+    const n = codes.length
+    let i = 0
+    while (i < n) {
       const id = opaques[i]!
       const tracked = this.#pending.get(id)
-      if (tracked !== undefined) {
-        const t = tracked.track
-        const code = codes[i]!
+      if (tracked === undefined) {
+        this.#onPerRecordReport(id, codes[i]!)
+        i++
+        continue
+      }
+      // A run of reports of one tracked batch: one lookup, then a few compares per report.
+      const t = tracked.track
+      let j = i
+      while (j < n && opaques[j] === id) {
+        const code = codes[j]!
         if (t !== undefined) {
-          const p = partitions === undefined ? Number.NaN : partitions[i]!
+          const p = partitions === undefined ? Number.NaN : partitions[j]!
           if (t.seen === 0) t.part = p
           else if (p !== t.part) t.multi = true
           if (code !== 0) {
@@ -240,30 +249,35 @@ export class SourceProducer {
           t.seen++
         }
         if (code !== 0) tracked.error ??= { code, message: this.#errorString(code) }
-        if (--tracked.remaining <= 0) {
-          this.#pending.delete(id)
-          this.#complete(tracked)
+        j++
+      }
+      tracked.remaining -= j - i
+      if (tracked.remaining <= 0) {
+        this.#pending.delete(id)
+        this.#complete(tracked)
+      }
+      i = j
+    }
+  }
+
+  /** A report of a per-record batch: the opaque of its record i is the batch's id + i. */
+  #onPerRecordReport(id: number, code: number): void {
+    let batch = this.#lastRange
+    if (batch === undefined || id < batch.id || id >= batch.id + batch.size) {
+      batch = undefined
+      for (const b of this.#ranges.values())
+        if (id >= b.id && id < b.id + b.size) {
+          batch = b
+          break
         }
-        continue
-      }
-      let batch = this.#lastRange
-      if (batch === undefined || id < batch.id || id >= batch.id + batch.size) {
-        batch = undefined
-        for (const b of this.#ranges.values())
-          if (id >= b.id && id < b.id + b.size) {
-            batch = b
-            break
-          }
-        this.#lastRange = batch
-      }
-      if (batch === undefined) continue
-      const code = codes[i]!
-      if (code !== 0) this.#recordFailed(batch, id - batch.id, { code, message: this.#errorString(code) })
-      if (--batch.remaining <= 0) {
-        this.#ranges.delete(batch.id)
-        if (this.#lastRange === batch) this.#lastRange = undefined
-        this.#complete(batch)
-      }
+      this.#lastRange = batch
+    }
+    if (batch === undefined) return
+    if (code !== 0) this.#recordFailed(batch, id - batch.id, { code, message: this.#errorString(code) })
+    if (--batch.remaining <= 0) {
+      this.#ranges.delete(batch.id)
+      if (this.#lastRange === batch) this.#lastRange = undefined
+      this.#complete(batch)
     }
   }
 
