@@ -12,6 +12,7 @@ import {
   Range,
   ValidString,
 } from '@sluice/api'
+import { CONNECTOR_RESTART_ATTEMPTS_KEY } from '../supervisor/connector-actor.js'
 import type { PluginEntry, PluginRegistry } from '../worker/worker-api.js'
 import { javaListToString } from './java-format.js'
 import {
@@ -49,9 +50,10 @@ export const TOPICS_REGEX_CONFIG = 'topics.regex'
 export const DLQ_TOPIC_NAME_CONFIG = 'errors.deadletterqueue.topic.name'
 /**
  * Sluice extension: this connector's budget of automatic task restarts, overriding the worker key of
- * the same name; `0` never restarts a failed task (Java Kafka Connect's behaviour).
+ * the same name; `0` never restarts a failed task (Java Kafka Connect's behaviour). Read by the
+ * connector actor (supervisor/connector-actor.ts).
  */
-export const TASK_RESTART_MAX_ATTEMPTS_CONFIG = 'task.restart.max.attempts'
+export const TASK_RESTART_MAX_ATTEMPTS_CONFIG = CONNECTOR_RESTART_ATTEMPTS_KEY
 export const TOPIC_CREATION_PREFIX = 'topic.creation.'
 export const CONNECTOR_CLIENT_PRODUCER_OVERRIDES_PREFIX = 'producer.override.'
 export const CONNECTOR_CLIENT_CONSUMER_OVERRIDES_PREFIX = 'consumer.override.'
