@@ -4,14 +4,14 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { runBench } from './bench.js'
 import { benchRunDir, defaultResultsDir } from './env.js'
-import { GROUPS, type Group } from './model.js'
+import { DEFAULT_GROUPS, GROUPS, type Group } from './model.js'
 import { killAllChildren } from './proc.js'
 
 const USAGE = `usage: npm run bench -- [--quick] [--profile] [--only GROUPS] [--reps N] [--out DIR]
   --quick     tiny N, one run each, no warm-up: a smoke run of the whole harness (about 1–2 minutes)
   --profile   re-run the slowest Sluice scenario with perf on its main thread (buckets: binding, Sluice JS, GC, loop;
               --cpu-prof when perf is missing)
-  --only      comma-separated subset of: ${GROUPS.join(', ')} (default: all)
+  --only      comma-separated subset of: ${GROUPS.join(', ')} (default: all but errors, which is opt-in)
   --reps N    measured repetitions per scenario and side (default 3; quick: 1)
   --latency-rate N  fixed offered rate of the latency scenarios (default: half the slower side's
               measured maximum of this run, which needs the source and sink groups)
@@ -34,7 +34,7 @@ async function main(): Promise<number> {
     console.log(USAGE)
     return 0
   }
-  const groups = (values.only ?? GROUPS.join(','))
+  const groups = (values.only ?? DEFAULT_GROUPS.join(','))
     .split(',')
     .map((g) => g.trim())
     .filter((g) => g !== '')

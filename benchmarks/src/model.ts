@@ -4,9 +4,15 @@ import type { Summary } from './stats.js'
 /** Who ran a measurement: Kafka's perf tools (the raw limit), Java Kafka Connect, or Sluice. */
 export type Side = 'raw' | 'java' | 'sluice'
 
-export type Group = 'raw' | 'source' | 'datagen' | 'sink' | 'latency' | 's3'
+export type Group = 'raw' | 'source' | 'datagen' | 'sink' | 'latency' | 's3' | 'errors'
 
-export const GROUPS: readonly Group[] = ['raw', 'source', 'datagen', 'sink', 'latency', 's3']
+export const GROUPS: readonly Group[] = ['raw', 'source', 'datagen', 'sink', 'latency', 's3', 'errors']
+
+/**
+ * What a run without `--only` measures. `errors` (the error handler's cost, Sluice against itself) is
+ * opt-in: it adds eight runs of the source and sink sizes.
+ */
+export const DEFAULT_GROUPS: readonly Group[] = GROUPS.filter((g) => g !== 'errors')
 
 /** Latency figures of one run at a fixed rate. */
 export interface LatencyFigures {

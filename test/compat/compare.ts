@@ -1,3 +1,4 @@
+import { SLUICE_EXTENSION_KEYS } from './differences.js'
 import type { Projection, Step } from './session.js'
 
 /**
@@ -216,9 +217,32 @@ export function compareResponses(step: Step, java: Response, sluice: Response): 
     ...compareJson(
       step.id,
       project(a.value, step.project),
-      project(b.value, step.project),
+      withoutSluiceExtensionKeys(project(b.value, step.project)),
       step.unordered ?? [],
     ),
   )
   return out
+}
+
+/**
+ * Sluice's own connector keys (documented extensions, see SLUICE_EXTENSION_KEYS in differences.ts) are
+ * removed from Sluice's plugin-config and validate answers before they are compared: Java has no such
+ * key, and an extra entry would shift every later index of the list.
+ */
+export function withoutSluiceExtensionKeys(body: unknown): unknown {
+  const isExtension = (name: unknown): boolean => typeof name === 'string' && SLUICE_EXTENSION_KEYS.has(name)
+  if (Array.isArray(body))
+    return body.filter(
+      (e) => !(e !== null && typeof e === 'object' && isExtension((e as { name?: unknown }).name)),
+    )
+  if (body === null || typeof body !== 'object') return body
+  const configs = (body as { configs?: unknown }).configs
+  if (!Array.isArray(configs)) return body
+  return {
+    ...body,
+    configs: configs.filter((c) => {
+      const e = c as { definition?: { name?: unknown } | null; value?: { name?: unknown } | null }
+      return !isExtension(e?.definition?.name ?? e?.value?.name)
+    }),
+  }
 }

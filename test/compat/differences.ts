@@ -1,6 +1,16 @@
 import type { ListedDifference } from './compare.js'
 
 /**
+ * Connector keys only Sluice has (documented extensions in its connector ConfigDef). They are left out
+ * of Sluice's plugin-config and validate answers before the comparison (compare.ts), each with its
+ * reason here.
+ */
+export const SLUICE_EXTENSION_KEYS: ReadonlySet<string> = new Set([
+  // docs/error-handling.md: the connector's own budget of automatic task restarts (0 = never, as Java).
+  'task.restart.max.attempts',
+])
+
+/**
  * Every deliberate difference between Sluice's and Kafka Connect's REST answers, with its reason. A
  * difference not listed here fails the differential test.
  */

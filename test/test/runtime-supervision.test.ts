@@ -89,6 +89,40 @@ describe('task supervision', () => {
     ])
   })
 
+  test('a connector with task.restart.max.attempts=0 goes FAILED and stays FAILED while another keeps restarting', async () => {
+    const { worker, listener } = await started
+    const never = uniqueTopic('delivery-never-restart')
+    const keeps = uniqueTopic('delivery-keeps-restarting')
+    const failing = (topic: string) => ({
+      'connector.class': 'FailingSource',
+      topic,
+      'fail.mode': 'throw',
+      'fail.after.polls': '0',
+      'fail.times': '-1',
+    })
+    await runConnector(worker, never, {
+      ...failing(uniqueTopic('sup-never')),
+      'task.restart.max.attempts': '0',
+    })
+    await runConnector(worker, keeps, failing(uniqueTopic('sup-keeps')))
+    await listener.waitFor(() => listener.taskStates(never).includes('FAILED'), 'FAILED at once')
+    const failed = listener.events.find((e) => e.connector === never && e.state === 'FAILED')!
+    assert.match(failed.trace ?? '', /deliberate failure in poll/)
+    await listener.waitFor(() => listener.taskStates(keeps).includes('RESTARTING'), 'the other restarts')
+    clock.advance(policy.initialBackoffMs)
+    await listener.waitFor(
+      () => listener.taskStates(keeps).filter((s) => s === 'RESTARTING').length >= 2,
+      'the other restarts again',
+    )
+    clock.advance(2 * policy.maxBackoffMs)
+    await new Promise((r) => setTimeout(r, 300))
+    assert.deepEqual(listener.taskStates(never), ['RUNNING', 'FAILED'], 'never restarted')
+    await worker.stopTasks([
+      { connector: never, task: 0 },
+      { connector: keeps, task: 0 },
+    ])
+  })
+
   test('stop is graceful first, then forced after task.shutdown.graceful.timeout.ms', async () => {
     const { worker, listener } = await started
     const name = 'hangs'

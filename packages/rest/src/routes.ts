@@ -779,7 +779,9 @@ export function registerRoutes(
         consumes: false,
         schema: {
           summary:
-            "Sluice extension: re-feed records [from, to) of the connector's dead letter queue through its pipeline (sink: put); what fails again goes back to the DLQ",
+            "Sluice extension: re-feed records [from, to) of the connector's dead letter queue through its pipeline; what fails again goes back to the DLQ",
+          description:
+            'For a sink connector the records go through its converters and transforms to put(), with their original topic/partition/offset from the __connect.errors.* headers. For a source connector (Sluice source DLQ) the DLQ bytes are read with its converters, become source records again (topic from __connect.errors.topic, source partition/offset from __sluice.errors.source.*), go through its transforms and converters and are produced to that topic; this needs errors.deadletterqueue.context.headers.enable=true. Source offsets are not changed. Runs on task 0, which must be running; 400 when the connector has no errors.deadletterqueue.topic.name.',
           params: connectorParam,
           querystring: {
             type: 'object',
@@ -800,9 +802,16 @@ export function registerRoutes(
                 topic: { type: 'string' },
                 from: { type: 'integer' },
                 to: { type: 'integer' },
-                read: { type: 'integer' },
-                put: { type: 'integer' },
-                failed: { type: 'integer' },
+                read: { type: 'integer', description: 'DLQ records read' },
+                put: {
+                  type: 'integer',
+                  description: 'Records delivered: put by the sink task, or produced by the source task',
+                },
+                failed: {
+                  type: 'integer',
+                  description:
+                    'Records that failed again (converter, transform, put or produce) and went back to the DLQ',
+                },
               },
             },
             ...errors,

@@ -64,9 +64,13 @@ describe('REST server routes (in-memory herder)', () => {
     const bad = await call('POST', '/connectors/my-sink/dlq/replay?from=-1', undefined, {})
     assert.equal(bad.status, 400)
     const doc = (await call('GET', '/openapi.json')).json as { paths: Record<string, unknown> }
-    assert.ok(
-      Object.keys(doc.paths).some((p) => p.includes('/dlq/replay')),
-      'documented in /openapi.json',
+    const path = Object.keys(doc.paths).find((p) => p.includes('/dlq/replay'))
+    assert.ok(path !== undefined, 'documented in /openapi.json')
+    const post = (doc.paths[path] as { post?: { description?: string } }).post
+    assert.match(
+      post?.description ?? '',
+      /source connector .*produced to that topic/,
+      'both sides documented',
     )
   })
 

@@ -103,4 +103,5 @@ export const LOGGERS = {
   retryOperator: 'org.apache.kafka.connect.runtime.errors.RetryWithToleranceOperator',
   dlqReporter: 'org.apache.kafka.connect.runtime.errors.DeadLetterQueueReporter',
   supervisor: 'io.sluice.runtime.TaskSupervisor',
+  connectorActor: 'io.sluice.runtime.ConnectorActor',
 } as const

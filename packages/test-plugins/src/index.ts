@@ -359,7 +359,104 @@ class FlakySinkTask extends SinkTask {
 
 class FlakySinkConnector extends copyingSinkConnector(FlakySinkTask, flakySinkConfig) {}
 
+const listSourceConfig = new ConfigDef()
+  .define({ name: 'topic', type: 'STRING', importance: 'HIGH', documentation: 'Topic to write to.' })
+  .define({
+    name: 'records',
+    type: 'STRING',
+    importance: 'HIGH',
+    documentation:
+      'Comma-separated values to emit, one per poll, then nothing; `big:N` is a value of N letters x.',
+  })
+  .define({
+    name: 'poll.interval.ms',
+    type: 'INT',
+    defaultValue: 50,
+    importance: 'LOW',
+    documentation: 'Pause before each poll (keeps each record in its own producer batch).',
+  })
+  .define({
+    name: 'records.per.poll',
+    type: 'INT',
+    defaultValue: 1,
+    importance: 'LOW',
+    documentation: 'Records returned by one poll (one producer batch).',
+  })
+
+/** Emits a fixed list of string values, `records.per.poll` per poll, with source offset `{i}` (then idles). */
+class ListSourceTask extends SourceTask {
+  #values: string[] = []
+  #topic = 'test'
+  #interval = 50
+  #perPoll = 1
+  #next = 0
+
+  version(): string {
+    return VERSION
+  }
+
+  async start(props: ConnectorProps): Promise<void> {
+    this.#topic = props.topic ?? 'test'
+    this.#interval = Number(props['poll.interval.ms'] ?? '50')
+    this.#perPoll = Number(props['records.per.poll'] ?? '1')
+    this.#values = (props.records ?? '').split(',').map((v) => {
+      const big = /^big:(\d+)$/.exec(v)
+      return big === null ? v : 'x'.repeat(Number(big[1]))
+    })
+    const stored = await this.context.offsetStorageReader.offset({ list: this.#topic })
+    this.#next = stored === null ? 0 : Number(stored.i) + 1
+  }
+
+  async poll(signal: AbortSignal): Promise<SourceRecord[] | null> {
+    await new Promise((r) => setTimeout(r, this.#interval))
+    if (signal.aborted || this.#next >= this.#values.length) return null
+    const out: SourceRecord[] = []
+    while (out.length < this.#perPoll && this.#next < this.#values.length) {
+      const i = this.#next++
+      out.push(
+        sourceRecord({
+          sourcePartition: { list: this.#topic },
+          sourceOffset: { i },
+          topic: this.#topic,
+          valueSchema: Schemas.STRING,
+          value: this.#values[i]!,
+        }),
+      )
+    }
+    return out
+  }
+
+  stop(): void {}
+}
+
+class ListSourceConnector extends SourceConnector {
+  #props: ConnectorProps = {}
+  version(): string {
+    return VERSION
+  }
+  start(props: ConnectorProps): void {
+    this.#props = props
+  }
+  taskClass() {
+    return ListSourceTask
+  }
+  taskConfigs(): ConnectorProps[] {
+    return [{ ...this.#props }]
+  }
+  stop(): void {}
+  config(): ConfigDef {
+    return listSourceConfig
+  }
+}
+
 export const plugins: PluginDefinition[] = [
+  definePlugin({
+    kind: 'source',
+    className: 'io.sluice.test.ListSourceConnector',
+    aliases: ['ListSource'],
+    version: VERSION,
+    create: () => new ListSourceConnector(),
+  }),
   definePlugin({
     kind: 'source',
     className: 'io.sluice.test.FailingSourceConnector',

@@ -12,6 +12,7 @@ import {
   Range,
   ValidString,
 } from '@sluice/api'
+import { CONNECTOR_RESTART_ATTEMPTS_KEY } from '../supervisor/connector-actor.js'
 import type { PluginEntry, PluginRegistry } from '../worker/worker-api.js'
 import { javaListToString } from './java-format.js'
 import {
@@ -47,6 +48,12 @@ export const PREDICATES_CONFIG = 'predicates'
 export const TOPICS_CONFIG = 'topics'
 export const TOPICS_REGEX_CONFIG = 'topics.regex'
 export const DLQ_TOPIC_NAME_CONFIG = 'errors.deadletterqueue.topic.name'
+/**
+ * Sluice extension: this connector's budget of automatic task restarts, overriding the worker key of
+ * the same name; `0` never restarts a failed task (Java Kafka Connect's behaviour). Read by the
+ * connector actor (supervisor/connector-actor.ts).
+ */
+export const TASK_RESTART_MAX_ATTEMPTS_CONFIG = CONNECTOR_RESTART_ATTEMPTS_KEY
 export const TOPIC_CREATION_PREFIX = 'topic.creation.'
 export const CONNECTOR_CLIENT_PRODUCER_OVERRIDES_PREFIX = 'producer.override.'
 export const CONNECTOR_CLIENT_CONSUMER_OVERRIDES_PREFIX = 'consumer.override.'
@@ -104,6 +111,8 @@ const DOCS = {
     'The maximum duration in milliseconds that a failed operation will be reattempted. The default is 0, which means no retries will be attempted. Use -1 for infinite retries.',
   retryMaxDelay:
     'The maximum duration in milliseconds between consecutive retry attempts. Jitter will be added to the delay once this limit is reached to prevent thundering herd issues.',
+  taskRestartMaxAttempts:
+    "Sluice extension. How many times the runtime restarts a failed task of this connector by itself (within the worker's task.restart.window.ms, with capped exponential backoff) before it reports FAILED. Unset: the worker's task.restart.max.attempts (default 5). 0: never, as Java Kafka Connect (a failed task stays FAILED until restarted through REST). Data errors are never restarted.",
   tolerance:
     "Behavior for tolerating errors during connector operation. 'none' is the default value and signals that any error will result in an immediate connector task failure; 'all' changes the behavior to skip over problematic records.",
   logEnable:
@@ -281,6 +290,7 @@ export function connectorConfigDef(options: ConnectorConfigDefOptions = {}): Con
   const header = options.headerConverter ?? NO_CONVERTER_DEFAULTS
   let order = 0
   let errorOrder = 0
+  const atLeastZero = Range.atLeast(0)
   const converterKeys = (
     prefix: 'key' | 'value' | 'header',
     defaults: ConverterDefaults,
@@ -474,6 +484,24 @@ export function connectorConfigDef(options: ConnectorConfigDefOptions = {}): Con
       orderInGroup: ++errorOrder,
       width: 'SHORT',
       displayName: 'Log Error Details',
+    })
+    .define({
+      name: TASK_RESTART_MAX_ATTEMPTS_CONFIG,
+      type: 'INT',
+      defaultValue: null,
+      validator: LambdaValidator.with(
+        (name, value) => {
+          if (value !== null && value !== undefined) atLeastZero.ensureValid(name, value)
+        },
+        () => atLeastZero.toString(),
+      ),
+      importance: 'LOW',
+      documentation: DOCS.taskRestartMaxAttempts,
+      group: ERROR_GROUP,
+      // After the sink's DLQ keys (6–8): Kafka's keys keep their places.
+      orderInGroup: 9,
+      width: 'SHORT',
+      displayName: 'Task Restart Attempts (Sluice)',
     })
 }
 

@@ -44,7 +44,11 @@ export interface ColumnarBatch {
 }
 
 /** Batched delivery reports: one call per flush with the error codes and opaques of every report. */
-export type DeliveryBatchCallback = (errorCodes: Int32Array, opaques: Float64Array) => void
+export type DeliveryBatchCallback = (
+  errorCodes: Int32Array,
+  opaques: Float64Array,
+  partitions?: Int32Array,
+) => void
 
 export interface ProducerClient {
   connect(opts: Record<string, unknown>, cb: (err: KafkaError | null) => void): unknown
@@ -137,4 +141,6 @@ export const ERR = {
   REVOKE_PARTITIONS: -174,
   TIMED_OUT: -185,
   NO_OFFSET: -168,
+  /** Broker (or local) refusal of a record batch over `max.message.bytes`. */
+  MSG_SIZE_TOO_LARGE: 10,
 } as const

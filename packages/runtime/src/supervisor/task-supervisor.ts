@@ -25,6 +25,9 @@ const DATA_CODES: ReadonlySet<string> = new Set([
 /** Classifies a failure by its code and retriable flag (never by its message). */
 export function classifyFailure(err: ConnectError): FailureClass {
   if (DATA_CODES.has(err.code)) return 'data'
+  // A send the producer gave up on (record too large, invalid topic, …) after librdkafka's own
+  // retries: a restart re-sends the same records and fails again, so it fails at once (as in Kafka).
+  if (err.code === 'XC_KAFKA' && err.stage === 'produce' && !err.retriable) return 'data'
   if (err.retriable || err.code === 'XC_WORKER_LOST' || err.code === 'XC_KAFKA_RETRIABLE') return 'retriable'
   return 'crash'
 }

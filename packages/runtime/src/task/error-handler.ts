@@ -212,6 +212,15 @@ export class ErrorHandler {
     return SKIP
   }
 
+  /**
+   * A failure outside the operator that `errors.tolerance=all` skips (Kafka: a failed producer send of
+   * a source task, stage KAFKA_PRODUCE, `executeFailed`): counted, reported, drained with the batch.
+   */
+  tolerate(r: ErrantReport): void {
+    this.skipped++
+    this.#pending.push(this.#deps.report(r))
+  }
+
   /** A report from connector code (the errant record reporter); drained with the batch. */
   reportErrant(r: ErrantReport): Promise<void> {
     const p = this.#deps.report(r)

@@ -14,7 +14,7 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from '@sluice/api'
-import { ConnectError, decodeError, encodeError, RetriableError } from '@sluice/api'
+import { ConnectError, decodeError, encodeError, RetriableError, sourceRecord } from '@sluice/api'
 import { concatMap, defer, Subject, takeUntil } from 'rxjs'
 import { hideInLogs, LOGGERS, Logger } from '../log.js'
 import { createPlugin } from '../plugins/loader.js'
@@ -25,6 +25,7 @@ import type {
   ErrantRecord,
   FromTask,
   ProduceRecord,
+  SourceReplayRecord,
   TaskSpec,
   ToTask,
 } from '../wire/messages.js'
@@ -197,6 +198,11 @@ export class TaskActor {
     const tracksRecords =
       task.commitRecord !== (Object.getPrototypeOf(Object.getPrototypeOf(task)) as SourceTask).commitRecord
     const inFlight = new Map<number, SourceRecord[]>()
+    // errors.tolerance=all: the polled records of each batch in flight, and which of them each produced
+    // record came from, so a refused send names its record (KAFKA_PRODUCE is reported with the record
+    // as polled, as Kafka's WorkerSourceTask does).
+    const tolerant = spec.errors.tolerance === 'all'
+    const sentFrom = new Map<number, { records: SourceRecord[]; from: number[] }>()
     let nextBatch = 1
     const partitionKey = sourcePartitionKeyer()
     // Credits: one per batch the Kafka I/O actor may hold unacknowledged. A poll happens only when a
@@ -206,12 +212,41 @@ export class TaskActor {
       if (msg.type === 'produced') {
         const records = inFlight.get(msg.batch)
         inFlight.delete(msg.batch)
+        sentFrom.delete(msg.batch)
         if (records !== undefined) for (const r of records) task.commitRecord(r, null)
         credits.next()
       } else if (msg.type === 'produce.failed') {
-        this.#fail(decodeError(msg.error), 'produce')
+        const sent = sentFrom.get(msg.batch)
+        if (msg.records === undefined || sent === undefined) {
+          this.#fail(decodeError(msg.error), 'produce')
+          return
+        }
+        sentFrom.delete(msg.batch)
+        for (const f of msg.records) {
+          this.#errors.tolerate({
+            stage: 'KAFKA_PRODUCE',
+            executingClass: WORKER_SOURCE_TASK,
+            error: decodeError(f.error),
+            origin: undefined,
+            raw: sent.records[sent.from[f.index]!],
+          })
+        }
+        // The batch counts as delivered once its refused records are reported (in the DLQ).
+        this.#errors.drain().then(
+          () => {
+            if (this.#abort.signal.aborted) return
+            const records = inFlight.get(msg.batch)
+            inFlight.delete(msg.batch)
+            if (records !== undefined) for (const r of records) task.commitRecord(r, null)
+            this.#send({ type: 'produce.tolerated', batch: msg.batch })
+            credits.next()
+          },
+          (err: unknown) => this.#fail(err, 'produce'),
+        )
       } else if (msg.type === 'offsets.committed') {
         Promise.resolve(task.commit()).catch((err: unknown) => this.#fail(err, 'commit'))
+      } else if (msg.type === 'source.replay') {
+        this.#replaySource(msg).catch((err: unknown) => this.#fail(err, 'produce'))
       }
     })
 
@@ -250,7 +285,9 @@ export class TaskActor {
         const offsets = new Map<string, readonly [SourcePartition, SourceOffset]>()
         const plugins = this.#plugins
         let skipped = 0 // telemetry
-        for (const r of records) {
+        const from: number[] | undefined = tolerant ? [] : undefined
+        for (let ri = 0; ri < records.length; ri++) {
+          const r = records[ri]!
           const convert = (): ProduceRecord | null => {
             const t = applyChain(plugins.chain, r)
             return t === null ? null : toProduceRecord(plugins, t, intern)
@@ -263,7 +300,10 @@ export class TaskActor {
             p = await this.#errors.handle(err, convert, 'TRANSFORMATION', undefined, r)
           }
           if (p === SKIP) skipped++
-          else if (p !== null) out.push(p)
+          else if (p !== null) {
+            out.push(p)
+            from?.push(ri)
+          }
           // The offset advances even for dropped/skipped records, as Kafka Connect does.
           if (r.sourcePartition !== null && r.sourceOffset !== null) {
             offsets.set(partitionKey(r.sourcePartition), [r.sourcePartition, r.sourceOffset])
@@ -281,6 +321,7 @@ export class TaskActor {
           convertEnd: transformEnd,
         }
         if (tracksRecords) inFlight.set(batch, records)
+        if (from !== undefined) sentFrom.set(batch, { records, from })
         this.#send({
           type: 'batch',
           batch,
@@ -301,6 +342,71 @@ export class TaskActor {
         )
         .subscribe({ error: reject, complete: resolve })
       for (let i = 0; i < spec.maxInFlightBatches; i++) credits.next()
+    })
+  }
+
+  /**
+   * Source DLQ replay: each DLQ record is read with the task's converters, becomes a source record
+   * again (topic and source position from its DLQ headers), goes through the transforms and the
+   * converters out, and is handed back packed for the main thread to produce. Whatever fails is
+   * reported (back to the DLQ, with its DLQ bytes as they were), never fatal.
+   */
+  async #replaySource(msg: Extract<ToTask, { type: 'source.replay' }>): Promise<void> {
+    const replayErrors = this.#errorHandler({ ...this.#spec.errors, tolerance: 'all', retryTimeoutMs: 0 })
+    const plugins = this.#plugins
+    const topics: string[] = []
+    const topicIdx = new Map<string, number>()
+    const intern = (t: string): number => {
+      let i = topicIdx.get(t)
+      if (i === undefined) {
+        i = topics.length
+        topics.push(t)
+        topicIdx.set(t, i)
+      }
+      return i
+    }
+    const out: ProduceRecord[] = []
+    const from: number[] = []
+    for (const [i, d] of msg.records.entries()) {
+      const convert = (): ProduceRecord | null => {
+        const read = toSinkRecord(
+          plugins,
+          [d.topic],
+          [0, -1, -1, d.timestamp, d.timestamp < 0 ? 0 : 1, d.key, d.value, d.headers],
+        )
+        const r = sourceRecord({
+          sourcePartition: JSON.parse(d.partition) as SourcePartition,
+          sourceOffset: JSON.parse(d.offset) as SourceOffset,
+          topic: d.topic,
+          keySchema: read.keySchema,
+          key: read.key,
+          valueSchema: read.valueSchema,
+          value: read.value,
+          timestamp: read.timestamp,
+          headers: read.headers,
+        })
+        const t = applyChain(plugins.chain, r)
+        return t === null ? null : toProduceRecord(plugins, t, intern)
+      }
+      let p: ProduceRecord | null | typeof SKIP
+      try {
+        p = convert()
+      } catch (err) {
+        p = await replayErrors.handle(err, convert, 'VALUE_CONVERTER', undefined, new ReplayedDlqRecord(d))
+      }
+      if (p !== null && p !== SKIP) {
+        out.push(p)
+        from.push(i)
+      }
+    }
+    await replayErrors.drain()
+    this.#send({
+      type: 'source.replay.done',
+      req: msg.req,
+      topics,
+      records: packProduceRecords(out),
+      from,
+      failed: replayErrors.skipped,
     })
   }
 
@@ -532,7 +638,11 @@ export class TaskActor {
     const raw = r.raw
     const original = spec.kind === 'sink' && Array.isArray(raw) ? (raw as ConsumedRecord) : null
     const source =
-      spec.kind === 'source' && raw !== undefined ? this.#sourceErrant(raw as SourceRecord) : undefined
+      raw instanceof ReplayedDlqRecord
+        ? raw.errant()
+        : spec.kind === 'source' && raw !== undefined
+          ? this.#sourceErrant(raw as SourceRecord)
+          : undefined
     const record: ErrantRecord = {
       stage: r.stage,
       executingClass: r.executingClass,
@@ -635,6 +745,18 @@ export class TaskActor {
     this.#done()
   }
 }
+
+/** A source DLQ record that failed its replay: it goes back to the DLQ with its bytes as they were. */
+class ReplayedDlqRecord {
+  constructor(readonly record: SourceReplayRecord) {}
+  errant(): NonNullable<ErrantRecord['source']> {
+    const d = this.record
+    return { topic: d.topic, key: d.key, value: d.value, partition: d.partition, offset: d.offset }
+  }
+}
+
+/** The executing class Kafka names for a failed producer send of a source task. */
+const WORKER_SOURCE_TASK = 'org.apache.kafka.connect.runtime.WorkerSourceTask'
 
 /** Where a consumed record came from, for the error log and DLQ headers. */
 function originOf(topics: readonly string[], c: ConsumedRecord): ErrantOrigin {

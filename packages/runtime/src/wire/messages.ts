@@ -100,7 +100,16 @@ export type ConsumedRecord = [
 /** Messages from the main thread to a task actor. */
 export type ToTask =
   | { readonly type: 'produced'; readonly batch: number }
-  | { readonly type: 'produce.failed'; readonly batch: number; readonly error: ErrorEnvelope }
+  | {
+      readonly type: 'produce.failed'
+      readonly batch: number
+      readonly error: ErrorEnvelope
+      /**
+       * `errors.tolerance=all`: the refused records by index in the produced batch; the task reports
+       * each (KAFKA_PRODUCE: log, DLQ), skips it, and answers `produce.tolerated`.
+       */
+      readonly records?: ReadonlyArray<{ readonly index: number; readonly error: ErrorEnvelope }>
+    }
   | { readonly type: 'offsets'; readonly req: number; readonly offsets: Array<SourceOffset | null> }
   | { readonly type: 'offsets.committed' }
   | {
@@ -130,8 +139,33 @@ export type ToTask =
       readonly topics: readonly string[]
       readonly records: readonly ConsumedRecord[]
     }
+  | {
+      /**
+       * Source DLQ replay: records read back from the DLQ, to run through the task's pipeline
+       * (converters in, transforms, converters out); what fails is reported (to the DLQ again).
+       */
+      readonly type: 'source.replay'
+      readonly req: number
+      readonly records: readonly SourceReplayRecord[]
+    }
   | { readonly type: 'stop' }
   | { readonly type: 'diagnostics'; readonly req: number }
+
+/**
+ * A source DLQ record to replay: the bytes as the DLQ holds them (the record as polled, serialized with
+ * the task's converters), the topic it was going to and its source position (JSON, as in the
+ * `__sluice.errors.source.*` headers).
+ */
+export interface SourceReplayRecord {
+  readonly topic: string
+  readonly key: Uint8Array | null
+  readonly value: Uint8Array | null
+  /** Headers other than the DLQ's context headers: `[k, v, k, v…]` or null. */
+  readonly headers: Array<string | Uint8Array | null> | null
+  readonly timestamp: number
+  readonly partition: string
+  readonly offset: string
+}
 
 /** Messages from a task actor to the main thread. */
 export type FromTask =
@@ -162,6 +196,18 @@ export type FromTask =
   | { readonly type: 'sink.request-commit' }
   | { readonly type: 'errant'; readonly req: number; readonly record: ErrantRecord }
   | { readonly type: 'replay.done'; readonly req: number; readonly put: number; readonly failed: number }
+  | {
+      /** Source DLQ replay: the records that made it through the pipeline, to produce; `from` maps each to its input. */
+      readonly type: 'source.replay.done'
+      readonly req: number
+      readonly topics: readonly string[]
+      readonly records: PackedRecords
+      readonly from: readonly number[]
+      /** Records that failed in the pipeline again (reported to the DLQ). */
+      readonly failed: number
+    }
+  /** The refused records of a batch were reported and skipped: its offsets are committable. */
+  | { readonly type: 'produce.tolerated'; readonly batch: number }
   | { readonly type: 'failed'; readonly error: ErrorEnvelope }
   | { readonly type: 'stopped' }
   | {

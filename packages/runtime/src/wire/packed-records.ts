@@ -27,3 +27,12 @@ export function packProduceRecords(records: readonly ProduceRecord[]): PackedRec
     })),
   )
 }
+
+/** The records of a packed source batch (e.g. to send some of them again one by one). */
+export function unpackProduceRecords(packed: PackedRecords): ProduceRecord[] {
+  const out: ProduceRecord[] = new Array(packed.length)
+  forEachPacked(packed, (r, i) => {
+    out[i] = [r.topic, r.partition, r.key, r.value, r.timestamp, r.headers]
+  })
+  return out
+}

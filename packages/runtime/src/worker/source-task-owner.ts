@@ -1,14 +1,24 @@
 import type { SourceOffset, SourcePartition } from '@sluice/api'
-import { encodeError } from '@sluice/api'
-import { SourceProducer } from '../kafka-io/source-producer.js'
+import { ConnectError, encodeError } from '@sluice/api'
+import type { PackedRecords } from '@sluice/kafka'
+import { ERR } from '../kafka-io/client-types.js'
+import { type RecordFailure, SourceProducer } from '../kafka-io/source-producer.js'
+import { javaExceptionClass, javaStackTrace } from '../task/error-handler.js'
 import * as telemetry from '../telemetry/events.js'
-import type { FromTask, TaskSpec } from '../wire/messages.js'
+import type { FromTask, SourceReplayRecord, TaskSpec } from '../wire/messages.js'
+import { packProduceRecords, unpackProduceRecords } from '../wire/packed-records.js'
 import { LOGGERS, TaskOwner, type TaskOwnerDeps } from './task-owner.js'
 import type { ConnectorTaskId, TargetState } from './worker-api.js'
 
 interface SourceBatch {
   readonly offsets: ReadonlyArray<readonly [SourcePartition, SourceOffset]>
   acked: boolean
+}
+
+/** The batches of one actor generation, in the order they were sent. */
+interface Generation {
+  readonly batches: Map<number, SourceBatch>
+  readonly order: number[]
 }
 
 /**
@@ -21,7 +31,7 @@ interface SourceBatch {
 export class SourceTaskOwner extends TaskOwner {
   #producer: SourceProducer | undefined
   /** Batches of the current actor generation, in the order they were sent. */
-  #gen: { readonly batches: Map<number, SourceBatch>; readonly order: number[] } = {
+  #gen: Generation = {
     batches: new Map(),
     order: [],
   }
@@ -44,6 +54,8 @@ export class SourceTaskOwner extends TaskOwner {
       `${this.id.connector}-${this.id.task}`,
       // telemetry: a traced record's span needs its own delivery report (the per-record path).
       telemetry.recordTracingActive(),
+      // errors.tolerance=all: each refused record is reported and skipped, so it must be known by index.
+      this.spec.errors.tolerance === 'all',
     )
   }
 
@@ -59,6 +71,11 @@ export class SourceTaskOwner extends TaskOwner {
       case 'batch':
         this.#onBatch(msg)
         return
+      case 'produce.tolerated': {
+        const entry = this.#gen.batches.get(msg.batch)
+        if (entry !== undefined) this.#acked(this.#gen, entry)
+        return
+      }
       case 'offsets.read':
         this.post({
           type: 'offsets',
@@ -89,24 +106,112 @@ export class SourceTaskOwner extends TaskOwner {
     producer.produce(
       msg.topics,
       msg.records,
-      (err) => {
+      (err, failures) => {
         tele?.ack(msg.records.length, err)
         if (err !== undefined) {
-          if (gen === this.#gen)
-            this.post({ type: 'produce.failed', batch: msg.batch, error: encodeError(err) })
+          // A stale generation's failed batch stays unacknowledged: its successor re-polls it.
+          if (gen !== this.#gen) return
+          const tolerated =
+            this.spec.errors.tolerance === 'all' && failures !== undefined && failures.length > 0
+          this.post({
+            type: 'produce.failed',
+            batch: msg.batch,
+            error: encodeError(err),
+            ...(tolerated && {
+              records: failures.map((f) => ({ index: f.index, error: encodeError(f.error) })),
+            }),
+          })
           return
         }
-        entry.acked = true
-        // A batch's offsets are committable only when it and every earlier batch are acknowledged.
-        while (gen.order.length > 0 && gen.batches.get(gen.order[0]!)!.acked) {
-          const id = gen.order.shift()!
-          for (const [p, o] of gen.batches.get(id)!.offsets) this.#committable.set(JSON.stringify(p), [p, o])
-          gen.batches.delete(id)
-        }
+        this.#acked(gen, entry)
         if (gen === this.#gen) this.post({ type: 'produced', batch: msg.batch })
       },
       tele?.traces,
     )
+  }
+
+  /** A batch's offsets are committable only when it and every earlier batch are acknowledged. */
+  #acked(gen: Generation, entry: SourceBatch): void {
+    entry.acked = true
+    while (gen.order.length > 0 && gen.batches.get(gen.order[0]!)!.acked) {
+      const id = gen.order.shift()!
+      for (const [p, o] of gen.batches.get(id)!.offsets) this.#committable.set(JSON.stringify(p), [p, o])
+      gen.batches.delete(id)
+    }
+  }
+
+  /**
+   * Source DLQ replay: the actor runs the records through the task's pipeline; what comes out is
+   * produced to its topic by a producer of the replay's own (each refused record known by index, the
+   * task's producer and offsets untouched), and every record refused goes back to the DLQ (stage
+   * KAFKA_PRODUCE) with its DLQ bytes. Source offsets are not changed: they advanced when the records
+   * were first skipped.
+   */
+  async replay(
+    records: readonly SourceReplayRecord[],
+    timeoutMs: number,
+  ): Promise<{ put: number; failed: number }> {
+    const dlq = this.dlq
+    if (dlq === undefined)
+      throw new ConnectError(
+        'XC_ILLEGAL_STATE',
+        `Task ${this.id.connector}-${this.id.task} has no dead letter queue`,
+      )
+    const reply = await this.ask((req) => ({ type: 'source.replay', req, records }), timeoutMs)
+    if (reply?.type !== 'source.replay.done')
+      throw new ConnectError(
+        'XC_TIMEOUT',
+        `Task ${this.id.connector}-${this.id.task} did not finish the replay (is it running?)`,
+      )
+    if (reply.from.length === 0) return { put: 0, failed: reply.failed }
+    const producer = await SourceProducer.open(
+      this.deps.kafka,
+      this.deps.producerConfig,
+      `${this.id.connector}-${this.id.task}-replay`,
+      false,
+      true,
+    )
+    const send = (packed: PackedRecords, n: number): Promise<readonly RecordFailure[]> =>
+      new Promise((resolve) =>
+        producer.produce(reply.topics, packed, (err, refused) =>
+          resolve(
+            err === undefined
+              ? []
+              : (refused ?? Array.from({ length: n }, (_, index) => ({ index, code: 0, error: err }))),
+          ),
+        ),
+      )
+    let failures: RecordFailure[]
+    try {
+      failures = [...(await send(reply.records, reply.from.length))]
+      // librdkafka refuses a whole broker batch over the topic's max.message.bytes, where Java's producer
+      // splits it: each record refused that way is sent again on its own, so only the oversized fail.
+      const tooLarge = reply.from.length > 1 ? failures.filter((f) => f.code === ERR.MSG_SIZE_TOO_LARGE) : []
+      if (tooLarge.length > 0) {
+        const singles = unpackProduceRecords(reply.records)
+        failures = failures.filter((f) => f.code !== ERR.MSG_SIZE_TOO_LARGE)
+        for (const f of tooLarge) {
+          const [again] = await send(packProduceRecords([singles[f.index]!]), 1)
+          if (again !== undefined) failures.push({ ...again, index: f.index })
+        }
+      }
+    } finally {
+      await producer.close(this.deps.gracefulTimeoutMs)
+    }
+    for (const f of failures) {
+      const d = records[reply.from[f.index]!]!
+      await dlq.write({
+        stage: 'KAFKA_PRODUCE',
+        executingClass: 'org.apache.kafka.connect.runtime.WorkerSourceTask',
+        exceptionClass: javaExceptionClass(f.error),
+        exceptionMessage: f.error.message,
+        stacktrace: javaStackTrace(f.error),
+        original: null,
+        originalTopic: d.topic,
+        source: { topic: d.topic, key: d.key, value: d.value, partition: d.partition, offset: d.offset },
+      })
+    }
+    return { put: reply.from.length - failures.length, failed: reply.failed + failures.length }
   }
 
   /** Moves acknowledged source offsets into the store (the caller flushes the store). */

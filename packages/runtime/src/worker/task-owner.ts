@@ -4,6 +4,7 @@ import { ConnectError, decodeError, encodeError, errorTrace } from '@sluice/api'
 import type { Clock, ClockTimer } from '../clock.js'
 import type { KafkaClientFactory } from '../kafka-io/client-types.js'
 import { LOGGERS, Logger } from '../log.js'
+import type { TaskSupervision } from '../supervisor/connector-actor.js'
 import type { RestartPolicyOptions } from '../supervisor/restart-policy.js'
 import { TaskSupervisor } from '../supervisor/task-supervisor.js'
 import { decode, send } from '../wire/codec.js'
@@ -32,6 +33,11 @@ export interface TaskOwnerDeps {
   readonly bootstrapServers: string
   readonly offsets: SourceOffsetStore
   readonly restart: RestartPolicyOptions
+  /**
+   * Restart decisions from the task's connector actor (the worker's tree); without it the owner keeps a
+   * {@link TaskSupervisor} of its own with `restart` (unit tests of a lone owner).
+   */
+  readonly supervision?: TaskSupervision
   readonly gracefulTimeoutMs: number
   /** Client configs for this task (worker defaults + connector overrides + forced settings). */
   readonly producerConfig: Record<string, string | number | boolean>
@@ -68,7 +74,7 @@ export abstract class TaskOwner {
   protected readonly deps: TaskOwnerDeps
   protected readonly spec: Omit<TaskSpec, 'targetState'>
   protected readonly log: Logger
-  readonly #supervisor: TaskSupervisor
+  readonly #supervisor: TaskSupervision
   protected target: TargetState
   #state: State = 'UNASSIGNED'
   #phase: OwnerPhase = 'NEW'
@@ -94,7 +100,7 @@ export abstract class TaskOwner {
     this.target = target
     this.deps = deps
     this.log = new Logger(loggerName, `[${id.connector}|task-${id.task}] `)
-    this.#supervisor = new TaskSupervisor(deps.clock, deps.restart)
+    this.#supervisor = deps.supervision ?? new TaskSupervisor(deps.clock, deps.restart)
     this.dlq =
       spec.errors.dlqTopic === ''
         ? undefined
@@ -209,6 +215,7 @@ export abstract class TaskOwner {
       }
       case 'precommit.done':
       case 'replay.done':
+      case 'source.replay.done':
       case 'partitions.done':
       case 'diagnostics': {
         const reply = this.#replies.get(msg.req)

@@ -7,13 +7,30 @@ import type { Clock } from '../clock.js'
 import { systemClock } from '../clock.js'
 import { createClient, toLibrdkafkaConfig, withPrefix } from '../kafka-io/client-config.js'
 import type { ConsumedMessage, KafkaClientFactory } from '../kafka-io/client-types.js'
-import { hideInLogs } from '../log.js'
+import { hideInLogs, LOGGERS, Logger } from '../log.js'
 import { loadPluginRegistry } from '../plugins/registry.js'
+import {
+  ConnectorActor,
+  type ConnectorSupervisor,
+  type Escalation,
+  type TaskSupervision,
+} from '../supervisor/connector-actor.js'
 import { defaultRestartPolicy, type RestartPolicyOptions } from '../supervisor/restart-policy.js'
 import { defaultErrorHandling, type ErrorHandlingSpec } from '../task/error-handler.js'
 import * as telemetry from '../telemetry/events.js'
 import { encode } from '../wire/codec.js'
-import type { ConsumedRecord, PluginRef, TaskSpec, TransformRef } from '../wire/messages.js'
+import type {
+  ConsumedRecord,
+  PluginRef,
+  SourceReplayRecord,
+  TaskSpec,
+  TransformRef,
+} from '../wire/messages.js'
+import {
+  ERROR_HEADER_PREFIX,
+  SLUICE_SOURCE_OFFSET_HEADER,
+  SLUICE_SOURCE_PARTITION_HEADER,
+} from './dead-letter-queue.js'
 import { SinkTaskOwner } from './sink-task-owner.js'
 import { SourceTaskOwner } from './source-task-owner.js'
 import type { SourceOffsetStore, TaskOwnerDeps } from './task-owner.js'
@@ -37,6 +54,40 @@ export function errorHandlingOf(props: ConnectorProps): ErrorHandlingSpec {
     ),
     dlqContextHeaders:
       props['errors.deadletterqueue.context.headers.enable']?.trim().toLowerCase() === 'true',
+  }
+}
+
+/**
+ * A source DLQ record read back for replay: its context headers name the topic the record was going
+ * to (`__connect.errors.topic`) and its source position (`__sluice.errors.source.*`); the other
+ * headers are the record's own.
+ */
+function sourceReplayRecord(m: ConsumedMessage): SourceReplayRecord {
+  const ctx = new Map<string, string>()
+  const headers: Array<string | Uint8Array | null> = []
+  for (const h of m.headers ?? [])
+    for (const k in h) {
+      const v = h[k]!
+      const bytes = typeof v === 'string' ? Buffer.from(v) : v
+      if (k.startsWith(ERROR_HEADER_PREFIX) || k.startsWith('__sluice.errors.'))
+        ctx.set(k, Buffer.from(bytes).toString('utf8'))
+      else headers.push(k, bytes)
+    }
+  const topic = ctx.get(`${ERROR_HEADER_PREFIX}topic`)
+  if (topic === undefined || topic === '')
+    throw new BadRequestError(
+      `DLQ record at offset ${m.offset} has no ${ERROR_HEADER_PREFIX}topic header: a source DLQ replay needs errors.deadletterqueue.context.headers.enable=true`,
+    )
+  const key =
+    m.key === undefined || m.key === null ? null : typeof m.key === 'string' ? Buffer.from(m.key) : m.key
+  return {
+    topic,
+    key,
+    value: m.value ?? null,
+    headers: headers.length > 0 ? headers : null,
+    timestamp: m.timestamp ?? -1,
+    partition: ctx.get(SLUICE_SOURCE_PARTITION_HEADER) ?? 'null',
+    offset: ctx.get(SLUICE_SOURCE_OFFSET_HEADER) ?? 'null',
   }
 }
 
@@ -113,13 +164,6 @@ const intProp = (props: Readonly<Record<string, string>>, key: string, dflt: num
   return n
 }
 
-interface ConnectorState {
-  readonly name: string
-  props: ConnectorProps
-  instance: Connector | undefined
-  target: TargetState
-}
-
 /** Kafka's `SinkConnectorConfig.validate`: a sink reads `topics` or `topics.regex`, exactly one of them. */
 function sinkTopicsProblem(props: ConnectorProps): string | undefined {
   const has = (key: string) => (props[key] ?? '').trim() !== ''
@@ -144,7 +188,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
 }
 
 /** {@link ConnectWorker} implementation; see {@link createWorker}. */
-export class Worker implements ConnectWorker {
+export class Worker implements ConnectWorker, ConnectorSupervisor {
   readonly workerId: string
   readonly plugins: PluginRegistry
   readonly #props: Readonly<Record<string, string>>
@@ -154,7 +198,9 @@ export class Worker implements ConnectWorker {
   readonly #clock: Clock
   readonly #restart: RestartPolicyOptions
   readonly #pool: Piscina
-  readonly #connectors = new Map<string, ConnectorState>()
+  /** The supervision tree: this worker → one actor per connector → its task owners. */
+  readonly #connectors = new Map<string, ConnectorActor>()
+  readonly #log = new Logger(LOGGERS.connectorActor)
   readonly #tasks = new Map<string, TaskProxy>()
   readonly #activeTopics = new Map<string, Set<string>>()
   readonly #flushIntervalMs: number
@@ -243,27 +289,55 @@ export class Worker implements ConnectWorker {
         'connector.class': [`${entry.className} is not a connector`],
       })
     }
-    const state: ConnectorState = { name, props, instance: undefined, target: targetState }
-    this.#connectors.set(name, state)
+    const actor = this.#actorFor(name, props)
+    actor.props = props
+    actor.target = targetState
+    actor.assigned = true
     if (targetState === 'STOPPED') {
       this.#listener.onConnectorState(name, 'STOPPED')
       return
     }
-    const instance = entry.definition.create() as Connector
-    instance.initialize({
-      requestTaskReconfiguration: () => this.onTaskReconfigurationRequest?.(name),
-      raiseError: (error: Error) => this.#listener.onConnectorState(name, 'FAILED', errorTrace(error)),
-    })
     try {
-      await instance.start(props)
+      await actor.start(entry.definition.create() as Connector)
     } catch (err) {
       telemetry.connectorStartup(name, false) // telemetry
-      this.#listener.onConnectorState(name, 'FAILED', errorTrace(err))
       throw err
     }
     telemetry.connectorStartup(name, true) // telemetry
-    state.instance = instance
-    this.#listener.onConnectorState(name, targetState === 'PAUSED' ? 'PAUSED' : 'RUNNING')
+  }
+
+  /** The connector's actor, created on first use (its tasks may run here without its instance). */
+  #actorFor(name: string, props: ConnectorProps): ConnectorActor {
+    let actor = this.#connectors.get(name)
+    if (actor === undefined) {
+      actor = new ConnectorActor(name, props, 'STARTED', {
+        clock: this.#clock,
+        restart: this.#restart,
+        supervisor: this,
+        onState: (state, trace) => this.#listener.onConnectorState(name, state, trace),
+        requestTaskReconfiguration: () => this.onTaskReconfigurationRequest?.(name),
+      })
+      this.#connectors.set(name, actor)
+    }
+    return actor
+  }
+
+  /** {@link ConnectorSupervisor}: a failed connector instance is FAILED (Kafka does not restart it). */
+  onConnectorFailure(connector: string, err: unknown): void {
+    this.#listener.onConnectorState(connector, 'FAILED', errorTrace(err))
+  }
+
+  /**
+   * {@link ConnectorSupervisor}: a connector actor gave up on a task. The task is FAILED (its owner
+   * reported it); the connector instance keeps running, as in Kafka, so one task's poison cannot stop
+   * the others. The escalation is logged once per task with how many of the connector's tasks are down.
+   */
+  onEscalation(e: Escalation): void {
+    const log = this.#log.forTask(e.connector, e.task)
+    const all = e.allTasksFailed ? '; every task of the connector is FAILED' : ''
+    log.error(
+      `Connector ${e.connector}: task ${e.task} is given up on (${e.reason}); FAILED tasks: [${e.failedTasks.join(', ')}]${all}. Restart it with POST /connectors/${e.connector}/tasks/${e.task}/restart`,
+    )
   }
 
   async connectorTaskConfigs(name: string): Promise<ConnectorProps[]> {
@@ -289,19 +363,11 @@ export class Worker implements ConnectWorker {
   }
 
   async stopConnector(name: string): Promise<void> {
-    const state = this.#connectors.get(name)
-    if (state === undefined) return
-    const instance = state.instance
-    state.instance = undefined
-    if (instance !== undefined) {
-      try {
-        await instance.stop()
-      } catch (err) {
-        this.#listener.onConnectorState(name, 'FAILED', errorTrace(err))
-        return
-      }
-    }
-    this.#connectors.delete(name)
+    const actor = this.#connectors.get(name)
+    if (actor === undefined) return
+    if (!(await actor.stopInstance())) return
+    actor.assigned = false
+    if (actor.idle) this.#connectors.delete(name)
     telemetry.connectorRemoved(name) // telemetry
   }
 
@@ -314,14 +380,16 @@ export class Worker implements ConnectWorker {
     const tasks = [...this.#tasks.values()].filter((t) => t.id.connector === name)
     if (state === 'STOPPED') {
       await this.stopTasks(tasks.map((t) => t.id))
-      if (c !== undefined) {
+      if (c?.assigned === true) {
         await this.stopConnector(name)
-        this.#connectors.set(name, { ...c, instance: undefined, target: 'STOPPED' })
+        const stopped = this.#actorFor(name, c.props)
+        stopped.assigned = true
+        stopped.target = 'STOPPED'
       }
       this.#listener.onConnectorState(name, 'STOPPED')
       return
     }
-    if (c !== undefined) {
+    if (c?.assigned === true) {
       c.target = state
       if (c.instance === undefined) {
         await this.startConnector(name, c.props, state)
@@ -428,6 +496,11 @@ export class Worker implements ConnectWorker {
     const key = this.#key(id)
     const old = this.#tasks.get(key)
     if (old !== undefined) await old.stop()
+    const actor = this.#actorFor(id.connector, connectorProps)
+    if (old !== undefined) actor.detach(old)
+    // The connector's own restart budget (task.restart.max.attempts) applies from this task on.
+    actor.props = connectorProps
+    actor.restartPolicy()
     const connectorEntry = this.plugins.resolve(connectorProps['connector.class'] ?? '')
     const kind = connectorEntry.kind === 'sink' ? 'sink' : 'source'
     const topicsProblem = kind === 'sink' ? sinkTopicsProblem(connectorProps) : undefined
@@ -523,11 +596,18 @@ export class Worker implements ConnectWorker {
           : connectorProps['topics.regex'],
       maxPollRecords: intProp(consumerProps, 'max.poll.records', 2000),
       onTopicUsed: (t) => this.#trackTopic(id.connector, t),
+      // Restart decisions are the connector actor's; it learns of the owner right after construction.
+      supervision: {
+        onFailure: (e) => supervision!.onFailure(e),
+        reset: () => supervision!.reset(),
+      },
     }
+    let supervision: TaskSupervision | undefined
     const proxy =
       kind === 'sink'
         ? new SinkTaskOwner(id, spec, targetState, deps)
         : new SourceTaskOwner(id, spec, targetState, deps)
+    supervision = actor.attach(proxy)
     this.#tasks.set(key, proxy)
     try {
       await proxy.start()
@@ -556,6 +636,9 @@ export class Worker implements ConnectWorker {
     await this.#flushSourceOffsets(proxies)
     for (const t of proxies) {
       this.#tasks.delete(this.#key(t.id))
+      const actor = this.#connectors.get(t.id.connector)
+      actor?.detach(t)
+      if (actor?.idle === true) this.#connectors.delete(t.id.connector)
       telemetry.taskRemoved(t.id) // telemetry
     }
   }
@@ -563,8 +646,10 @@ export class Worker implements ConnectWorker {
   // ---- DLQ replay ----------------------------------------------------------------------------
 
   /**
-   * Re-feeds DLQ records `[from, to)` of a sink connector's dead letter queue through task 0's
-   * pipeline (converters, transforms, put), e.g. after a fix. Records are read back with the original
+   * Re-feeds DLQ records `[from, to)` of a connector's dead letter queue through task 0's pipeline
+   * after a fix. Sink: converters, transforms, put. Source (Sluice's source DLQ): the DLQ bytes are read
+   * with the task's converters, transformed, converted and produced to the topic named by their
+   * `__connect.errors.topic` header; `put` then counts the records produced. Records are read back with the original
    * topic/partition/offset from their `__connect.errors.*` headers (those headers are dropped); what
    * fails again goes back to the DLQ. At most {@link MAX_REPLAY_RECORDS} records per call.
    */
@@ -578,16 +663,31 @@ export class Worker implements ConnectWorker {
       throw new BadRequestError(
         `Connector ${name} has no dead letter queue (errors.deadletterqueue.topic.name)`,
       )
-    if (!this.isSinkConnector(props))
-      throw new BadRequestError(
-        `DLQ replay is implemented for sink connectors only; ${name} is a source connector`,
-      )
     const owner = this.#tasks.get(this.#key({ connector: name, task: 0 }))
-    if (!(owner instanceof SinkTaskOwner))
-      throw new BadRequestError(`Connector ${name} has no running task 0`)
+    if (owner === undefined) throw new BadRequestError(`Connector ${name} has no running task 0`)
     const from = Math.max(0, range.from)
     const to = Math.min(range.to ?? Number.MAX_SAFE_INTEGER, from + MAX_REPLAY_RECORDS)
     const messages = await this.#readRange(topic, from, to)
+    if (owner instanceof SourceTaskOwner) {
+      const replayed = messages.map(sourceReplayRecord)
+      let put = 0
+      let failed = 0
+      for (let i = 0; i < replayed.length; i += REPLAY_BATCH) {
+        const r = await owner.replay(replayed.slice(i, i + REPLAY_BATCH), 60_000)
+        put += r.put
+        failed += r.failed
+      }
+      const last = messages.at(-1)?.offset
+      return {
+        connector: name,
+        topic,
+        from,
+        to: last === undefined ? from : last + 1,
+        read: messages.length,
+        put,
+        failed,
+      }
+    }
     const topics: string[] = []
     const topicIdx = new Map<string, number>()
     const records: ConsumedRecord[] = messages.map((m) => {

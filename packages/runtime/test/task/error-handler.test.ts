@@ -43,6 +43,26 @@ const converterError = () =>
   })
 
 describe('ErrorHandler (KIP-298 RetryWithToleranceOperator)', () => {
+  test('tolerate (a failed source send under tolerance=all): counted, reported, drained with the batch', async () => {
+    const { h, reports } = handler({ tolerance: 'all' })
+    const error = new ConnectError('XC_KAFKA', 'Unrecoverable exception from producer send callback', {
+      stage: 'produce',
+    })
+    h.tolerate({
+      stage: 'KAFKA_PRODUCE',
+      executingClass: 'org.apache.kafka.connect.runtime.WorkerSourceTask',
+      error,
+      origin: undefined,
+      raw: { topic: 't' },
+    })
+    assert.equal(h.skipped, 1)
+    await h.drain()
+    assert.deepEqual(
+      reports.map((r) => [r.stage, r.executingClass, r.error]),
+      [['KAFKA_PRODUCE', 'org.apache.kafka.connect.runtime.WorkerSourceTask', error]],
+    )
+  })
+
   test("tolerance=none fails with Kafka's message, naming stage, class and record", async () => {
     const { h } = handler({})
     await assert.rejects(
