@@ -14,6 +14,7 @@ import { defaultErrorHandling, type ErrorHandlingSpec } from '../task/error-hand
 import * as telemetry from '../telemetry/events.js'
 import { encode } from '../wire/codec.js'
 import type { ConsumedRecord, PluginRef, TaskSpec, TransformRef } from '../wire/messages.js'
+import { ExactlyOnceSourceTaskOwner, type ExactlyOnceTaskOptions } from './exactly-once-source-task-owner.js'
 import { SinkTaskOwner } from './sink-task-owner.js'
 import { SourceTaskOwner } from './source-task-owner.js'
 import type { SourceOffsetStore, TaskOwnerDeps } from './task-owner.js'
@@ -45,7 +46,7 @@ export const MAX_REPLAY_RECORDS = 10_000
 const REPLAY_BATCH = 500
 
 /** The owner of one running task: a sink or a source task owner. */
-export type TaskProxy = SinkTaskOwner | SourceTaskOwner
+export type TaskProxy = SinkTaskOwner | SourceTaskOwner | ExactlyOnceSourceTaskOwner
 
 import type {
   ConnectorTaskId,
@@ -424,6 +425,7 @@ export class Worker implements ConnectWorker {
     connectorProps: ConnectorProps,
     taskProps: ConnectorProps,
     targetState: TargetState,
+    exactlyOnce?: ExactlyOnceTaskOptions,
   ): Promise<void> {
     const key = this.#key(id)
     const old = this.#tasks.get(key)
@@ -527,7 +529,9 @@ export class Worker implements ConnectWorker {
     const proxy =
       kind === 'sink'
         ? new SinkTaskOwner(id, spec, targetState, deps)
-        : new SourceTaskOwner(id, spec, targetState, deps)
+        : exactlyOnce !== undefined
+          ? new ExactlyOnceSourceTaskOwner(id, spec, targetState, deps, exactlyOnce)
+          : new SourceTaskOwner(id, spec, targetState, deps)
     this.#tasks.set(key, proxy)
     try {
       await proxy.start()
