@@ -20,6 +20,8 @@ export interface DistributedWorker {
   stop(): Promise<void>
   /** kill -9: the worker vanishes without leaving the group. */
   kill(): Promise<void>
+  /** Sends a signal (SIGSTOP/SIGCONT: a paused worker, a zombie). */
+  signal(sig: NodeJS.Signals): void
 }
 
 /** `GET /connectors/{c}/status` as the tests read it. */
@@ -70,7 +72,15 @@ async function whenReady(
     await stop()
     throw err
   }
-  return { side, url, workerId: `127.0.0.1:${port}`, logFile, stop, kill: killer(proc) }
+  return {
+    side,
+    url,
+    workerId: `127.0.0.1:${port}`,
+    logFile,
+    stop,
+    kill: killer(proc),
+    signal: (sig) => void proc.kill(sig),
+  }
 }
 
 /**

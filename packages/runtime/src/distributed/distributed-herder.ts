@@ -1,4 +1,4 @@
-import type { ConfigInfos, ConfigKeyInfo, ConnectorProps } from '@sluice/api'
+import type { ConfigInfos, ConfigKeyInfo, ConnectorProps, SourceConnector } from '@sluice/api'
 import { AlreadyExistsError, BadRequestError, ConnectError, NotFoundError } from '@sluice/api'
 import { ensureInternalTopic, GroupClient, GroupErrors, GroupProtocolError } from '@sluice/kafka'
 import { type Clock, type ClockTimer, systemClock } from '../clock.js'
@@ -61,6 +61,7 @@ import {
 } from './connect-protocol.js'
 import type { DistributedSettings } from './distributed-config.js'
 import { HerderExactlyOnce, taskTransactionalId } from './exactly-once.js'
+import { exactlyOnceErrors, withErrors } from './exactly-once-validation.js'
 import {
   HMAC_SHA256,
   newSessionKey,
@@ -1149,8 +1150,18 @@ export class DistributedHerder implements Herder {
     return this.#requireLocal().pluginConfig(pluginName, version)
   }
 
-  validateConnectorConfig(config: Record<string, string>): Promise<ConfigInfos> {
-    return this.#requireLocal().validateConnectorConfig(config)
+  /** The standalone validation plus Java's distributed source checks (KIP-618 keys). */
+  async validateConnectorConfig(config: Record<string, string>): Promise<ConfigInfos> {
+    const infos = await this.#requireLocal().validateConnectorConfig(config)
+    let connector: SourceConnector | undefined
+    try {
+      const entry = this.#worker?.plugins.resolve(config[CONNECTOR_CLASS_CONFIG] ?? '')
+      if (entry?.kind === 'source') connector = entry.definition.create() as SourceConnector
+    } catch {
+      // An unknown class is already an error of the standalone validation.
+    }
+    if (connector === undefined) return infos
+    return withErrors(infos, exactlyOnceErrors(config as ConnectorProps, connector, this.#eos.enabled))
   }
 
   /** `PUT /admin/loggers/{l}?scope=cluster`: any worker writes the record; every worker applies it. */

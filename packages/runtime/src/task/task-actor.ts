@@ -48,6 +48,7 @@ import {
   toProduceRecord,
   toSinkRecord,
 } from './record-conversion.js'
+import { TransactionRequests } from './transaction-requests.js'
 
 /**
  * A task actor: one connector task living on a pool thread. It talks to its supervisor on the main
@@ -189,7 +190,9 @@ export class TaskActor {
         return partitions.map((partition, i) => ({ partition, offset: offsets[i] ?? null }))
       },
     }
-    task.initialize({ configs: spec.taskProps, offsetStorageReader: reader })
+    // KIP-618: only exactly-once tasks with transaction.boundary=connector get a transaction context.
+    const txns = spec.transactionBoundary === 'connector' ? new TransactionRequests() : null
+    task.initialize({ configs: spec.taskProps, offsetStorageReader: reader, transactionContext: () => txns })
     this.#task = task
     await task.start(spec.taskProps)
     this.#send({ type: 'state', state: this.#paused ? 'PAUSED' : 'RUNNING' })
@@ -197,6 +200,7 @@ export class TaskActor {
     const tracksRecords =
       task.commitRecord !== (Object.getPrototypeOf(Object.getPrototypeOf(task)) as SourceTask).commitRecord
     const inFlight = new Map<number, SourceRecord[]>()
+    const creditless = new Set<number>()
     let nextBatch = 1
     const partitionKey = sourcePartitionKeyer()
     // Credits: one per batch the Kafka I/O actor may hold unacknowledged. A poll happens only when a
@@ -207,7 +211,8 @@ export class TaskActor {
         const records = inFlight.get(msg.batch)
         inFlight.delete(msg.batch)
         if (records !== undefined) for (const r of records) task.commitRecord(r, null)
-        credits.next()
+        // A poll split by transaction requests sent several batches; only its last one holds the credit.
+        if (!creditless.delete(msg.batch)) credits.next()
       } else if (msg.type === 'produce.failed') {
         this.#fail(decodeError(msg.error), 'produce')
       } else if (msg.type === 'offsets.committed') {
@@ -234,7 +239,6 @@ export class TaskActor {
           continue
         }
         const pollEnd = nowMs() // telemetry
-        const batch = nextBatch++
         const topics: string[] = []
         const topicIdx = new Map<string, number>()
         const intern = (t: string): number => {
@@ -246,11 +250,13 @@ export class TaskActor {
           }
           return i
         }
-        const out: ProduceRecord[] = []
-        const offsets = new Map<string, readonly [SourcePartition, SourceOffset]>()
+        let out: ProduceRecord[] = []
+        let offsets = new Map<string, readonly [SourcePartition, SourceOffset]>()
         const plugins = this.#plugins
         let skipped = 0 // telemetry
-        for (const r of records) {
+        let segmentStart = 0
+        for (let i = 0; i < records.length; i++) {
+          const r = records[i] as SourceRecord
           const convert = (): ProduceRecord | null => {
             const t = applyChain(plugins.chain, r)
             return t === null ? null : toProduceRecord(plugins, t, intern)
@@ -268,7 +274,27 @@ export class TaskActor {
           if (r.sourcePartition !== null && r.sourceOffset !== null) {
             offsets.set(partitionKey(r.sourcePartition), [r.sourcePartition, r.sourceOffset])
           }
+          // transaction.boundary=connector: a request on this record ends its transaction right here.
+          const txn = txns?.takeRecord(r)
+          if (txn !== undefined) {
+            const segment = nextBatch++
+            creditless.add(segment)
+            if (tracksRecords) inFlight.set(segment, records.slice(segmentStart, i + 1))
+            this.#send({
+              type: 'batch',
+              batch: segment,
+              topics: [...topics],
+              records: packProduceRecords(out),
+              offsets: [...offsets.values()],
+              txn,
+              credit: false,
+            })
+            out = []
+            offsets = new Map()
+            segmentStart = i + 1
+          }
         }
+        const batch = nextBatch++
         // telemetry: transforms and converters run per record inside one error-handled call (KIP-298),
         // so their time is one figure: it is reported as the transform stage, conversion as zero.
         const transformEnd = nowMs()
@@ -280,7 +306,8 @@ export class TaskActor {
           transformEnd,
           convertEnd: transformEnd,
         }
-        if (tracksRecords) inFlight.set(batch, records)
+        if (tracksRecords) inFlight.set(batch, segmentStart === 0 ? records : records.slice(segmentStart))
+        const txn = txns?.takeBatch()
         this.#send({
           type: 'batch',
           batch,
@@ -288,6 +315,7 @@ export class TaskActor {
           records: packProduceRecords(out),
           offsets: [...offsets.values()],
           stats,
+          ...(txn !== undefined && { txn }),
         })
         return
       }

@@ -106,7 +106,9 @@ export class ExactlyOnceSourceTaskOwner extends TaskOwner {
   protected async openClient(): Promise<void> {
     if (this.#producer !== undefined) return
     const timeout = Math.max(this.deps.gracefulTimeoutMs, 30_000)
+    const t0 = Date.now()
     await this.#eos.preflight(this)
+    const t1 = Date.now()
     const producer = await SourceProducer.open(
       this.deps.kafka,
       { ...this.deps.producerConfig, 'transactional.id': this.#eos.transactionalId },
@@ -115,7 +117,11 @@ export class ExactlyOnceSourceTaskOwner extends TaskOwner {
     )
     try {
       await producer.transaction('init', timeout)
+      const t2 = Date.now()
       await this.#eos.verify()
+      this.log.info(
+        `Exactly-once source task ready: zombie fencing ${t1 - t0} ms, initTransactions of ${this.#eos.transactionalId} ${t2 - t1} ms, config check ${Date.now() - t2} ms`,
+      )
     } catch (err) {
       await producer.close(this.deps.gracefulTimeoutMs).catch(() => undefined)
       throw err
@@ -203,7 +209,32 @@ export class ExactlyOnceSourceTaskOwner extends TaskOwner {
     )
     txn.batches++
     for (const [p, o] of msg.offsets) txn.offsets.set(canonicalJson(p), [p, o])
-    if (this.#eos.boundary === 'poll' || this.#intervalDue()) await this.#commit()
+    if (this.#eos.boundary === 'connector') {
+      if (msg.txn === 'commit') await this.#commit()
+      else if (msg.txn === 'abort') await this.#abortKeepingOffsets()
+    } else if (this.#eos.boundary === 'poll' || this.#intervalDue()) await this.#commit()
+  }
+
+  /**
+   * A task-requested abort (`transaction.boundary=connector`): its records are dropped, but the
+   * offsets they carried are committed in a transaction of their own, so they are not polled again
+   * (Kafka's behaviour).
+   */
+  async #abortKeepingOffsets(): Promise<void> {
+    const txn = this.#txn
+    const producer = this.#producer
+    if (txn === undefined || producer === undefined) return
+    await this.#abort()
+    if (txn.offsets.size === 0) return
+    if (this.#producer !== producer)
+      throw new ConnectError(
+        'XC_KAFKA',
+        'the producer could not abort; the offsets of the aborted transaction are not committed',
+        { retriable: true },
+      )
+    await producer.transaction('begin', 0)
+    this.#txn = { acks: [], offsets: txn.offsets, batches: 0 }
+    await this.#commit()
   }
 
   #intervalDue(): boolean {

@@ -457,6 +457,7 @@ export class Worker implements ConnectWorker {
       maxInFlightBatches: intProp(this.#props, 'task.max.inflight.batches', 4),
       errors: errorHandlingOf(connectorProps),
       secrets: this.#secretsOf(connectorProps),
+      ...(exactlyOnce !== undefined && kind === 'source' && { transactionBoundary: exactlyOnce.boundary }),
     }
     const bootstrap = this.#props['bootstrap.servers'] ?? 'localhost:9092'
     const producerConfig = {
