@@ -121,6 +121,8 @@ function sourceLauncher(opts: {
   failAt?: (gen: number, seq: number) => boolean
   /** While true, the actor waits before polling the batch starting at `seq`. */
   hold?: (gen: number, seq: number) => boolean
+  /** transaction.boundary=connector: the task's request after the batch starting at `seq`. */
+  txn?: (seq: number) => 'commit' | 'abort' | undefined
 }) {
   let generation = 0
   const launch = (port: MessagePort, _spec: TaskSpec): Promise<void> => {
@@ -158,12 +160,14 @@ function sourceLauncher(opts: {
             headers: null,
           })
         seq = to - 1
+        const txn = opts.txn?.(from)
         reply({
           type: 'batch',
           batch: from,
           topics: ['data'],
           records: packRecords(records),
           offsets: [[{ p: 0 }, { seq }]],
+          ...(txn !== undefined && { txn }),
         })
       }
       port.on('message', (buf: ArrayBuffer) => {
@@ -388,6 +392,33 @@ describe('ExactlyOnceSourceTaskOwner (fake transactional producer, scripted acto
     )
     assert.equal(seen(broker).length, before, 'nothing of the fenced transaction is visible')
     await s.owner.stop()
+  })
+
+  test('connector boundary: commits and aborts where the task asked; an abort still commits its offsets; a stop aborts the open one', async () => {
+    const broker = new FakeBroker()
+    const s = setup(broker, 'connector', {
+      size: 5,
+      total: 25,
+      txn: (seq) => (seq === 5 ? 'abort' : seq === 15 ? 'commit' : undefined),
+    })
+    await s.owner.start()
+    await until(() => committedOffset(broker) === 19, 'the task-requested commit')
+    await until(() => s.owner.recordsIn >= 25, 'all sent')
+    assert.deepEqual(
+      seen(broker),
+      range(10).map((i) => i + 10),
+      'the aborted transaction (0..9) never visible',
+    )
+    await s.owner.stop()
+    assert.deepEqual(
+      seen(broker),
+      range(10).map((i) => i + 10),
+      'the open transaction (20..24) aborted at stop',
+    )
+    assert.equal(committedOffset(broker), 19)
+    // The abort's offsets went into a transaction of their own: 0..9 are not polled again.
+    const offsets = broker.visible.filter((r) => r.topic === OFFSETS_TOPIC).map((r) => String(r.value))
+    assert.deepEqual(offsets, ['{"seq":9}', '{"seq":19}'])
   })
 
   test('a clean stop commits the open transaction (poll and interval boundaries)', async () => {
