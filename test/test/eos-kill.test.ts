@@ -136,8 +136,17 @@ describe('exactly-once source on Sluice distributed workers', { timeout: 600_000
       // The replacement starts while the survivors take the task over (process start-up is slow on a
       // loaded machine); the next round waits for it.
       const replacement = worker(props, `${label}-r${round}`)
-      const next = await runner(name, [...live])
+      // Survivors answer statuses; the task may land on a survivor or on the replacement.
+      const nextId = await pollUntil(`${name} task 0 RUNNING off ${victim.workerId}`, 90_000, async () => {
+        for (const w of live) {
+          const s = await restJson<Status>(`${w.url}/connectors/${name}/status`).catch(() => undefined)
+          const t = s?.body?.tasks?.[0]
+          if (t?.state === 'RUNNING' && t.worker_id !== victim.workerId) return t.worker_id
+        }
+        return undefined
+      })
       live.push(await replacement)
+      const next = live.find((w) => w.workerId === nextId) as DistributedWorker
       console.log(
         `${label} round ${round}: kill -9 of ${victim.workerId}; task RUNNING on ${next.workerId} after ${((Date.now() - t0) / 1000).toFixed(1)} s`,
       )

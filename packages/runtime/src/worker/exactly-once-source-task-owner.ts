@@ -183,6 +183,14 @@ export class ExactlyOnceSourceTaskOwner extends TaskOwner {
   async #dispatch(msg: Extract<FromTask, { type: 'batch' }>, gen: number): Promise<void> {
     const producer = this.#producer
     if (gen !== this.#gen || producer === undefined) return
+    if (msg.topics.includes(this.#eos.offsetsTopic))
+      // Its offset records would block a read_committed read of the topic behind its own transaction.
+      // Not retried: the restarted task would poll the same record (a data error, as Java fails the task).
+      throw new ConnectError(
+        'XC_DATA',
+        'Source tasks may not produce to their own offsets topics when exactly-once support is enabled',
+        { stage: 'produce' },
+      )
     if (this.#txn === undefined) {
       await producer.transaction('begin', 0)
       this.#txn = { acks: [], offsets: new Map(), batches: 0 }

@@ -123,6 +123,8 @@ function sourceLauncher(opts: {
   hold?: (gen: number, seq: number) => boolean
   /** transaction.boundary=connector: the task's request after the batch starting at `seq`. */
   txn?: (seq: number) => 'commit' | 'abort' | undefined
+  /** The topic the records go to (default `data`). */
+  topic?: string
 }) {
   let generation = 0
   const launch = (port: MessagePort, _spec: TaskSpec): Promise<void> => {
@@ -164,7 +166,7 @@ function sourceLauncher(opts: {
         reply({
           type: 'batch',
           batch: from,
-          topics: ['data'],
+          topics: [opts.topic ?? 'data'],
           records: packRecords(records),
           offsets: [[{ p: 0 }, { seq }]],
           ...(txn !== undefined && { txn }),
@@ -419,6 +421,15 @@ describe('ExactlyOnceSourceTaskOwner (fake transactional producer, scripted acto
     // The abort's offsets went into a transaction of their own: 0..9 are not polled again.
     const offsets = broker.visible.filter((r) => r.topic === OFFSETS_TOPIC).map((r) => String(r.value))
     assert.deepEqual(offsets, ['{"seq":9}', '{"seq":19}'])
+  })
+
+  test('a task may not produce to its own offsets topic: the task fails (no restart), nothing is written', async () => {
+    const broker = new FakeBroker()
+    const s = setup(broker, 'poll', { size: 5, total: 20, topic: OFFSETS_TOPIC })
+    await s.owner.start()
+    await until(() => s.states.at(-1) === 'FAILED', 'FAILED')
+    assert.deepEqual(broker.visible, [])
+    await s.owner.stop()
   })
 
   test('a clean stop commits the open transaction (poll and interval boundaries)', async () => {
