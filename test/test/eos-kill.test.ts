@@ -226,5 +226,24 @@ describe('exactly-once source on Sluice distributed workers', { timeout: 600_000
     await new Promise((r) => setTimeout(r, 2000))
     const n = await stopAndCheck(moved, 'eos-z', topic)
     console.log(`zombie: ${n} sequence numbers, each exactly once`)
+
+    // KIP-875 on the stopped connector: fenced first, then written with task 0's transactional id.
+    const patch = await restJson<{ message: string }>(`${moved.url}/connectors/eos-z/offsets`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ offsets: [{ partition: { task: 0 }, offset: { seq: 5 } }] }),
+    })
+    assert.equal(patch.status, 200, JSON.stringify(patch.body))
+    assert.equal(patch.body.message, 'The offsets for this connector have been altered successfully')
+    const got = await restJson<{ offsets: Array<{ partition: unknown; offset: unknown }> }>(
+      `${moved.url}/connectors/eos-z/offsets`,
+    )
+    assert.deepEqual(got.body.offsets, [{ partition: { task: 0 }, offset: { seq: 5 } }])
+    const written = await readCommitted(bootstrap, `${id}-offsets`, { idleMs: 500 })
+    assert.equal(
+      String(written.at(-1)?.value),
+      '{"seq":5}',
+      'committed (read_committed) on the offsets topic',
+    )
   })
 })

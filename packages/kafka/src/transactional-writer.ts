@@ -52,9 +52,12 @@ export class TransactionalWriter {
     return this.#broken !== undefined
   }
 
-  /** Writes `records` to partition `partition` in one transaction; rejects (and breaks the writer) on any error. */
+  /**
+   * Writes `records` in one transaction, each to its own `partition` or else to `partition`; rejects
+   * (and breaks the writer) on any error.
+   */
   async write(
-    records: ReadonlyArray<{ key: string; value: Buffer | null }>,
+    records: ReadonlyArray<{ key: string | Buffer; value: Buffer | null; partition?: number }>,
     partition: number,
   ): Promise<void> {
     if (this.#broken !== undefined) throw this.#broken
@@ -65,7 +68,8 @@ export class TransactionalWriter {
         const opaque = this.#nextOpaque++
         return new Promise<void>((resolve, reject) => {
           this.#pending.set(opaque, { resolve, reject })
-          producer.produce(this.#topic, partition, r.value, Buffer.from(r.key), null, opaque)
+          const key = typeof r.key === 'string' ? Buffer.from(r.key) : r.key
+          producer.produce(this.#topic, r.partition ?? partition, r.value, key, null, opaque)
         })
       })
       await call((cb) => producer.commitTransaction(this.#timeoutMs, cb))

@@ -1120,8 +1120,9 @@ export class DistributedHerder implements Herder {
       throw new BadRequestError(
         `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`,
       )
-    // KIP-875 under KIP-618: no zombie of the connector may commit offsets after ours.
-    if (this.#eos.enabled && connectorTypeOf(this.#worker?.plugins, config) === 'source')
+    // KIP-875 under KIP-618: no zombie of the connector may commit offsets after ours; they are then
+    // written with task 0's transactional id.
+    if (this.#eos.enabled && connectorTypeOf(this.#worker?.plugins, config) === 'source') {
       try {
         await this.#eos.fenceZombies(name)
       } catch (err) {
@@ -1131,6 +1132,16 @@ export class DistributedHerder implements Herder {
           { cause: err },
         )
       }
+      const entries =
+        offsets === null
+          ? this.#offsets.getAll(name).map((e) => ({ partition: e.partition, offset: null }))
+          : (offsets as SourceOffsetEntry[]).map((o) => ({ partition: o.partition, offset: o.offset }))
+      await this.#eos.writeOffsetsAsTask0(name, entries, this.#offsets.topic, this.#offsets.partitionCount)
+      await this.#offsets.readToEnd(this.#s.workerSyncTimeoutMs)
+      return offsets === null
+        ? 'The offsets for this connector have been reset successfully'
+        : 'The offsets for this connector have been altered successfully'
+    }
     return this.#requireWorker().modifyConnectorOffsets(name, config as ConnectorProps, offsets)
   }
 

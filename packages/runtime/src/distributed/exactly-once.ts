@@ -1,8 +1,11 @@
+import type { SourceOffset, SourcePartition } from '@sluice/api'
 import { BadRequestError, ConnectError, NotFoundError } from '@sluice/api'
 import { FenceError, fenceProducers, TransactionalWriter } from '@sluice/kafka'
 import type { EncodedRecord } from '../storage/config-records.js'
 import { tasksFencingRecord } from '../storage/config-records.js'
 import type { ClusterConfigSnapshot } from '../storage/config-state.js'
+import { javaPartitionForKey } from '../storage/murmur2.js'
+import { encodeOffsetKey, encodeOffsetValue } from '../storage/offset-records.js'
 import type { ConnectorTaskId } from '../worker/worker-api.js'
 import type { DistributedSettings } from './distributed-config.js'
 import {
@@ -190,6 +193,39 @@ export class HerderExactlyOnce {
     }
     await this.privilegedWrite([tasksFencingRecord(connector, taskCount)])
     await d.readConfigToEnd()
+  }
+
+  /**
+   * KIP-875 under KIP-618: after the fencing, a source connector's offsets are written in one
+   * transaction with its task 0's transactional id (as Java does), so no zombie can interleave.
+   */
+  async writeOffsetsAsTask0(
+    connector: string,
+    entries: ReadonlyArray<{ partition: SourcePartition; offset: SourceOffset | null }>,
+    offsetsTopic: string,
+    partitions: number,
+  ): Promise<void> {
+    const s = this.#d.settings
+    const writer = await TransactionalWriter.open(
+      {
+        ...this.#d.kafkaClient,
+        'transactional.id': taskTransactionalId(s.groupId, { connector, task: 0 }),
+        'client.id': `${clientIdBase(s)}${connector}-offsets-writer`,
+      },
+      offsetsTopic,
+      Math.max(30_000, s.workerSyncTimeoutMs),
+    )
+    try {
+      await writer.write(
+        entries.map((e) => {
+          const key = encodeOffsetKey(connector, e.partition)
+          return { key, value: encodeOffsetValue(e.offset), partition: javaPartitionForKey(key, partitions) }
+        }),
+        0,
+      )
+    } finally {
+      await writer.close()
+    }
   }
 
   /**
