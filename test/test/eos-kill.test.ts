@@ -221,7 +221,9 @@ describe('exactly-once source on Sluice distributed workers', { timeout: 600_000
     zombie.signal('SIGCONT')
     // The zombie wakes up with an open transaction and a producer whose epoch is stale.
     await pollUntil('the zombie noticed it was fenced', 60_000, async () =>
-      /fenced/i.test(readFileSync(zombie.logFile, 'utf8')) ? true : undefined,
+      /was fenced out by a newer instance of the task/.test(readFileSync(zombie.logFile, 'utf8'))
+        ? true
+        : undefined,
     )
     await new Promise((r) => setTimeout(r, 2000))
     const n = await stopAndCheck(moved, 'eos-z', topic)
