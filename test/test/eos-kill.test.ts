@@ -205,6 +205,44 @@ describe('exactly-once source on Sluice distributed workers', { timeout: 600_000
     assert.ok(n > 3 * 250)
   })
 
+  test('preparing: the leader writes the config topic transactionally, tasks stay at-least-once; required is refused', async () => {
+    const id = uniqueTopic('eos-prep')
+    const props = { ...eosProps(id), 'exactly.once.source.support': 'preparing' }
+    const w = await worker(props, 'prep-a')
+    const topic = `${id}-data`
+    const refused = await pollUntil('validation answered', 60_000, async () => {
+      const r = await restJson<{ message: string }>(`${w.url}/connectors`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          name: 'eos-prep',
+          config: { 'connector.class': 'Datagen', topic, 'exactly.once.support': 'required' },
+        }),
+      })
+      return r.status === 409 ? undefined : r
+    })
+    assert.equal(refused.status, 400)
+    assert.match(refused.body.message, /This worker does not have exactly-once source support enabled\./)
+    await createDatagen(w, 'eos-prep', topic, { 'exactly.once.support': 'requested', 'max.records': '500' })
+    await runner('eos-prep', [w])
+    const data = await pollUntil('500 records', 60_000, async () => {
+      const got = await readCommitted(bootstrap, topic, { idleMs: 500 })
+      return got.length >= 500 ? got : undefined
+    })
+    // No transaction markers in the data topic (an at-least-once producer): offsets 0..499.
+    assert.deepEqual(
+      data.map((m) => m.offset),
+      Array.from({ length: 500 }, (_, i) => i),
+    )
+    // The config topic: each privileged write is a transaction, so a marker follows each one.
+    const configs = await readCommitted(bootstrap, `${id}-configs`, { idleMs: 500 })
+    const offsets = configs.map((m) => m.offset)
+    assert.ok(
+      offsets.some((o, i) => i > 0 && o > (offsets[i - 1] as number) + 1),
+      `transaction markers between config records: offsets ${offsets.join(',')}`,
+    )
+  })
+
   test('a zombie: the paused worker’s task moves; after SIGCONT its writes are fenced and never visible', async () => {
     const id = uniqueTopic('eos-zombie')
     const props = eosProps(id)
