@@ -144,6 +144,8 @@ export interface WorkerChild {
   stop(): Promise<void>
   /** kill -9. */
   kill(): Promise<void>
+  /** Sends a signal (SIGSTOP/SIGCONT: a paused worker, a zombie). */
+  signal(sig: NodeJS.Signals): void
   logTail(lines?: number): string
 }
 
@@ -192,6 +194,7 @@ function spawnLogged(
     workerId: `127.0.0.1:${o.port}`,
     stop: stopper(proc),
     kill: killer(proc),
+    signal: (sig) => void proc.kill(sig),
     logTail: (lines = 40) => tail(logFile, lines),
   }
 }

@@ -17,6 +17,8 @@ export interface DistributedWorker {
   stop(): Promise<void>
   /** kill -9: the worker vanishes without leaving the group. */
   kill(): Promise<void>
+  /** Sends a signal (SIGSTOP/SIGCONT: a paused worker, a zombie). */
+  signal(sig: NodeJS.Signals): void
 }
 
 /** `GET /connectors/{c}/status` as the tests read it. */

@@ -79,13 +79,28 @@ export abstract class Connector {
 /** Whether a source connector can provide exactly-once delivery (KIP-618). */
 export type ExactlyOnceSupport = 'SUPPORTED' | 'UNSUPPORTED'
 
+/** Whether a source connector's tasks can define their own transaction boundaries (KIP-618). */
+export type ConnectorTransactionBoundaries = 'SUPPORTED' | 'UNSUPPORTED'
+
 /** A connector that reads from an external system into Kafka. */
 export abstract class SourceConnector extends Connector {
   abstract override taskClass(): TaskClass<SourceTask>
 
-  /** KIP-618; default: unsupported. */
+  /**
+   * KIP-618: whether the connector, with these props, delivers exactly once when its records and
+   * offsets are committed in one transaction (it must resume precisely from its committed offsets).
+   * Consulted when `exactly.once.support=required`. Default null: the connector does not say.
+   */
   exactlyOnceSupport(_props: ConnectorProps): ExactlyOnceSupport | null {
     return null
+  }
+
+  /**
+   * KIP-618: whether the tasks, with these props, define their own transaction boundaries through
+   * {@link SourceTaskContext.transactionContext} (`transaction.boundary=connector`). Default unsupported.
+   */
+  canDefineTransactionBoundaries(_props: ConnectorProps): ConnectorTransactionBoundaries {
+    return 'UNSUPPORTED'
   }
 
   /**

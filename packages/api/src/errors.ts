@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'XC_BAD_REQUEST'
   | 'XC_FORBIDDEN'
   | 'XC_TOLERANCE_EXCEEDED'
+  /** KIP-618: a newer instance of the task fenced this one's transactional producer; never restarted. */
+  | 'XC_PRODUCER_FENCED'
 
 /** Pipeline stage an error happened in (Kafka Connect's `Stage`). */
 export type Stage =

@@ -12,6 +12,7 @@ export type { ConfigData, ConfigProvider } from './config-provider.js'
 export type {
   ConnectorContext,
   ConnectorProps,
+  ConnectorTransactionBoundaries,
   ExactlyOnceSupport,
   OffsetStorageReader,
   SourceConnectorContext,
@@ -58,7 +59,7 @@ export type {
   TopicPartitionOffset,
 } from './records.js'
 export { newRecord, sinkRecord, sourceRecord } from './records.js'
-export type { ErrantRecordReporter, SinkTaskContext, SourceTaskContext } from './task.js'
+export type { ErrantRecordReporter, SinkTaskContext, SourceTaskContext, TransactionContext } from './task.js'
 export { SinkTask, SourceTask } from './task.js'
 export type { Predicate, Transformation } from './transformation.js'
 // Kafka's `Values` and the Java toString forms shared by converters and transforms.

@@ -13,6 +13,29 @@ export interface SourceTaskContext {
   readonly configs: ConnectorProps
   /** Committed offsets, to resume where the last run stopped. */
   readonly offsetStorageReader: OffsetStorageReader
+  /**
+   * KIP-618: the task's control over transaction boundaries, or null unless the worker runs exactly-once
+   * source tasks and the connector is configured with `transaction.boundary=connector`.
+   */
+  transactionContext(): TransactionContext | null
+}
+
+/**
+ * How a source task defines its own transactions (Kafka Connect's `TransactionContext`), with
+ * `transaction.boundary=connector`. Requests take effect when the runtime dispatches records: a
+ * request naming a record applies right after that record (the transaction includes it); one without
+ * a record applies after the batch the current `poll` returns. An abort drops the transaction's records
+ * but still commits the source offsets they carried, so they are not polled again.
+ */
+export interface TransactionContext {
+  /** Commits the open transaction after the records of the current `poll` are dispatched. */
+  commitTransaction(): void
+  /** Commits the open transaction right after `record` (one returned by `poll`) is dispatched. */
+  commitTransaction(record: SourceRecord): void
+  /** Aborts the open transaction after the records of the current `poll` are dispatched. */
+  abortTransaction(): void
+  /** Aborts the open transaction, `record` included, right after `record` is dispatched. */
+  abortTransaction(record: SourceRecord): void
 }
 
 /** Reports a record that failed after the task received it (KIP-610 `ErrantRecordReporter`). */

@@ -12,6 +12,8 @@ export { batchApiAvailable, kafkaErrorString } from './batch.js'
 export { kafkaBinding } from './binding.js'
 export type { ClientConfig } from './factory.js'
 export { createConsumer, createProducer, rdkafkaFactory } from './factory.js'
+export type { FenceProducersOptions } from './fence-producers.js'
+export { FenceError, FenceErrors, fenceProducers } from './fence-producers.js'
 export type { GroupClientOptions, JoinedGroup } from './group-client.js'
 export { connectionSecurity, GroupClient, GroupErrors, GroupProtocolError } from './group-client.js'
 export type { InternalTopicSpec, KafkaLogOptions, LogRecord } from './kafka-log.js'
@@ -25,5 +27,6 @@ export {
   packedViews,
   packRecords,
 } from './packed.js'
+export { TransactionalWriter } from './transactional-writer.js'
 export type { ConfigEntry } from './wire.js'
 export { clusterId, describeConfigs, KafkaProtocolError, RESOURCE_BROKER, RESOURCE_TOPIC } from './wire.js'

@@ -915,7 +915,16 @@ export function registerRoutes(
       'PUT',
       '/connectors/:connector/fence',
       { consumes: false, schema: { hide: true, params: connectorParam } },
-      async () => {
+      async (req, reply) => {
+        // KIP-618: a follower asks the leader to fence a connector's zombie tasks before starting one.
+        const herder = ctx.herder() as Herder & {
+          fenceZombies?: (c: string, body: Buffer, headers: FastifyRequest['headers']) => Promise<void>
+        }
+        if (herder.fenceZombies !== undefined) {
+          const raw = (req as FastifyRequest & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0)
+          await timeout(herder.fenceZombies(connectorOf(req), raw, req.headers))
+          return reply.code(204).send()
+        }
         throw new RestError(
           500,
           'Kafka Connect in standalone mode does not support exactly-once source connectors.',

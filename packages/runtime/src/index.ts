@@ -82,6 +82,11 @@ export * from './storage/status-records.js'
 export type { RestartDecision, RestartPolicyOptions } from './supervisor/restart-policy.js'
 export { defaultRestartPolicy, RestartPolicy } from './supervisor/restart-policy.js'
 export { classifyFailure, type FailureClass, TaskSupervisor } from './supervisor/task-supervisor.js'
+export {
+  ExactlyOnceSourceTaskOwner,
+  type ExactlyOnceTaskOptions,
+  type TransactionBoundary,
+} from './worker/exactly-once-source-task-owner.js'
 export { SinkOffsetLedger } from './worker/sink-offset-ledger.js'
 export { SinkTaskOwner } from './worker/sink-task-owner.js'
 export { SourceTaskOwner } from './worker/source-task-owner.js'

@@ -4,6 +4,7 @@ import {
   ConfigDef,
   ConnectError,
   type ConnectorProps,
+  type ConnectorTransactionBoundaries,
   type ExactlyOnceSupport,
   Headers,
   NonEmptyString,
@@ -45,6 +46,11 @@ export const MAX_RECORDS_CONFIG = 'max.records'
 export const DATAGEN_BATCH_SIZE_CONFIG = 'batch.size'
 /** Config key: seed of the generated content. */
 export const SEED_CONFIG = 'seed'
+/**
+ * Config key: with `transaction.boundary=connector` (exactly-once workers), the task commits a
+ * transaction after every this many records of its sequence; 0 = the task defines no boundaries.
+ */
+export const TRANSACTION_RECORDS_CONFIG = 'transaction.records'
 /** Internal task config key: this task's index, set by `taskConfigs`. */
 export const TASK_ID_CONFIG = 'datagen.task.id'
 /** Internal task config key: how many tasks share the work, set by `taskConfigs`. */
@@ -159,6 +165,19 @@ export const DATAGEN_CONFIG_DEF: ConfigDef = new ConfigDef()
     orderInGroup: 9,
   })
   .define({
+    name: TRANSACTION_RECORDS_CONFIG,
+    type: 'INT',
+    defaultValue: 0,
+    validator: Range.atLeast(0),
+    importance: 'LOW',
+    documentation:
+      'With exactly-once source support and transaction.boundary=connector: commit a transaction after ' +
+      'every this many records of the task (at sequence numbers n*transaction.records-1), so transactions ' +
+      'are the same whichever worker runs the task. 0: the connector does not define transaction boundaries.',
+    group: 'Datagen',
+    orderInGroup: 10,
+  })
+  .define({
     name: TASK_ID_CONFIG,
     type: 'INT',
     defaultValue: 0,
@@ -219,6 +238,10 @@ export class DatagenConfig extends AbstractConfig {
   /** `seed`. */
   get seed(): number | bigint {
     return this.getLong(SEED_CONFIG) ?? 0
+  }
+  /** `transaction.records` (0 = no connector-defined boundaries). */
+  get transactionRecords(): number {
+    return this.getInt(TRANSACTION_RECORDS_CONFIG) ?? 0
   }
   /** This task's index (`datagen.task.id`). */
   get taskId(): number {
@@ -294,6 +317,11 @@ export class DatagenConnector extends SourceConnector {
     return 'SUPPORTED'
   }
 
+  /** Supported when `transaction.records` > 0: the task then commits after every that many records. */
+  override canDefineTransactionBoundaries(props: ConnectorProps): ConnectorTransactionBoundaries {
+    return new DatagenConfig(props).transactionRecords > 0 ? 'SUPPORTED' : 'UNSUPPORTED'
+  }
+
   /**
    * Accepts null offsets (tombstones) and `{seq: <non-negative integer>}` for partitions `{task: <n>}`.
    * @throws {@link ConnectError} describing the first bad entry
@@ -353,6 +381,7 @@ export class DatagenTask extends SourceTask {
   #endSeq = Number.POSITIVE_INFINITY
   #limiter: RateLimiter | null = null
   #partition: SourcePartition = {}
+  #txnRecords = 0
 
   constructor(options: DatagenTaskOptions = {}) {
     super()
@@ -387,6 +416,7 @@ export class DatagenTask extends SourceTask {
     // Burst: at most one batch or one second's worth, so pacing stays smooth after an idle spell.
     this.#limiter = rate > 0 ? new RateLimiter(rate, Math.min(this.#batchSize, rate), this.#clock) : null
     this.#partition = Object.freeze({ [TASK_FIELD]: this.#task })
+    this.#txnRecords = config.transactionRecords
     const stored = await this.context.offsetStorageReader.offset(this.#partition)
     const last = stored?.[SEQ_FIELD]
     if (last === null || last === undefined) this.#nextSeq = 0
@@ -430,6 +460,8 @@ export class DatagenTask extends SourceTask {
     const keyStyle = this.#keyStyle
     const keySchema = keyStyle === 'string' ? Schemas.STRING : keyStyle === 'long' ? Schemas.INT64 : null
     const size = content.recordSize
+    // transaction.boundary=connector: null unless the worker runs this task exactly-once that way.
+    const txn = this.#txnRecords > 0 ? this.context.transactionContext() : null
     // BYTES values of one batch are views of one fresh buffer: one allocation per poll, never reused
     // (the runtime may still hold earlier batches).
     const block = this.#bytes ? Buffer.allocUnsafe(n * size) : null
@@ -453,6 +485,8 @@ export class DatagenTask extends SourceTask {
         timestamp: null,
         headers: new Headers(),
       }
+      if (txn !== null && (seq + 1) % this.#txnRecords === 0)
+        txn.commitTransaction(records[i] as SourceRecord)
     }
     return records
   }

@@ -2,6 +2,7 @@ import {
   type ConfigDef,
   ConnectError,
   type ConnectorProps,
+  type ConnectorTransactionBoundaries,
   type ExactlyOnceSupport,
   SourceConnector,
   type SourceOffset,
@@ -73,6 +74,11 @@ export class FileStreamSourceConnector extends SourceConnector {
    */
   override exactlyOnceSupport(props: ConnectorProps): ExactlyOnceSupport {
     return new FileStreamSourceConfig(props).file !== null ? 'SUPPORTED' : 'UNSUPPORTED'
+  }
+
+  /** Like Kafka's FileStreamSourceConnector, the task defines no transaction boundaries of its own. */
+  override canDefineTransactionBoundaries(_props: ConnectorProps): ConnectorTransactionBoundaries {
+    return 'UNSUPPORTED'
   }
 
   /**

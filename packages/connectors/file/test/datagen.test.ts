@@ -61,6 +61,7 @@ describe('DatagenConnector', () => {
         'max.records',
         'batch.size',
         'seed',
+        'transaction.records',
       ],
     )
   })
@@ -105,6 +106,24 @@ describe('DatagenConnector', () => {
       [0, 1, 2, 3].map((i) => shareOf(2, i, 4)),
       [1, 1, 0, 0],
     )
+  })
+
+  test('connector-defined transactions: supported with transaction.records, a commit after every N of the sequence', async () => {
+    const c = new DatagenConnector()
+    assert.equal(c.canDefineTransactionBoundaries({ topic: 't' }), 'UNSUPPORTED')
+    assert.equal(c.canDefineTransactionBoundaries({ topic: 't', 'transaction.records': '3' }), 'SUPPORTED')
+    const task = new DatagenTask({ clock: new FrozenClock() })
+    const commits: string[] = []
+    task.initialize({
+      ...sourceContext({}),
+      transactionContext: () => ({
+        commitTransaction: (r?: SourceRecord) => void commits.push(String(r?.key)),
+        abortTransaction: () => assert.fail('datagen never aborts'),
+      }),
+    })
+    await task.start({ topic: 't', key: 'string', 'batch.size': '10', 'transaction.records': '3' })
+    await task.poll(new AbortController().signal)
+    assert.deepEqual(commits, ['0-2', '0-5', '0-8'])
   })
 
   test('exactly-once supported; alterOffsets checks {task} → {seq}', () => {

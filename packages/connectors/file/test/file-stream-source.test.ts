@@ -88,6 +88,7 @@ describe('FileStreamSourceConnector', () => {
     assert.equal(c.exactlyOnceSupport({ topic: TOPIC }), 'UNSUPPORTED')
     assert.equal(c.exactlyOnceSupport({ topic: TOPIC, file: '' }), 'UNSUPPORTED')
     assert.equal(c.exactlyOnceSupport({ topic: TOPIC, file: ' ' }), 'UNSUPPORTED', 'values are trimmed')
+    assert.equal(c.canDefineTransactionBoundaries({ topic: TOPIC, file: '/tmp/in.txt' }), 'UNSUPPORTED')
   })
 
   test('alterOffsets validates like Kafka', () => {

@@ -14,7 +14,11 @@ const API = import.meta.resolve('@sluice/api')
 const SOURCE_BODY = `
   const { FileStreamSourceTask } = await import(${JSON.stringify(INDEX)})
   const task = new FileStreamSourceTask({ waitMs: 20 })
-  task.initialize({ configs: {}, offsetStorageReader: { offset: async () => null, offsets: async () => [] } })
+  task.initialize({
+    configs: {},
+    offsetStorageReader: { offset: async () => null, offsets: async () => [] },
+    transactionContext: () => null,
+  })
   task.start({ topic: 't' })
   const got = []
   const signal = new AbortController().signal

@@ -39,7 +39,7 @@ export class FixedOffsets implements OffsetStorageReader {
 
 /** A source task context over `offsets`. */
 export function sourceContext(configs: ConnectorProps, offsets = new FixedOffsets()): SourceTaskContext {
-  return { configs, offsetStorageReader: offsets }
+  return { configs, offsetStorageReader: offsets, transactionContext: () => null }
 }
 
 /** A sink task context that records what the task asked for. */

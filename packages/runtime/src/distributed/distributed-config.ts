@@ -1,10 +1,17 @@
-import { ConfigDef, ConfigError, type ParsedConfig, Range, ValidString } from '@sluice/api'
+import {
+  CaseInsensitiveValidString,
+  ConfigDef,
+  ConfigError,
+  type ParsedConfig,
+  Range,
+  ValidString,
+} from '@sluice/api'
 import type { ConnectProtocolName } from './connect-protocol.js'
 
 /**
  * Kafka's `DistributedConfig` keys (beyond `WorkerConfig` and the REST keys), with Kafka's defaults and
  * validators, as data; and the typed view the distributed herder reads. Keys Sluice accepts but does not
- * implement are validation errors (exactly-once source support other than `disabled`).
+ * implement are validation errors.
  */
 
 const ms = (name: string, defaultValue: number, documentation: string, min = 0) => ({
@@ -157,22 +164,7 @@ export const DISTRIBUTED_CONFIG_DEF: ConfigDef = new ConfigDef()
     name: 'exactly.once.source.support',
     type: 'STRING',
     defaultValue: 'disabled',
-    validator: new (class {
-      ensureValid(key: string, value: unknown): void {
-        const v = String(value).toLowerCase()
-        if (v === 'disabled') return
-        const known = v === 'preparing' || v === 'enabled'
-        throw new ConfigError(
-          known
-            ? `Invalid value ${String(value)} for configuration ${key}: Sluice does not implement exactly-once source support yet; use disabled`
-            : `Invalid value ${String(value)} for configuration ${key}: String must be one of (case insensitive): DISABLED, PREPARING, ENABLED`,
-          { [key]: ['Sluice supports only disabled'] },
-        )
-      }
-      toString(): string {
-        return '(case insensitive) [DISABLED]'
-      }
-    })(),
+    validator: CaseInsensitiveValidString.in('disabled', 'preparing', 'enabled'),
     importance: 'HIGH',
     documentation: 'Whether to enable exactly-once support for source connectors in the cluster.',
   })
@@ -200,6 +192,12 @@ export interface DistributedSettings {
   readonly requestTimeoutMs: number
   /** `client.id`; the group member id prefix. */
   readonly clientId: string | undefined
+  /**
+   * KIP-618 `exactly.once.source.support`: `preparing` and `enabled` give the leader a transactional
+   * config-topic writer; only `enabled` runs exactly-once source tasks, fences zombies and reads the
+   * config and offsets topics read_committed.
+   */
+  readonly exactlyOnceSourceSupport: 'disabled' | 'preparing' | 'enabled'
 }
 
 /** Parses the distributed keys of `props` (other keys pass through); throws `ConfigError` listing each bad key. */
@@ -231,5 +229,9 @@ export function parseDistributedSettings(props: Readonly<Record<string, string>>
     keyTtlMs: num('inter.worker.key.ttl.ms'),
     requestTimeoutMs: rt === undefined || rt.trim() === '' ? 40_000 : Number(rt),
     clientId: props['client.id'],
+    exactlyOnceSourceSupport: str('exactly.once.source.support').toLowerCase() as
+      | 'disabled'
+      | 'preparing'
+      | 'enabled',
   }
 }

@@ -1,4 +1,4 @@
-import type { ConfigInfos, ConfigKeyInfo, ConnectorProps } from '@sluice/api'
+import type { ConfigInfos, ConfigKeyInfo, ConnectorProps, SourceConnector } from '@sluice/api'
 import { AlreadyExistsError, BadRequestError, ConnectError, NotFoundError } from '@sluice/api'
 import { ensureInternalTopic, GroupClient, GroupErrors, GroupProtocolError } from '@sluice/kafka'
 import { type Clock, type ClockTimer, systemClock } from '../clock.js'
@@ -32,6 +32,7 @@ import {
 import type { ClusterConfigSnapshot, ConfigChange } from '../storage/config-state.js'
 import { KafkaConfigStore, KafkaOffsetStore, KafkaStatusStore } from '../storage/kafka-stores.js'
 import type { StatusValue } from '../storage/status-records.js'
+import type { ExactlyOnceTaskOptions, TransactionBoundary } from '../worker/exactly-once-source-task-owner.js'
 import type { ConnectorOffsetStore } from '../worker/worker.js'
 import type {
   ConnectorTaskId,
@@ -59,6 +60,8 @@ import {
   PROTOCOL_VERSION,
 } from './connect-protocol.js'
 import type { DistributedSettings } from './distributed-config.js'
+import { HerderExactlyOnce, taskTransactionalId } from './exactly-once.js'
+import { exactlyOnceErrors, withErrors } from './exactly-once-validation.js'
 import {
   HMAC_SHA256,
   newSessionKey,
@@ -143,6 +146,8 @@ export class DistributedHerder implements Herder {
   readonly #status: KafkaStatusStore
   readonly #offsets: KafkaOffsetStore
   readonly #group: GroupClient
+  /** KIP-618 duties (transactional config writes, fencing), kept in their own module. */
+  readonly #eos: HerderExactlyOnce
   /** The leader's assignor follows the protocol the group settled on (eager for `default`). */
   readonly #eagerAssignor: ConnectAssignor = new EagerAssignor()
   readonly #cooperativeAssignor: ConnectAssignor
@@ -183,9 +188,25 @@ export class DistributedHerder implements Herder {
     const u = new URL(options.restUrl)
     this.workerId = `${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`
     const storeLog = { warn: (m: string) => this.#log.warn(m) }
-    this.#config = new KafkaConfigStore(this.#s.configTopic, options.kafkaClient, storeLog)
+    // Java reads the config and offsets topics read_committed only with exactly-once source enabled.
+    const readCommitted = this.#s.exactlyOnceSourceSupport === 'enabled'
+    this.#config = new KafkaConfigStore(this.#s.configTopic, options.kafkaClient, storeLog, readCommitted)
     this.#status = new KafkaStatusStore(this.#s.statusTopic, options.kafkaClient, storeLog)
-    this.#offsets = new KafkaOffsetStore(this.#s.offsetTopic, options.kafkaClient, storeLog)
+    this.#offsets = new KafkaOffsetStore(this.#s.offsetTopic, options.kafkaClient, storeLog, readCommitted)
+    this.#eos = new HerderExactlyOnce({
+      settings: this.#s,
+      kafkaClient: options.kafkaClient,
+      bootstrapServers: options.bootstrapServers,
+      securityProps: options.securityProps,
+      log: this.#log,
+      plainWrite: (records) => this.#config.write(records),
+      readConfigToEnd: () => this.#config.readToEnd(this.#s.workerSyncTimeoutMs),
+      snapshot: () => this.#config.snapshot(),
+      isLeader: () => this.isLeader,
+      leaderUrl: () => this.leaderUrl,
+      isSourceConnector: (c) =>
+        connectorTypeOf(this.#worker?.plugins, this.#config.snapshot().connectorConfig(c)) === 'source',
+    })
     this.#group = new GroupClient({
       bootstrapServers: options.bootstrapServers,
       clientId: this.#s.clientId ?? `connect-${this.workerId}`,
@@ -277,6 +298,7 @@ export class DistributedHerder implements Herder {
     if (this.#memberId !== '')
       await this.#group.leave(this.#memberId, 'the consumer is being closed').catch(() => undefined)
     await this.#group.disconnect()
+    await this.#eos.releaseWritePrivileges()
     await this.#worker?.stop()
     await this.#offsets.stop()
     await this.#status.stop()
@@ -370,7 +392,7 @@ export class DistributedHerder implements Herder {
     if (this.#protocol !== 'sessioned') return
     const key = this.#config.snapshot().sessionKey
     if (key !== null && key.creationTimestamp + this.#s.keyTtlMs > this.#clock.now()) return
-    await this.#config.write([sessionKeyRecord(newSessionKey(this.#clock.now()))])
+    await this.#eos.privilegedWrite([sessionKeyRecord(newSessionKey(this.#clock.now()))])
   }
 
   #sleep(ms: number): Promise<void> {
@@ -549,6 +571,7 @@ export class DistributedHerder implements Herder {
     this.#rebalancing = false
     await this.#status.readToEnd(this.#s.workerSyncTimeoutMs).catch(() => undefined)
     if (this.isLeader) await this.#leaderDuties()
+    else await this.#eos.releaseWritePrivileges()
     const snapshot = this.#config.snapshot()
     for (const c of merged.connectors)
       if (!this.#runningConnectors.has(c)) await this.#startConnector(c, snapshot)
@@ -560,8 +583,9 @@ export class DistributedHerder implements Herder {
     if (a.delay > 0) this.#rejoinAt = this.#clock.now() + a.delay
   }
 
-  /** Session key rotation and status cleanup (Kafka's leader duties after an election). */
+  /** Write privileges, session key rotation and status cleanup (Kafka's leader duties after an election). */
   async #leaderDuties(): Promise<void> {
+    await this.#eos.claimWritePrivileges()
     const snapshot = this.#config.snapshot()
     const key = snapshot.sessionKey
     const now = this.#clock.now()
@@ -569,7 +593,9 @@ export class DistributedHerder implements Herder {
       this.#protocol === 'sessioned' &&
       (key === null || key.creationTimestamp + this.#s.keyTtlMs <= now || key.algorithm !== HMAC_SHA256)
     ) {
-      await this.#config.write([sessionKeyRecord(newSessionKey(now))])
+      await this.#eos
+        .privilegedWrite([sessionKeyRecord(newSessionKey(now))])
+        .catch((err: unknown) => this.#log.warn(`Could not write a session key: ${(err as Error).message}`))
       await this.#config.readToEnd(this.#s.workerSyncTimeoutMs).catch(() => undefined)
     }
     const known = this.#status.known()
@@ -600,12 +626,17 @@ export class DistributedHerder implements Herder {
     const taskConfig = snapshot.taskConfig(id)
     if (config === undefined || taskConfig === undefined) return
     this.#runningTasks.set(taskKey(id), id)
+    const exactlyOnce =
+      this.#eos.enabled && connectorTypeOf(this.#worker?.plugins, config) === 'source'
+        ? this.#exactlyOnceTask(id, config, snapshot)
+        : undefined
     try {
       await this.#requireWorker().startTask(
         id,
         config as ConnectorProps,
         taskConfig as ConnectorProps,
         snapshot.targetState(id.connector) ?? 'STARTED',
+        exactlyOnce,
       )
     } catch (err) {
       this.#log.error(`Failed to start task ${taskName(id)}`, err)
@@ -684,7 +715,7 @@ export class DistributedHerder implements Herder {
   async #writeTaskConfigs(name: string, configs: readonly Record<string, string>[]): Promise<void> {
     const records: EncodedRecord[] = configs.map((c, i) => taskConfigRecord(name, i, c))
     records.push(commitRecord(name, configs.length))
-    await this.#config.write(records)
+    await this.#eos.privilegedWrite(records)
     await this.#config.readToEnd(this.#s.workerSyncTimeoutMs)
   }
 
@@ -895,8 +926,13 @@ export class DistributedHerder implements Herder {
     if (!this.isLeader) throw new NotLeaderError(`${what}: this worker is not the leader`, this.leaderUrl)
   }
 
-  async #writeAndRead(records: readonly EncodedRecord[]): Promise<void> {
-    await this.#config.write(records)
+  /**
+   * `privileged`: a leader-only write (one transaction under `preparing`/`enabled`); target states and
+   * logger levels are written by any worker, never transactionally.
+   */
+  async #writeAndRead(records: readonly EncodedRecord[], privileged = true): Promise<void> {
+    if (privileged) await this.#eos.privilegedWrite(records)
+    else await this.#config.write(records)
     await this.#config.readToEnd(this.#s.workerSyncTimeoutMs)
   }
 
@@ -934,19 +970,20 @@ export class DistributedHerder implements Herder {
   /** Pause and resume are written by any worker (Kafka does not route them to the leader). */
   async pauseConnector(name: string): Promise<void> {
     this.#connectorConfig(name)
-    await this.#writeAndRead([targetStateRecord(name, 'PAUSED')])
+    await this.#writeAndRead([targetStateRecord(name, 'PAUSED')], false)
   }
 
   async resumeConnector(name: string): Promise<void> {
     this.#connectorConfig(name)
-    await this.#writeAndRead([targetStateRecord(name, 'STARTED')])
+    await this.#writeAndRead([targetStateRecord(name, 'STARTED')], false)
   }
 
   async stopConnector(name: string): Promise<void> {
     this.#requireLeader('Only the leader can stop connectors.')
     this.#connectorConfig(name)
-    // Kafka writes the empty task set before the target state.
-    await this.#writeAndRead([commitRecord(name, 0), targetStateRecord(name, 'STOPPED')])
+    // Kafka writes the empty task set (privileged) before the target state (any worker's write).
+    await this.#eos.privilegedWrite([commitRecord(name, 0)])
+    await this.#writeAndRead([targetStateRecord(name, 'STOPPED')], false)
   }
 
   async restartConnector(request: RestartRequest): Promise<ConnectorStateInfo | null> {
@@ -1014,6 +1051,56 @@ export class DistributedHerder implements Herder {
     await this.#writeTaskConfigs(name, configs as Record<string, string>[])
   }
 
+  /** Internal `PUT /connectors/{c}/fence` (KIP-618; signed while the protocol is `sessioned`). */
+  async fenceZombies(
+    name: string,
+    body: Buffer,
+    headers: Readonly<Record<string, string | string[] | undefined>>,
+  ): Promise<void> {
+    if (this.#protocol === 'sessioned') verifyRequest(this.#config.snapshot().sessionKey, body, headers)
+    this.#requireLeader('Only the leader may perform zombie fencing.')
+    await this.#eos.fenceZombies(name)
+  }
+
+  /**
+   * What an exactly-once source task needs from the herder: preflight fencing (here when leading, else
+   * by the leader), and after initTransactions the check that its task configs and assignment still hold.
+   */
+  #exactlyOnceTask(
+    id: ConnectorTaskId,
+    config: Readonly<Record<string, string>>,
+    snapshot: ClusterConfigSnapshot,
+  ): ExactlyOnceTaskOptions {
+    const generation = snapshot.taskConfigGeneration(id.connector)
+    const boundary = (config['transaction.boundary'] ?? 'poll').toLowerCase() as TransactionBoundary
+    const interval = config['transaction.boundary.interval.ms']
+    return {
+      transactionalId: taskTransactionalId(this.#s.groupId, id),
+      boundary,
+      intervalMs:
+        interval === undefined || interval.trim() === ''
+          ? Number(this.#o.workerProps['offset.flush.interval.ms'] ?? 60_000)
+          : Number(interval),
+      offsetsTopic: this.#offsets.topic,
+      offsetsPartitions: this.#offsets.partitionCount,
+      preflight: (stopped) => this.#eos.preflightFence(id, stopped),
+      verify: async () => {
+        await this.#config.readToEnd(this.#s.workerSyncTimeoutMs)
+        if (this.#config.snapshot().taskConfigGeneration(id.connector) !== generation)
+          throw new ConnectError(
+            'XC_ILLEGAL_STATE',
+            `Cannot start source task ${taskName(id)} with exactly-once support as the connector has already generated a new set of task configs`,
+          )
+        if (!(this.#assignment?.assigned.tasks.some((t) => taskKey(t) === taskKey(id)) ?? false))
+          throw new ConnectError(
+            'XC_ILLEGAL_STATE',
+            `Cannot start source task ${taskName(id)} as it has already been revoked from this worker`,
+          )
+      },
+      readOffsetsToEnd: () => this.#offsets.readToEnd(this.#s.workerSyncTimeoutMs),
+    }
+  }
+
   async connectorOffsets(name: string): Promise<ConnectorOffsets> {
     const config = this.#connectorConfig(name)
     return { offsets: await this.#requireWorker().connectorOffsets(name, config as ConnectorProps) }
@@ -1033,6 +1120,28 @@ export class DistributedHerder implements Herder {
       throw new BadRequestError(
         `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`,
       )
+    // KIP-875 under KIP-618: no zombie of the connector may commit offsets after ours; they are then
+    // written with task 0's transactional id.
+    if (this.#eos.enabled && connectorTypeOf(this.#worker?.plugins, config) === 'source') {
+      try {
+        await this.#eos.fenceZombies(name)
+      } catch (err) {
+        throw new ConnectError(
+          'XC_CONNECT',
+          `Failed to perform zombie fencing for source connector prior to modifying offsets: ${(err as Error).message}`,
+          { cause: err },
+        )
+      }
+      const entries =
+        offsets === null
+          ? this.#offsets.getAll(name).map((e) => ({ partition: e.partition, offset: null }))
+          : (offsets as SourceOffsetEntry[]).map((o) => ({ partition: o.partition, offset: o.offset }))
+      await this.#eos.writeOffsetsAsTask0(name, entries, this.#offsets.topic, this.#offsets.partitionCount)
+      await this.#offsets.readToEnd(this.#s.workerSyncTimeoutMs)
+      return offsets === null
+        ? 'The offsets for this connector have been reset successfully'
+        : 'The offsets for this connector have been altered successfully'
+    }
     return this.#requireWorker().modifyConnectorOffsets(name, config as ConnectorProps, offsets)
   }
 
@@ -1052,8 +1161,18 @@ export class DistributedHerder implements Herder {
     return this.#requireLocal().pluginConfig(pluginName, version)
   }
 
-  validateConnectorConfig(config: Record<string, string>): Promise<ConfigInfos> {
-    return this.#requireLocal().validateConnectorConfig(config)
+  /** The standalone validation plus Java's distributed source checks (KIP-618 keys). */
+  async validateConnectorConfig(config: Record<string, string>): Promise<ConfigInfos> {
+    const infos = await this.#requireLocal().validateConnectorConfig(config)
+    let connector: SourceConnector | undefined
+    try {
+      const entry = this.#worker?.plugins.resolve(config[CONNECTOR_CLASS_CONFIG] ?? '')
+      if (entry?.kind === 'source') connector = entry.definition.create() as SourceConnector
+    } catch {
+      // An unknown class is already an error of the standalone validation.
+    }
+    if (connector === undefined) return infos
+    return withErrors(infos, exactlyOnceErrors(config as ConnectorProps, connector, this.#eos.enabled))
   }
 
   /** `PUT /admin/loggers/{l}?scope=cluster`: any worker writes the record; every worker applies it. */

@@ -80,6 +80,11 @@ export interface ProducerClient {
   setPollInterval(ms: number): unknown
   flush(timeoutMs: number, cb: (err: KafkaError | null) => void): unknown
   disconnect(timeoutMs: number, cb: (err: unknown) => void): unknown
+  /** Transactions (KIP-618 exactly-once source tasks); the client needs a `transactional.id`. */
+  initTransactions?(timeoutMs: number, cb: (err: KafkaError | null) => void): void
+  beginTransaction?(cb: (err: KafkaError | null) => void): void
+  commitTransaction?(timeoutMs: number, cb: (err: KafkaError | null) => void): void
+  abortTransaction?(timeoutMs: number, cb: (err: KafkaError | null) => void): void
 }
 
 export interface ConsumerClient {

@@ -301,7 +301,8 @@ export class SourceProducer {
     return new ConnectError(
       'XC_KAFKA',
       `Unrecoverable exception from producer send callback (${this.#name}): ${e.message}`,
-      { stage: 'produce', retriable: false },
+      // The librdkafka error: its code tells an exactly-once task it was fenced.
+      { stage: 'produce', retriable: false, cause: e },
     )
   }
 
@@ -637,12 +638,63 @@ export class SourceProducer {
     })
   }
 
+  /**
+   * A transaction call of a producer opened with `transactional.id` (exactly-once source tasks); a
+   * failure rejects with the librdkafka error, `fatal` when the producer is fenced or otherwise dead.
+   */
+  transaction(op: 'init' | 'begin' | 'commit' | 'abort', timeoutMs: number): Promise<void> {
+    const c = this.#client
+    const fn = {
+      init: c.initTransactions,
+      begin: c.beginTransaction,
+      commit: c.commitTransaction,
+      abort: c.abortTransaction,
+    }[op]
+    if (fn === undefined)
+      return Promise.reject(
+        new ConnectError('XC_ILLEGAL_STATE', `the Kafka binding has no transactions (${op})`, {
+          stage: 'produce',
+        }),
+      )
+    return new Promise<void>((resolve, reject) => {
+      const cb = (err: KafkaError | null) => (err ? reject(new TransactionError(op, err)) : resolve())
+      if (op === 'begin') (fn as (cb: (err: KafkaError | null) => void) => void).call(c, cb)
+      else (fn as (t: number, cb: (err: KafkaError | null) => void) => void).call(c, timeoutMs, cb)
+    })
+  }
+
   async close(timeoutMs: number): Promise<void> {
     if (this.#closed) return
     this.#closed = true
     await this.flush(timeoutMs).catch(() => undefined)
     await new Promise<void>((resolve) => this.#client.disconnect(timeoutMs, () => resolve()))
   }
+}
+
+/** librdkafka error codes that mean the transactional producer was fenced by a newer instance. */
+const FENCED_CODES: ReadonlySet<number> = new Set([
+  -144, // ERR__FENCED
+  47, // INVALID_PRODUCER_EPOCH
+  90, // PRODUCER_FENCED
+])
+
+/** A failed transaction call; `fenced` when a newer producer with the same transactional id exists. */
+export class TransactionError extends Error {
+  readonly code: number
+  readonly fenced: boolean
+  readonly fatal: boolean
+  constructor(op: string, err: KafkaError) {
+    super(`${op} transaction failed: ${err.message}`)
+    this.name = 'TransactionError'
+    this.code = err.code
+    this.fenced = FENCED_CODES.has(err.code)
+    this.fatal = this.fenced || err.isFatal === true
+  }
+}
+
+/** Whether a produce or transaction error means this producer was fenced. */
+export function isFencedCode(code: number): boolean {
+  return FENCED_CODES.has(code)
 }
 
 /** W3C trace context header (telemetry's record tracing). */

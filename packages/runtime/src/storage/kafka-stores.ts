@@ -32,6 +32,15 @@ export interface StoreLogger {
   warn(message: string): void
 }
 
+/**
+ * The consumer isolation Java's stores use: read_committed for the config and offsets topics only
+ * with `exactly.once.source.support=enabled`, read_uncommitted otherwise (librdkafka's default is
+ * read_committed, so it is always set).
+ */
+function isolation(readCommitted: boolean): Readonly<Record<string, string>> {
+  return { 'isolation.level': readCommitted ? 'read_committed' : 'read_uncommitted' }
+}
+
 /** Config topic: connector/task configs, target states, session key; listeners see every change. */
 export class KafkaConfigStore {
   readonly #log: KafkaLog
@@ -39,12 +48,13 @@ export class KafkaConfigStore {
   #listeners: Array<(change: ConfigChange, snapshot: ClusterConfigSnapshot) => void> = []
   #started = false
 
-  constructor(topic: string, client: Client, logger: StoreLogger) {
+  constructor(topic: string, client: Client, logger: StoreLogger, readCommitted = false) {
     this.#log = new KafkaLog({
       topic,
       client,
       // Config writes must not be lost or reordered (Java: acks=all, retries, one in flight).
       producer: { acks: 'all', 'enable.idempotence': true, 'max.in.flight': 1 },
+      consumer: isolation(readCommitted),
       onRecord: (r) => this.#apply(r, logger),
       onError: (err) => logger.warn(`reading ${topic}: ${err.message}`),
     })
@@ -111,6 +121,7 @@ export class KafkaStatusStore {
       client,
       // Java's status producer: no retries, no idempotence (a stale status must not overwrite a newer one).
       producer: { acks: 'all', retries: 0, 'enable.idempotence': false },
+      consumer: isolation(false),
       onRecord: (r) => this.#apply(r),
       onError: (err) => logger.warn(`reading ${topic}: ${err.message}`),
     })
@@ -199,11 +210,12 @@ export class KafkaOffsetStore implements ConnectorOffsetStore {
   >()
   #pending: Array<{ connector: string; partition: SourcePartition; offset: SourceOffset | null }> = []
 
-  constructor(topic: string, client: Client, logger: StoreLogger) {
+  constructor(topic: string, client: Client, logger: StoreLogger, readCommitted = false) {
     this.#log = new KafkaLog({
       topic,
       client,
       producer: { acks: 'all', 'enable.idempotence': true },
+      consumer: isolation(readCommitted),
       onRecord: (r) => {
         if (r.key === null) return
         const k = parseOffsetKey(r.key)
@@ -231,6 +243,15 @@ export class KafkaOffsetStore implements ConnectorOffsetStore {
   async start(timeoutMs: number): Promise<void> {
     await this.#log.start()
     await this.#log.readToEnd(timeoutMs)
+  }
+
+  get topic(): string {
+    return this.#log.topic
+  }
+
+  /** Known once started; exactly-once tasks place their offset records by murmur2 over it. */
+  get partitionCount(): number {
+    return this.#log.partitionCount
   }
 
   get(connector: string, partition: SourcePartition): SourceOffset | null {

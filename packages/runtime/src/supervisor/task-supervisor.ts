@@ -63,6 +63,14 @@ export class TaskSupervisor {
     const failure = classifyFailure(err)
     if (failure === 'data')
       return { action: 'fail', failure, reason: 'a data error is not retried (it would fail again)' }
+    if (err.code === 'XC_PRODUCER_FENCED')
+      // A restart would fence the task's newer instance in turn (initTransactions bumps the epoch).
+      return {
+        action: 'fail',
+        failure,
+        reason:
+          'its transactional producer was fenced by a newer instance of the task (a zombie must not restart)',
+      }
     if (this.#opts.maxRestarts <= 0)
       return {
         action: 'fail',

@@ -49,6 +49,7 @@ import {
   toProduceRecord,
   toSinkRecord,
 } from './record-conversion.js'
+import { TransactionRequests } from './transaction-requests.js'
 
 /**
  * A task actor: one connector task living on a pool thread. It talks to its supervisor on the main
@@ -190,7 +191,9 @@ export class TaskActor {
         return partitions.map((partition, i) => ({ partition, offset: offsets[i] ?? null }))
       },
     }
-    task.initialize({ configs: spec.taskProps, offsetStorageReader: reader })
+    // KIP-618: only exactly-once tasks with transaction.boundary=connector get a transaction context.
+    const txns = spec.transactionBoundary === 'connector' ? new TransactionRequests() : null
+    task.initialize({ configs: spec.taskProps, offsetStorageReader: reader, transactionContext: () => txns })
     this.#task = task
     await task.start(spec.taskProps)
     this.#send({ type: 'state', state: this.#paused ? 'PAUSED' : 'RUNNING' })
@@ -203,6 +206,7 @@ export class TaskActor {
     // as polled, as Kafka's WorkerSourceTask does).
     const tolerant = spec.errors.tolerance === 'all'
     const sentFrom = new Map<number, { records: SourceRecord[]; from: number[] }>()
+    const creditless = new Set<number>()
     let nextBatch = 1
     const partitionKey = sourcePartitionKeyer()
     // Credits: one per batch the Kafka I/O actor may hold unacknowledged. A poll happens only when a
@@ -214,7 +218,8 @@ export class TaskActor {
         inFlight.delete(msg.batch)
         sentFrom.delete(msg.batch)
         if (records !== undefined) for (const r of records) task.commitRecord(r, null)
-        credits.next()
+        // A poll split by transaction requests sent several batches; only its last one holds the credit.
+        if (!creditless.delete(msg.batch)) credits.next()
       } else if (msg.type === 'produce.failed') {
         const sent = sentFrom.get(msg.batch)
         if (msg.records === undefined || sent === undefined) {
@@ -239,7 +244,7 @@ export class TaskActor {
             inFlight.delete(msg.batch)
             if (records !== undefined) for (const r of records) task.commitRecord(r, null)
             this.#send({ type: 'produce.tolerated', batch: msg.batch })
-            credits.next()
+            if (!creditless.delete(msg.batch)) credits.next()
           },
           (err: unknown) => this.#fail(err, 'produce'),
         )
@@ -269,7 +274,6 @@ export class TaskActor {
           continue
         }
         const pollEnd = nowMs() // telemetry
-        const batch = nextBatch++
         const topics: string[] = []
         const topicIdx = new Map<string, number>()
         const intern = (t: string): number => {
@@ -281,13 +285,14 @@ export class TaskActor {
           }
           return i
         }
-        const out: ProduceRecord[] = []
-        const offsets = new Map<string, readonly [SourcePartition, SourceOffset]>()
+        let out: ProduceRecord[] = []
+        let offsets = new Map<string, readonly [SourcePartition, SourceOffset]>()
         const plugins = this.#plugins
         let skipped = 0 // telemetry
-        const from: number[] | undefined = tolerant ? [] : undefined
+        let from: number[] | undefined = tolerant ? [] : undefined
+        let segmentStart = 0
         for (let ri = 0; ri < records.length; ri++) {
-          const r = records[ri]!
+          const r = records[ri] as SourceRecord
           const convert = (): ProduceRecord | null => {
             const t = applyChain(plugins.chain, r)
             return t === null ? null : toProduceRecord(plugins, t, intern)
@@ -308,7 +313,29 @@ export class TaskActor {
           if (r.sourcePartition !== null && r.sourceOffset !== null) {
             offsets.set(partitionKey(r.sourcePartition), [r.sourcePartition, r.sourceOffset])
           }
+          // transaction.boundary=connector: a request on this record ends its transaction right here.
+          const txn = txns?.takeRecord(r)
+          if (txn !== undefined) {
+            const segment = nextBatch++
+            creditless.add(segment)
+            if (tracksRecords) inFlight.set(segment, records.slice(segmentStart, ri + 1))
+            if (from !== undefined) sentFrom.set(segment, { records, from })
+            this.#send({
+              type: 'batch',
+              batch: segment,
+              topics: [...topics],
+              records: packProduceRecords(out),
+              offsets: [...offsets.values()],
+              txn,
+              credit: false,
+            })
+            out = []
+            offsets = new Map()
+            segmentStart = ri + 1
+            from = tolerant ? [] : undefined
+          }
         }
+        const batch = nextBatch++
         // telemetry: transforms and converters run per record inside one error-handled call (KIP-298),
         // so their time is one figure: it is reported as the transform stage, conversion as zero.
         const transformEnd = nowMs()
@@ -320,8 +347,9 @@ export class TaskActor {
           transformEnd,
           convertEnd: transformEnd,
         }
-        if (tracksRecords) inFlight.set(batch, records)
+        if (tracksRecords) inFlight.set(batch, segmentStart === 0 ? records : records.slice(segmentStart))
         if (from !== undefined) sentFrom.set(batch, { records, from })
+        const txn = txns?.takeBatch()
         this.#send({
           type: 'batch',
           batch,
@@ -329,6 +357,7 @@ export class TaskActor {
           records: packProduceRecords(out),
           offsets: [...offsets.values()],
           stats,
+          ...(txn !== undefined && { txn }),
         })
         return
       }

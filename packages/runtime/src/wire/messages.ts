@@ -43,6 +43,11 @@ export interface TaskSpec {
   readonly errors: ErrorHandlingSpec
   /** Values of the connector's PASSWORD keys: masked in every log line of the task's thread. */
   readonly secrets: readonly string[]
+  /**
+   * KIP-618, exactly-once source tasks only: `connector` gives the task a `TransactionContext` whose
+   * requests end batches with a commit or an abort.
+   */
+  readonly transactionBoundary?: 'poll' | 'interval' | 'connector'
 }
 
 /**
@@ -181,6 +186,10 @@ export type FromTask =
       readonly offsets: ReadonlyArray<readonly [SourcePartition, SourceOffset]>
       /** Telemetry figures of the batch, measured on the pool thread. */
       readonly stats?: SourceBatchStats
+      /** `transaction.boundary=connector`: the task asked to commit or abort after this batch. */
+      readonly txn?: 'commit' | 'abort'
+      /** False for all but the last batch of one poll split by transaction requests (one credit per poll). */
+      readonly credit?: boolean
     }
   | { readonly type: 'offsets.read'; readonly req: number; readonly partitions: readonly SourcePartition[] }
   | { readonly type: 'records.done'; readonly batch: number; readonly stats?: SinkBatchStats }

@@ -1,4 +1,5 @@
 import type { ConnectorProps, PluginDefinition, PluginKind } from '@sluice/api'
+import type { ExactlyOnceTaskOptions } from './exactly-once-source-task-owner.js'
 
 /** What a connector should be doing, as set by the user (Kafka Connect's `TargetState`). */
 export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED'
@@ -85,12 +86,17 @@ export interface ConnectWorker {
   startConnector(name: string, props: ConnectorProps, targetState: TargetState): Promise<void>
   /** Task configs from the running connector's `taskConfigs(tasks.max)`, with runtime keys added. */
   connectorTaskConfigs(name: string): Promise<ConnectorProps[]>
-  /** Starts a task; supervision (restart with backoff) is the worker's job from then on. */
+  /**
+   * Starts a task; supervision (restart with backoff) is the worker's job from then on. `exactlyOnce`
+   * (distributed mode with `exactly.once.source.support=enabled`, source tasks only) makes it a
+   * transactional task (KIP-618).
+   */
   startTask(
     id: ConnectorTaskId,
     connectorProps: ConnectorProps,
     taskProps: ConnectorProps,
     targetState: TargetState,
+    exactlyOnce?: ExactlyOnceTaskOptions,
   ): Promise<void>
   /** Stops a connector instance (not its tasks). */
   stopConnector(name: string): Promise<void>

@@ -31,6 +31,7 @@ import {
   SLUICE_SOURCE_OFFSET_HEADER,
   SLUICE_SOURCE_PARTITION_HEADER,
 } from './dead-letter-queue.js'
+import { ExactlyOnceSourceTaskOwner, type ExactlyOnceTaskOptions } from './exactly-once-source-task-owner.js'
 import { SinkTaskOwner } from './sink-task-owner.js'
 import { SourceTaskOwner } from './source-task-owner.js'
 import type { SourceOffsetStore, TaskOwnerDeps } from './task-owner.js'
@@ -96,7 +97,7 @@ export const MAX_REPLAY_RECORDS = 10_000
 const REPLAY_BATCH = 500
 
 /** The owner of one running task: a sink or a source task owner. */
-export type TaskProxy = SinkTaskOwner | SourceTaskOwner
+export type TaskProxy = SinkTaskOwner | SourceTaskOwner | ExactlyOnceSourceTaskOwner
 
 import type {
   ConnectorTaskId,
@@ -492,6 +493,7 @@ export class Worker implements ConnectWorker, ConnectorSupervisor {
     connectorProps: ConnectorProps,
     taskProps: ConnectorProps,
     targetState: TargetState,
+    exactlyOnce?: ExactlyOnceTaskOptions,
   ): Promise<void> {
     const key = this.#key(id)
     const old = this.#tasks.get(key)
@@ -528,6 +530,7 @@ export class Worker implements ConnectWorker, ConnectorSupervisor {
       maxInFlightBatches: intProp(this.#props, 'task.max.inflight.batches', 4),
       errors: errorHandlingOf(connectorProps),
       secrets: this.#secretsOf(connectorProps),
+      ...(exactlyOnce !== undefined && kind === 'source' && { transactionBoundary: exactlyOnce.boundary }),
     }
     const bootstrap = this.#props['bootstrap.servers'] ?? 'localhost:9092'
     const producerConfig = {
@@ -606,7 +609,9 @@ export class Worker implements ConnectWorker, ConnectorSupervisor {
     const proxy =
       kind === 'sink'
         ? new SinkTaskOwner(id, spec, targetState, deps)
-        : new SourceTaskOwner(id, spec, targetState, deps)
+        : exactlyOnce !== undefined
+          ? new ExactlyOnceSourceTaskOwner(id, spec, targetState, deps, exactlyOnce)
+          : new SourceTaskOwner(id, spec, targetState, deps)
     supervision = actor.attach(proxy)
     this.#tasks.set(key, proxy)
     try {
@@ -668,6 +673,11 @@ export class Worker implements ConnectWorker, ConnectorSupervisor {
     const from = Math.max(0, range.from)
     const to = Math.min(range.to ?? Number.MAX_SAFE_INTEGER, from + MAX_REPLAY_RECORDS)
     const messages = await this.#readRange(topic, from, to)
+    if (owner instanceof ExactlyOnceSourceTaskOwner)
+      // The replay's own producer is not transactional: it would write outside the task's transactions.
+      throw new BadRequestError(
+        `Connector ${name} runs with exactly-once support; DLQ replay is not available for exactly-once source tasks`,
+      )
     if (owner instanceof SourceTaskOwner) {
       const replayed = messages.map(sourceReplayRecord)
       let put = 0

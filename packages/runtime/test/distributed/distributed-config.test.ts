@@ -53,7 +53,7 @@ describe('DistributedConfig keys', () => {
     assert.equal(s.configReplication, -1)
   })
 
-  test('missing topics, a bad replication factor and unimplemented exactly-once support are errors naming the key', () => {
+  test('missing topics, a bad replication factor and a bad exactly-once support value are errors naming the key', () => {
     assert.throws(
       () => parseDistributedSettings({ 'group.id': 'g' }),
       (err: unknown) => {
@@ -67,9 +67,16 @@ describe('DistributedConfig keys', () => {
       /status\.storage\.replication\.factor: Replication factor must be positive, or -1/,
     )
     assert.throws(
-      () => parseDistributedSettings({ ...REQUIRED, 'exactly.once.source.support': 'enabled' }),
-      /exactly\.once\.source\.support: Sluice does not implement exactly-once source support yet/,
+      () => parseDistributedSettings({ ...REQUIRED, 'exactly.once.source.support': 'on' }),
+      /Invalid value on for configuration exactly\.once\.source\.support: String must be one of \(case insensitive\): DISABLED, PREPARING, ENABLED/,
     )
+    // KIP-618's rolling upgrade: disabled → preparing → enabled, any case.
+    assert.equal(parseDistributedSettings(REQUIRED).exactlyOnceSourceSupport, 'disabled')
+    for (const v of ['preparing', 'ENABLED'])
+      assert.equal(
+        parseDistributedSettings({ ...REQUIRED, 'exactly.once.source.support': v }).exactlyOnceSourceSupport,
+        v.toLowerCase(),
+      )
     assert.throws(
       () => parseDistributedSettings({ ...REQUIRED, 'connect.protocol': 'cooperative' }),
       /connect\.protocol/,
