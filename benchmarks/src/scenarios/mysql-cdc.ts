@@ -68,6 +68,16 @@ async function fill(c: mysql.Connection, table: string, from: number, count: num
   }
 }
 
+/** Extra connector keys from SLUICE_BENCH_MYSQL_PROPS (`k=v,k=v`), for A/B runs of one setting. */
+function connectorExtraProps(): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const pair of (process.env.SLUICE_BENCH_MYSQL_PROPS ?? '').split(',')) {
+    const i = pair.indexOf('=')
+    if (i > 0) out[pair.slice(0, i).trim()] = pair.slice(i + 1).trim()
+  }
+  return out
+}
+
 async function runSide(
   side: Runtime,
   opts: {
@@ -77,6 +87,7 @@ async function runSide(
     pluginPath: string
     snapshotRows: number
     changes: number
+    nodeFlags?: readonly string[]
   },
 ): Promise<Result> {
   const run = randomUUID().slice(0, 6)
@@ -100,6 +111,7 @@ async function runSide(
     runtime: side,
     dir,
     bootstrap: opts.bootstrap,
+    ...(side === 'sluice' && opts.nodeFlags !== undefined ? { nodeFlags: opts.nodeFlags } : {}),
     ...(side === 'java'
       ? { extraProps: { 'plugin.path': opts.pluginPath, 'plugin.discovery': 'hybrid_warn' } }
       : {}),
@@ -119,6 +131,7 @@ async function runSide(
       'schema.history.internal.kafka.bootstrap.servers': opts.bootstrap,
       'schema.history.internal.kafka.topic': `${prefix}-history`,
       'tombstones.on.delete': 'false',
+      ...connectorExtraProps(),
     })
     const tSnap = await waitCount(topics, topic, opts.snapshotRows, 600_000)
     await sleep(2000) // let the connector settle into streaming before the timed window
@@ -162,8 +175,14 @@ async function main(): Promise<void> {
   const bootstrap = process.env.KAFKA_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092'
   const [host, port] = script(['scripts/mariadb.mjs', 'start'], /MariaDB on (\S+)/).split(':')
   const pluginPath = script(['scripts/mariadb.mjs', 'debezium'], /Debezium plugin path (\S+)/)
+  // SLUICE_BENCH_MYSQL_SIDES=sluice runs one side (profiling); SLUICE_BENCH_NODE_FLAGS adds Node flags
+  // (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) to the Sluice worker.
+  const sides = (process.env.SLUICE_BENCH_MYSQL_SIDES ?? 'java,sluice')
+    .split(',')
+    .filter((x): x is Runtime => x === 'java' || x === 'sluice')
+  const nodeFlags = (process.env.SLUICE_BENCH_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '')
   const results: Result[] = []
-  for (const side of ['java', 'sluice'] as const) {
+  for (const side of sides) {
     const r = await runSide(side, {
       bootstrap,
       host: host as string,
@@ -171,6 +190,7 @@ async function main(): Promise<void> {
       pluginPath,
       snapshotRows,
       changes,
+      nodeFlags,
     })
     console.log(JSON.stringify(r))
     results.push(r)
