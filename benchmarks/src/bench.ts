@@ -20,6 +20,7 @@ import {
   writeLines,
 } from './scenarios/connect.js'
 import { latencyScenarios } from './scenarios/latency.js'
+import { mysqlCdcScenarios } from './scenarios/mysql-cdc.js'
 import { rawScenarios } from './scenarios/raw.js'
 import { s3Scenarios } from './scenarios/s3.js'
 import {
@@ -99,6 +100,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     if (want.has('datagen') && cli.file !== undefined) scenarios.push(...(await datagenScenarios(ctx)))
     if (want.has('sink')) scenarios.push(...(await sinkScenarios(ctx, sides)))
     if (want.has('s3') && cli.file !== undefined) scenarios.push(...(await s3Scenarios(ctx)))
+    if (want.has('mysql')) scenarios.push(...(await mysqlCdcScenarios(ctx, sides)))
     if (want.has('latency')) {
       const rate = opts.latencyRate ?? latencyRate(scenarios, sides, sizes)
       log(

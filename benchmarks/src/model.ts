@@ -4,9 +4,9 @@ import type { Summary } from './stats.js'
 /** Who ran a measurement: Kafka's perf tools (the raw limit), Java Kafka Connect, or Sluice. */
 export type Side = 'raw' | 'java' | 'sluice'
 
-export type Group = 'raw' | 'source' | 'datagen' | 'sink' | 'latency' | 's3'
+export type Group = 'raw' | 'source' | 'datagen' | 'sink' | 'latency' | 's3' | 'mysql'
 
-export const GROUPS: readonly Group[] = ['raw', 'source', 'datagen', 'sink', 'latency', 's3']
+export const GROUPS: readonly Group[] = ['raw', 'source', 'datagen', 'sink', 'latency', 's3', 'mysql']
 
 /** Latency figures of one run at a fixed rate. */
 export interface LatencyFigures {
