@@ -125,6 +125,15 @@ describe('MySQL CDC source in sluice standalone', { timeout: 8 * 60_000 }, () =>
     let w = startSluiceStandalone({ bootstrap, dir, port, cli, connector, offsetsFile })
     workers.push(w)
     await waitRunning(w, connector.name)
+    const topic = `${prefix}.${database}.counters`
+    // The task is RUNNING before its snapshot has read anything: writes made before the snapshot's
+    // position are folded into the snapshot rows (as in Debezium), so the writer starts after it.
+    await pollUntil('the snapshot of 5 rows', 120_000, async () => {
+      const r = await readTopic(bootstrap, topic, { idleMs: 500 })
+      return r.filter((x) => JSON.parse(x.value ?? 'null')?.payload?.op === 'r').length >= 5
+        ? true
+        : undefined
+    })
 
     // The writer: each step bumps one counter (5 keys round robin) to the step number.
     const total = 1500
@@ -143,7 +152,6 @@ describe('MySQL CDC source in sluice standalone', { timeout: 8 * 60_000 }, () =>
         await wc.end()
       }
     })()
-    const topic = `${prefix}.${database}.counters`
     // Kill while the writer is at about a quarter: the connector is streaming by then.
     await pollUntil('400 writes', 60_000, async () => (written >= 400 ? true : undefined))
     await w.kill()

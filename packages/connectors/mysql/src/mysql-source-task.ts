@@ -665,6 +665,10 @@ export class MySqlSourceTask extends SourceTask {
       bigNumberStrings: true,
       connectTimeout: c.connectTimeoutMs,
     })
+    // Spatial values as the raw bytes (SRID + WKB), as the snapshot reads them: the project's patch of
+    // zongji (patches/@vlasky__zongji@0.9.0.patch) honours this flag; unpatched, values come decoded
+    // and are re-encoded with SRID 0 (fixGeometry).
+    ;(z as unknown as { geometryAsBuffer: boolean }).geometryAsBuffer = true
     this.#zongji = z
     // Events are handled strictly in order; a DDL statement re-reads table structures (async), so the
     // row events behind it wait in this chain, with the stream paused, until the new structure is known.
@@ -1036,7 +1040,10 @@ function structOf(schema: SourceRecord['keySchema'], values: Record<string, unkn
   return s
 }
 
-/** zongji decodes spatial values into coordinates; Debezium carries WKB, so re-encode them. */
+/**
+ * Unpatched zongji decodes spatial values into coordinates (losing the SRID); Debezium carries WKB, so
+ * re-encode them. With the project's patch the values arrive as bytes and pass through untouched.
+ */
 function fixGeometry(s: TableSchemas, row: Record<string, unknown>): Record<string, unknown> {
   let out = row
   for (const col of s.spatialColumns) {
