@@ -223,6 +223,7 @@ describe('MySQL CDC: Sluice vs Debezium 2.7.4 on the same MariaDB', { timeout: 1
       decs: 10,
       empty_t: 1,
       times: 5,
+      geoms: 6,
     }
     for (const t of TYPE_TABLE_NAMES) {
       const [j, s] = await both((p) => `${p}.${database}.${t}`, expected[t] ?? 3)

@@ -13,6 +13,7 @@ import type ZongJi from '@vlasky/zongji'
 import type { AnyBinlogEvent } from '@vlasky/zongji'
 import type mysql from 'mysql2/promise'
 import { MySqlConfig } from './config.js'
+import { applyAlterTable } from './ddl-apply.js'
 import {
   type Flavor,
   HEARTBEAT_KEY_SCHEMA,
@@ -978,7 +979,13 @@ export class MySqlSourceTask extends SourceTask {
       } else if (t.kind === 'TRUNCATE') {
         truncate = this.#tables.get(key)
       } else {
-        const def = await this.#readTable(conn, t.db, t.table)
+        // An ALTER is applied to the structure held for this point of the binlog (Debezium's way); only
+        // what that cannot map (or a table not held yet) is read from the server
+        // (docs/adr/0031-mysql-ddl-from-the-binlog.md).
+        const held = this.#tables.get(key)
+        const applied =
+          t.kind === 'ALTER' && held !== undefined ? applyAlterTable(sql, held.table) : undefined
+        const def = applied ?? (await this.#readTable(conn, t.db, t.table))
         if (def === null) continue
         const existed = this.#tables.has(key)
         this.#schemas(def)

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { type Decimal, Headers, type Schema, SchemaBuilder, Struct, sourceRecord } from '@sluice/api'
+import { applyAlterTable } from '../src/ddl-apply.js'
 import { Heartbeat } from '../src/heartbeat.js'
 import {
   datetimeMicros,
@@ -18,7 +19,7 @@ import {
   validateMySqlProps,
   zonedTimestamp,
 } from '../src/index.js'
-import type { ColumnDef } from '../src/table.js'
+import type { ColumnDef, TableDef } from '../src/table.js'
 import type { TaskClock } from '../src/task-clock.js'
 
 const SEED = {
@@ -432,5 +433,78 @@ describe('heartbeat.interval.ms on the injected clock', () => {
 
   it('refuses a non-positive interval', () => {
     assert.throws(() => new Heartbeat(0, new FakeClock(), () => {}), /must be positive/)
+  })
+})
+
+describe('DDL from the binlog applied to the held structure (ADR 0031)', () => {
+  const base: TableDef = {
+    db: 'inv',
+    table: 't',
+    columns: [
+      col('int', { name: 'id', position: 1, nullable: false, columnType: 'int(11)', length: 10 }),
+      col('varchar', { name: 'a', position: 2, length: 5, charset: 'utf8mb4', defaultExpr: 'NULL' }),
+    ],
+    primaryKey: ['id'],
+    defaultCharset: 'utf8mb4',
+  }
+
+  it('adds, places, modifies, renames and drops columns as the statement says', () => {
+    const t1 = applyAlterTable(
+      "ALTER TABLE t ADD COLUMN b INT DEFAULT 7 AFTER id, ADD COLUMN e ENUM('x','y') NOT NULL DEFAULT 'y'",
+      base,
+    )
+    assert.ok(t1)
+    assert.deepEqual(
+      t1.columns.map((c) => [c.name, c.position]),
+      [
+        ['id', 1],
+        ['b', 2],
+        ['a', 3],
+        ['e', 4],
+      ],
+    )
+    const b = t1.columns[1] as ColumnDef
+    assert.equal(b.dataType, 'int')
+    assert.equal(b.defaultExpr, '7')
+    assert.equal(b.nullable, true)
+    assert.equal(b.length, null, 'INT without a width: no length, as Debezium records it')
+    const e = t1.columns[3] as ColumnDef
+    assert.deepEqual(e.members, ['x', 'y'])
+    assert.equal(e.nullable, false)
+    assert.equal(e.defaultExpr, "'y'")
+    assert.equal(e.charset, 'utf8mb4', 'text columns take the table default charset')
+
+    const t2 = applyAlterTable(
+      'ALTER TABLE t MODIFY COLUMN b BIGINT UNSIGNED NOT NULL, CHANGE COLUMN a a2 VARCHAR(20) CHARACTER SET latin1, DROP COLUMN e',
+      t1,
+    )
+    assert.ok(t2)
+    assert.deepEqual(
+      t2.columns.map((c) => `${c.name}:${c.columnType}:${c.nullable}:${c.charset}`),
+      ['id:int(11):false:null', 'b:bigint unsigned:false:null', 'a2:varchar(20):true:latin1'],
+    )
+    const t3 = applyAlterTable('ALTER TABLE t RENAME COLUMN id TO pk, ADD INDEX ix (b)', t2)
+    assert.deepEqual(t3?.primaryKey, ['pk'])
+    assert.equal(applyAlterTable('ALTER TABLE t DROP PRIMARY KEY', t2)?.primaryKey.length, 0)
+    const t4 = applyAlterTable(
+      'ALTER TABLE t ADD COLUMN d DECIMAL(8,3) DEFAULT -1.5, ADD ts TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)',
+      base,
+    )
+    assert.deepEqual(
+      t4?.columns.slice(2).map((c) => [c.length, c.scale, c.fsp, c.defaultExpr]),
+      [
+        [8, 3, 0, '-1.5'],
+        [null, null, 3, 'current_timestamp(3)'],
+      ],
+    )
+  })
+
+  it('gives up (the caller reads the server) on what it cannot map or what does not fit the held table', () => {
+    assert.equal(applyAlterTable('ALTER TABLE t ADD COLUMN a INT', base), undefined, 'a exists')
+    assert.equal(applyAlterTable('ALTER TABLE t DROP COLUMN nope', base), undefined, 'no such column')
+    assert.equal(applyAlterTable('ALTER TABLE t ALTER COLUMN a SET DEFAULT 5', base), undefined)
+    assert.equal(applyAlterTable('ALTER TABLE t ADD PRIMARY KEY (a)', base), undefined)
+    assert.equal(applyAlterTable('THIS IS NOT SQL', base), undefined)
+    assert.equal(base.columns.length, 2, 'the held structure is never changed in place')
   })
 })
