@@ -8,7 +8,7 @@ import type { RunMetrics, ScenarioResult } from '../model.js'
 import { memory, sleep } from '../proc.js'
 import { Topics } from '../topics.js'
 import { type Runtime, startWorker } from '../workers.js'
-import { type Context, metrics } from './common.js'
+import { type Context, metrics, summaryOf } from './common.js'
 
 /**
  * MySQL CDC: Sluice's MySqlConnector vs Debezium 2.7.4 in Java Kafka Connect 4.4 on the same MariaDB and
@@ -270,6 +270,7 @@ export async function mysqlCdcScenarios(ctx: Context, sides: readonly Runtime[])
       }
     }
   }
+  for (const r of results) if (r.runs.length > 0) r.summary = summaryOf(r.runs)
   return results
 }
 
