@@ -2,7 +2,7 @@
 // `npm run mariadb -- start|stop|status|wipe|sql|debezium`: the private MariaDB of the MySQL CDC source.
 
 import { runCommand } from './lib/command.mjs'
-import { DEBEZIUM_VERSION, resolveDebezium } from './lib/debezium-dist.mjs'
+import { CONNECT3_VERSION, DEBEZIUM_VERSION, resolveConnect3, resolveDebezium } from './lib/debezium-dist.mjs'
 import {
   CDC_USER,
   rootSql,
@@ -15,7 +15,7 @@ import {
 } from './lib/mariadb-server.mjs'
 import { log } from './lib/proc.mjs'
 
-const USAGE = `usage: npm run mariadb -- <start|stop|status|wipe|sql|debezium>
+const USAGE = `usage: npm run mariadb -- <start|stop|status|wipe|sql|debezium|connect3>
   start     install MariaDB from Debian if missing, then start a private server (ROW binlog, GTIDs, server_id 1)
             on 127.0.0.1 ($SLUICE_MARIADB_PORT, else 3307 or a free port) unless it runs; creates the users
             ${CDC_USER.user}/${CDC_USER.password} and ${SEED_USER.user}/${SEED_USER.password} with Debezium's grants and inventory.customers
@@ -23,7 +23,8 @@ const USAGE = `usage: npm run mariadb -- <start|stop|status|wipe|sql|debezium>
   status    say whether it runs (exit 0 running, 3 stopped)
   wipe      delete the stopped server's data and binlogs
   sql "…"   run SQL as root over the socket and print the result
-  debezium  only resolve Debezium ${DEBEZIUM_VERSION}'s MySQL connector from Maven Central into the per-user cache`
+  debezium  only resolve Debezium ${DEBEZIUM_VERSION}'s MySQL connector from Maven Central into the per-user cache
+  connect3  only resolve Java Kafka Connect ${CONNECT3_VERSION} (where Debezium ${DEBEZIUM_VERSION} can restart) into the cache`
 
 runCommand({
   usage: USAGE,
@@ -68,6 +69,11 @@ runCommand({
     async debezium() {
       const dir = await resolveDebezium()
       console.log(`Debezium plugin path ${dir}`)
+      return 0
+    },
+    async connect3() {
+      const cp = await resolveConnect3()
+      console.log(`Connect 3 classpath ${cp}`)
       return 0
     },
   },

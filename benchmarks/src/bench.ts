@@ -21,6 +21,7 @@ import {
 } from './scenarios/connect.js'
 import { errorHandlingScenarios } from './scenarios/errors.js'
 import { latencyScenarios } from './scenarios/latency.js'
+import { mysqlCdcScenarios } from './scenarios/mysql-cdc.js'
 import { rawScenarios } from './scenarios/raw.js'
 import { s3Scenarios } from './scenarios/s3.js'
 import {
@@ -101,6 +102,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     if (want.has('sink')) scenarios.push(...(await sinkScenarios(ctx, sides)))
     if (want.has('s3') && cli.file !== undefined) scenarios.push(...(await s3Scenarios(ctx)))
     if (want.has('errors') && cli.file !== undefined) scenarios.push(...(await errorHandlingScenarios(ctx)))
+    if (want.has('mysql')) scenarios.push(...(await mysqlCdcScenarios(ctx, sides)))
     if (want.has('latency')) {
       const rate = opts.latencyRate ?? latencyRate(scenarios, sides, sizes)
       log(

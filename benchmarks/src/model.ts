@@ -4,9 +4,18 @@ import type { Summary } from './stats.js'
 /** Who ran a measurement: Kafka's perf tools (the raw limit), Java Kafka Connect, or Sluice. */
 export type Side = 'raw' | 'java' | 'sluice'
 
-export type Group = 'raw' | 'source' | 'datagen' | 'sink' | 'latency' | 's3' | 'errors'
+export type Group = 'raw' | 'source' | 'datagen' | 'sink' | 'latency' | 's3' | 'mysql' | 'errors'
 
-export const GROUPS: readonly Group[] = ['raw', 'source', 'datagen', 'sink', 'latency', 's3', 'errors']
+export const GROUPS: readonly Group[] = [
+  'raw',
+  'source',
+  'datagen',
+  'sink',
+  'latency',
+  's3',
+  'mysql',
+  'errors',
+]
 
 /**
  * What a run without `--only` measures. `errors` (the error handler's cost, Sluice against itself) is

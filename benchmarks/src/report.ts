@@ -40,6 +40,13 @@ export function computeRatios(results: readonly ScenarioResult[]): Ratio[] {
     add(`${id} Sluice/Java peak RSS`, 'peakRssMiB', s, j)
     add(`${id} Sluice/Java start → REST ready`, 'restReadyMs', s, j)
   }
+  for (const id of ['mysql-snapshot', 'mysql-streaming']) {
+    const s = { id, side: 'sluice' as const }
+    const j = { id, side: 'java' as const }
+    add(`${id} Sluice/Debezium records/s`, 'recordsPerSec', s, j)
+    add(`${id} Sluice/Debezium CPU s per M records`, 'cpuSecPerMillion', s, j)
+    add(`${id} Sluice/Debezium peak RSS`, 'peakRssMiB', s, j)
+  }
   for (const id of ['latency-file', 'latency-sink']) {
     const s = { id, side: 'sluice' as const }
     const j = { id, side: 'java' as const }

@@ -46,3 +46,32 @@ export async function resolveDebezium({ quiet = false } = {}) {
   writeFileSync(stampFile, pomStamp())
   return debeziumPluginPath
 }
+
+export const CONNECT3_POM = path.join(root, 'scripts', 'debezium', 'connect3-pom.xml')
+export const CONNECT3_VERSION = /<connect3\.version>([^<]+)<\/connect3\.version>/.exec(
+  readFileSync(CONNECT3_POM, 'utf8'),
+)?.[1]
+const connect3Dir = path.join(cacheDir, 'kafka-connect', CONNECT3_VERSION ?? 'unknown')
+const connect3Lib = path.join(connect3Dir, 'lib')
+const connect3Stamp = path.join(connect3Dir, '.resolved')
+
+/**
+ * Java Connect 3.9 (scripts/debezium/connect3-pom.xml), resolved once into the per-user cache; returns
+ * its `java -cp` classpath. Only the Debezium-continues-from-Sluice test runs it (see the pom).
+ */
+export async function resolveConnect3({ quiet = false } = {}) {
+  const stamp = createHash('sha256').update(readFileSync(CONNECT3_POM)).digest('hex')
+  if (existsSync(connect3Stamp) && readFileSync(connect3Stamp, 'utf8') === stamp)
+    return path.join(connect3Lib, '*')
+  if (capture('mvn', ['-v']) === null) {
+    throw new Error('Maven (mvn) was not found on PATH; install it (apt-get install maven) and run again')
+  }
+  if (!quiet) log(`resolving Java Kafka Connect ${CONNECT3_VERSION} from Maven Central into ${connect3Lib}`)
+  rmSync(connect3Lib, { recursive: true, force: true })
+  mkdirSync(connect3Lib, { recursive: true })
+  await copyDependencies(CONNECT3_POM, connect3Lib)
+  if (!existsSync(path.join(connect3Lib, `connect-runtime-${CONNECT3_VERSION}.jar`)))
+    throw new Error(`Maven did not bring connect-runtime-${CONNECT3_VERSION}.jar into ${connect3Lib}`)
+  writeFileSync(connect3Stamp, stamp)
+  return path.join(connect3Lib, '*')
+}

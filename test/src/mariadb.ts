@@ -46,3 +46,15 @@ export function debeziumPluginPath(): string {
   if (r.status !== 0 || m === null) throw new Error(`could not resolve Debezium's jars: ${r.stdout ?? ''}`)
   return m[1] as string
 }
+
+/** The `java -cp` classpath of Java Connect 3.9 (resolved from Maven Central, cached), where Debezium 2.7.4 can restart. */
+export function connect3Classpath(): string {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'mariadb.mjs'), 'connect3'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  })
+  const m = /Connect 3 classpath (\S+)/.exec(r.stdout ?? '')
+  if (r.status !== 0 || m === null)
+    throw new Error(`could not resolve Java Connect 3.9's jars: ${r.stdout ?? ''}`)
+  return m[1] as string
+}

@@ -125,6 +125,15 @@ describe('MySQL CDC source in sluice standalone', { timeout: 8 * 60_000 }, () =>
     let w = startSluiceStandalone({ bootstrap, dir, port, cli, connector, offsetsFile })
     workers.push(w)
     await waitRunning(w, connector.name)
+    const topic = `${prefix}.${database}.counters`
+    // The task is RUNNING before its snapshot has read anything: writes made before the snapshot's
+    // position are folded into the snapshot rows (as in Debezium), so the writer starts after it.
+    await pollUntil('the snapshot of 5 rows', 120_000, async () => {
+      const r = await readTopic(bootstrap, topic, { idleMs: 500 })
+      return r.filter((x) => JSON.parse(x.value ?? 'null')?.payload?.op === 'r').length >= 5
+        ? true
+        : undefined
+    })
 
     // The writer: each step bumps one counter (5 keys round robin) to the step number.
     const total = 1500
@@ -143,7 +152,6 @@ describe('MySQL CDC source in sluice standalone', { timeout: 8 * 60_000 }, () =>
         await wc.end()
       }
     })()
-    const topic = `${prefix}.${database}.counters`
     // Kill while the writer is at about a quarter: the connector is streaming by then.
     await pollUntil('400 writes', 60_000, async () => (written >= 400 ? true : undefined))
     await w.kill()
@@ -180,6 +188,91 @@ describe('MySQL CDC source in sluice standalone', { timeout: 8 * 60_000 }, () =>
       const expected = Array.from({ length: total }, (_, i) => i + 1).filter((i) => i % 5 === k)
       assert.deepEqual(firsts, expected, `key ${k}: every change delivered`)
     }
+    await w.stop()
+  })
+
+  it('reads the rows between two ALTERs with the structure of their point in the binlog, while lagging behind', async () => {
+    if (cli === undefined) throw new Error('the sluice CLI is not built (packages/cli)')
+    const bootstrap = ensureBroker()
+    const db = ensureMariaDb()
+    const database = `ddl_${run}`
+    const prefix = `ddl${run}`
+    const c = await adminConnection(db, undefined)
+    await c.query(`CREATE DATABASE ${database}`)
+    await c.query(`CREATE TABLE ${database}.t (id INT PRIMARY KEY, a VARCHAR(5), pad TEXT)`)
+    await c.query(`INSERT INTO ${database}.t VALUES (1,'x',NULL)`)
+    const connector = {
+      name: `ddl-${run}`,
+      'connector.class': 'io.debezium.connector.mysql.MySqlConnector',
+      'database.hostname': db.host,
+      'database.port': String(db.port),
+      'database.user': db.cdc.user,
+      'database.password': db.cdc.password,
+      'database.server.id': '5610',
+      'topic.prefix': prefix,
+      'database.include.list': database,
+      'schema.history.internal.kafka.bootstrap.servers': bootstrap,
+      'schema.history.internal.kafka.topic': `${prefix}-history`,
+      // A tiny queue: paused, the connector stops reading the binlog almost at once, so it reaches the
+      // ALTERs only after both have run on the server (INFORMATION_SCHEMA then shows the second one).
+      'max.queue.size': '2',
+      'max.batch.size': '1',
+    }
+    const dir = path.join(base, 'ddl')
+    const w = startSluiceStandalone({
+      bootstrap,
+      dir,
+      port: await freePort(),
+      cli,
+      connector,
+      offsetsFile: path.join(dir, 'offsets'),
+    })
+    workers.push(w)
+    await waitRunning(w, connector.name)
+    const topic = `${prefix}.${database}.t`
+    await pollUntil('the snapshot row', 120_000, async () =>
+      (await readTopic(bootstrap, topic, { idleMs: 500 })).length >= 1 ? true : undefined,
+    )
+    const paused = await fetch(`${w.url}/connectors/${connector.name}/pause`, { method: 'PUT' })
+    assert.equal(paused.status, 202)
+    await pollUntil('PAUSED', 30_000, async () => {
+      const st = (await (await fetch(`${w.url}/connectors/${connector.name}/status`)).json()) as {
+        tasks?: Array<{ state: string }>
+      }
+      return st.tasks?.[0]?.state === 'PAUSED' ? true : undefined
+    })
+    // More binlog than the socket buffers hold in front of the ALTERs, so the reader stalls before them.
+    const fill = 400
+    for (let i = 0; i < fill; i += 50) {
+      const rows = Array.from({ length: 50 }, (_, j) => `(${100 + i + j},'f','${'p'.repeat(20_000)}')`)
+      await c.query(`INSERT INTO ${database}.t VALUES ${rows.join(',')}`)
+    }
+    await c.query(`ALTER TABLE ${database}.t ADD COLUMN b INT DEFAULT 7`)
+    await c.query(`INSERT INTO ${database}.t (id, a, b) VALUES (2,'y',8)`)
+    await c.query(`ALTER TABLE ${database}.t DROP COLUMN a, ADD COLUMN c VARCHAR(3) DEFAULT 'q' AFTER id`)
+    await c.query(`INSERT INTO ${database}.t (id, b, c) VALUES (3,9,'r')`)
+    await c.end()
+    const resumed = await fetch(`${w.url}/connectors/${connector.name}/resume`, { method: 'PUT' })
+    assert.equal(resumed.status, 202)
+    const records = await pollUntil('every change', 180_000, async () => {
+      const r = await readTopic(bootstrap, topic, { idleMs: 1500 })
+      return r.length >= fill + 3 ? r : undefined
+    })
+    const byId = new Map<number, { fields: string[]; after: Record<string, unknown> }>()
+    for (const x of records) {
+      const v = JSON.parse(x.value ?? 'null')
+      const after = v?.payload?.after
+      if (after === undefined || after === null) continue
+      const schema = (v.schema.fields as Array<{ field: string; fields?: Array<{ field: string }> }>).find(
+        (f) => f.field === 'after',
+      )
+      byId.set(after.id, { fields: (schema?.fields ?? []).map((f) => f.field), after })
+    }
+    assert.deepEqual(byId.get(100)?.fields, ['id', 'a', 'pad'], 'a row before both ALTERs')
+    assert.deepEqual(byId.get(2)?.fields, ['id', 'a', 'pad', 'b'], 'the row between the ALTERs')
+    assert.deepEqual(byId.get(2)?.after, { id: 2, a: 'y', pad: null, b: 8 })
+    assert.deepEqual(byId.get(3)?.fields, ['id', 'c', 'pad', 'b'], 'the row after the second ALTER')
+    assert.deepEqual(byId.get(3)?.after, { id: 3, c: 'r', pad: null, b: 9 })
     await w.stop()
   })
 

@@ -140,7 +140,8 @@ export function round(x: number, digits: number): number {
   return Math.round(x * f) / f
 }
 
-function summaryOf(runs: readonly RunMetrics[]): ScenarioSummary {
+/** The medians and spreads of `runs` (what {@link measureCases} stores as a result's summary). */
+export function summaryOf(runs: readonly RunMetrics[]): ScenarioSummary {
   const pick = (f: (r: RunMetrics) => number | undefined) =>
     runs.map(f).filter((x): x is number => x !== undefined)
   const rest = pick((r) => r.restReadyMs)

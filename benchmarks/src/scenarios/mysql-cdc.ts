@@ -4,16 +4,20 @@ import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import mysql from 'mysql2/promise'
+import type { RunMetrics, ScenarioResult } from '../model.js'
 import { memory, sleep } from '../proc.js'
 import { Topics } from '../topics.js'
 import { type Runtime, startWorker } from '../workers.js'
+import { type Context, metrics, summaryOf } from './common.js'
 
 /**
  * MySQL CDC: Sluice's MySqlConnector vs Debezium 2.7.4 in Java Kafka Connect 4.4 on the same MariaDB and
  * broker, one side after the other, each on a database of its own. Measures snapshot rows/s (connector
  * creation → last snapshot record in Kafka), streaming changes/s (resume of the paused connector → last
  * change in Kafka, for changes written in bulk transactions while it was paused), worker CPU seconds per change while streaming and the
- * worker's peak RSS. Run: `node benchmarks/dist/src/scenarios/mysql-cdc.js [snapshotRows] [changes]`.
+ * worker's peak RSS. Part of `npm run bench` (group `mysql`: scenarios `mysql-snapshot` and
+ * `mysql-streaming` per side), or alone: `node benchmarks/dist/src/scenarios/mysql-cdc.js [snapshotRows]
+ * [changes]` (env: SLUICE_BENCH_MYSQL_SIDES, SLUICE_BENCH_NODE_FLAGS, SLUICE_BENCH_MYSQL_PROPS).
  */
 // This file compiles to benchmarks/dist/src/scenarios/.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..')
@@ -28,6 +32,11 @@ interface Result {
   changesPerSec: number
   cpuMsPerThousandChanges: number
   peakRssMiB: number
+  /** Raw figures for the bench report. */
+  snapshotCpuSeconds: number
+  snapshotPeakRssBytes: number
+  streamCpuSeconds: number
+  peakRssBytes: number
 }
 
 function script(args: string[], pattern: RegExp): string {
@@ -68,6 +77,16 @@ async function fill(c: mysql.Connection, table: string, from: number, count: num
   }
 }
 
+/** Extra connector keys from SLUICE_BENCH_MYSQL_PROPS (`k=v,k=v`), for A/B runs of one setting. */
+function connectorExtraProps(): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const pair of (process.env.SLUICE_BENCH_MYSQL_PROPS ?? '').split(',')) {
+    const i = pair.indexOf('=')
+    if (i > 0) out[pair.slice(0, i).trim()] = pair.slice(i + 1).trim()
+  }
+  return out
+}
+
 async function runSide(
   side: Runtime,
   opts: {
@@ -77,6 +96,7 @@ async function runSide(
     pluginPath: string
     snapshotRows: number
     changes: number
+    nodeFlags?: readonly string[]
   },
 ): Promise<Result> {
   const run = randomUUID().slice(0, 6)
@@ -100,6 +120,7 @@ async function runSide(
     runtime: side,
     dir,
     bootstrap: opts.bootstrap,
+    ...(side === 'sluice' && opts.nodeFlags !== undefined ? { nodeFlags: opts.nodeFlags } : {}),
     ...(side === 'java'
       ? { extraProps: { 'plugin.path': opts.pluginPath, 'plugin.discovery': 'hybrid_warn' } }
       : {}),
@@ -119,8 +140,11 @@ async function runSide(
       'schema.history.internal.kafka.bootstrap.servers': opts.bootstrap,
       'schema.history.internal.kafka.topic': `${prefix}-history`,
       'tombstones.on.delete': 'false',
+      ...connectorExtraProps(),
     })
     const tSnap = await waitCount(topics, topic, opts.snapshotRows, 600_000)
+    const snapshotCpu = worker.cpuSeconds()
+    const snapshotPeak = Math.max(worker.peakRssBytes(), memory(worker.child.pid)?.peak ?? 0)
     await sleep(2000) // let the connector settle into streaming before the timed window
     // The changes are written while the connector is paused, so that the timed window measures the
     // connector draining the binlog, not the database's insert rate.
@@ -147,6 +171,10 @@ async function runSide(
       // CPU seconds × 1000 (ms) × 1000 (per thousand changes).
       cpuMsPerThousandChanges: Math.round(((cpu1 - cpu0) * 1e6) / opts.changes),
       peakRssMiB: Math.round(peak / 1048576),
+      snapshotCpuSeconds: snapshotCpu,
+      snapshotPeakRssBytes: snapshotPeak,
+      streamCpuSeconds: cpu1 - cpu0,
+      peakRssBytes: peak,
     }
   } finally {
     await worker.stop()
@@ -156,21 +184,117 @@ async function runSide(
   }
 }
 
+function mariaDb(): { host: string; port: number; pluginPath: string } {
+  const [host, port] = script(['scripts/mariadb.mjs', 'start'], /MariaDB on (\S+)/).split(':')
+  const pluginPath = script(['scripts/mariadb.mjs', 'debezium'], /Debezium plugin path (\S+)/)
+  return { host: host as string, port: Number(port), pluginPath }
+}
+
+const SNAPSHOT_TITLE = 'MySQL CDC snapshot, rows/s (Debezium 2.7.4 vs Sluice)'
+const STREAM_TITLE = 'MySQL CDC streaming, changes/s (Debezium 2.7.4 vs Sluice)'
+
+/**
+ * The bench group `mysql`: `ctx.sizes.sink / 40` snapshot rows and `/ 20` changes (50 000 and 100 000 in
+ * a full run), `ctx.sizes.reps` runs per side, sides taking turns. No warm-up runs: every run starts a
+ * fresh worker, database and connector, as a user's first start would. Snapshot figures: connector
+ * creation → last snapshot row in Kafka (worker CPU over that span, start-up included); streaming:
+ * resume → last change. Record sizes are not fixed here, so MiB/s is reported as 0.
+ */
+export async function mysqlCdcScenarios(ctx: Context, sides: readonly Runtime[]): Promise<ScenarioResult[]> {
+  const snapshotRows = Math.max(500, Math.round(ctx.sizes.sink / 40))
+  const changes = Math.max(1000, Math.round(ctx.sizes.sink / 20))
+  const results: ScenarioResult[] = []
+  const result = (id: string, title: string, side: Runtime): ScenarioResult => {
+    let r = results.find((x) => x.id === id && x.side === side)
+    if (r === undefined) {
+      r = { id, group: 'mysql', title, side, params: { snapshotRows, changes }, warmups: [], runs: [] }
+      results.push(r)
+    }
+    return r
+  }
+  let db: ReturnType<typeof mariaDb>
+  try {
+    db = mariaDb()
+  } catch (err) {
+    for (const side of sides) {
+      result('mysql-snapshot', SNAPSHOT_TITLE, side).error = (err as Error).message
+      result('mysql-streaming', STREAM_TITLE, side).error = (err as Error).message
+    }
+    return results
+  }
+  for (let rep = 1; rep <= ctx.sizes.reps; rep++) {
+    for (const side of sides) {
+      const snap = result('mysql-snapshot', SNAPSHOT_TITLE, side)
+      const stream = result('mysql-streaming', STREAM_TITLE, side)
+      if (snap.error !== undefined) continue
+      ctx.log(`mysql-cdc [${side}] rep-${rep}: ${snapshotRows} snapshot rows, ${changes} changes`)
+      try {
+        const r = await runSide(side, {
+          bootstrap: ctx.bootstrap,
+          host: db.host,
+          port: db.port,
+          pluginPath: db.pluginPath,
+          snapshotRows,
+          changes,
+        })
+        const snapM: RunMetrics = metrics({
+          records: snapshotRows,
+          complete: true,
+          seconds: r.snapshotSeconds,
+          recordsPerSec: r.snapshotRowsPerSec,
+          recordSize: 0,
+          cpuSeconds: r.snapshotCpuSeconds,
+          cpuRecords: snapshotRows,
+          peakRssBytes: r.snapshotPeakRssBytes,
+        })
+        const streamM: RunMetrics = metrics({
+          records: changes,
+          complete: true,
+          seconds: r.streamSeconds,
+          recordsPerSec: r.changesPerSec,
+          recordSize: 0,
+          cpuSeconds: r.streamCpuSeconds,
+          cpuRecords: changes,
+          peakRssBytes: r.peakRssBytes,
+        })
+        snap.runs.push(snapM)
+        stream.runs.push(streamM)
+        ctx.log(
+          `  snapshot ${r.snapshotRowsPerSec} rows/s; streaming ${r.changesPerSec} changes/s, ` +
+            `${streamM.cpuSecPerMillion} CPU s/M changes, ${r.peakRssMiB} MiB peak RSS`,
+        )
+      } catch (err) {
+        snap.error = (err as Error).message
+        stream.error = (err as Error).message
+        ctx.log(`  failed: ${(err as Error).message}`)
+      }
+    }
+  }
+  for (const r of results) if (r.runs.length > 0) r.summary = summaryOf(r.runs)
+  return results
+}
+
 async function main(): Promise<void> {
   const snapshotRows = Number(process.argv[2] ?? 50_000)
   const changes = Number(process.argv[3] ?? 50_000)
   const bootstrap = process.env.KAFKA_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092'
-  const [host, port] = script(['scripts/mariadb.mjs', 'start'], /MariaDB on (\S+)/).split(':')
-  const pluginPath = script(['scripts/mariadb.mjs', 'debezium'], /Debezium plugin path (\S+)/)
+  const { host, port, pluginPath } = mariaDb()
+  // SLUICE_BENCH_MYSQL_SIDES=sluice runs one side (profiling); SLUICE_BENCH_NODE_FLAGS adds Node flags
+  // (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) to the Sluice worker.
+  const sides = (process.env.SLUICE_BENCH_MYSQL_SIDES ?? 'java,sluice')
+    .split(',')
+    .filter((x): x is Runtime => x === 'java' || x === 'sluice')
+  const nodeFlags = (process.env.SLUICE_BENCH_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '')
   const results: Result[] = []
-  for (const side of ['java', 'sluice'] as const) {
+  for (const side of sides) {
     const r = await runSide(side, {
       bootstrap,
-      host: host as string,
-      port: Number(port),
+      host,
+      port,
       pluginPath,
       snapshotRows,
       changes,
+      nodeFlags,
     })
     console.log(JSON.stringify(r))
     results.push(r)
@@ -185,10 +309,12 @@ async function main(): Promise<void> {
   console.log(`results in ${file}`)
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err)
-    process.exit(1)
-  },
-)
+// Run directly (not imported by the bench): the standalone comparison.
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err)
+      process.exit(1)
+    },
+  )

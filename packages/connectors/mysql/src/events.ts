@@ -1,7 +1,7 @@
 import { type Schema, SchemaBuilder, Struct } from '@sluice/api'
 import type { TableDef } from './table.js'
 import { CHANGE_SCHEMA, type ChangeType, tableChangeStruct } from './table-change.js'
-import { type ColumnMapping, mapColumn, type TypeModes } from './types.js'
+import { type ColumnMapping, mapColumn, SPATIAL, type TypeModes } from './types.js'
 
 /**
  * Debezium 2.7's change event shapes: the `source` block, per-table key/value/envelope schemas, the
@@ -115,6 +115,8 @@ export class TableSchemas {
   readonly envelopeSchema: Schema
   readonly columns: ReadonlyArray<{ readonly name: string; readonly mapping: ColumnMapping }>
   readonly keyColumns: ReadonlyArray<{ readonly name: string; readonly mapping: ColumnMapping }>
+  /** Names and types of the spatial columns (their binlog values need re-encoding to WKB). */
+  readonly spatialColumns: ReadonlyArray<{ readonly name: string; readonly dataType: string }>
 
   constructor(
     readonly table: TableDef,
@@ -127,6 +129,9 @@ export class TableSchemas {
     const base = [prefix, table.db, table.table].map(sanitize).join(delimiter)
     const schemaBase = [prefix, table.db, table.table].map(sanitize).join('.')
     this.topic = base
+    this.spatialColumns = table.columns
+      .filter((c) => SPATIAL.has(c.dataType))
+      .map((c) => ({ name: c.name, dataType: c.dataType }))
     const cols = table.columns.filter((c) => includeColumn(c.name))
     this.columns = cols.map((c) => ({ name: c.name, mapping: mapColumn(c, modes) }))
     const value = SchemaBuilder.struct().name(`${schemaBase}.Value`).optional()

@@ -1,7 +1,8 @@
 /**
  * Re-encodes a spatial value that the binlog decoder turned into coordinates back into MySQL's internal
  * form (4-byte SRID, then little-endian WKB), which is what Debezium's Geometry/Point structs carry.
- * The binlog decoder drops the SRID, so it comes back as 0 (Debezium then reports `srid: null`).
+ * Only a fallback: the project's zongji patch hands over the raw bytes, SRID included; an unpatched
+ * decoder drops the SRID, so it comes back as 0 (reported as `srid: null`).
  */
 interface Pt {
   x: number

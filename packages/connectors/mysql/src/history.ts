@@ -1,4 +1,4 @@
-import { Admin, Producer, stringSerializers } from '@platformatic/kafka'
+import type { Producer } from '@platformatic/kafka'
 import { RetriableError } from '@sluice/api'
 import { jacksonPretty } from './jackson-json.js'
 
@@ -31,6 +31,18 @@ if (typeof P.withResolvers !== 'function') {
   }
 }
 
+type Kafka = typeof import('@platformatic/kafka')
+let kafka: Promise<Kafka> | undefined
+/**
+ * The client is imported on first use, not with the package: importing it compiles its option schemas
+ * (~58 MiB of RSS per thread), and the package is also loaded on the main thread and the connector's
+ * thread, which never write history.
+ */
+function loadKafka(): Promise<Kafka> {
+  kafka ??= import('@platformatic/kafka')
+  return kafka
+}
+
 export class SchemaHistoryWriter {
   readonly #brokers: string[]
   readonly #topic: string
@@ -48,6 +60,7 @@ export class SchemaHistoryWriter {
   /** Creates the topic (one partition, retention forever, as Debezium does) unless it exists. */
   async #ensureTopic(): Promise<void> {
     if (this.#ensured) return
+    const { Admin } = await loadKafka()
     const admin = new Admin({ clientId: 'sluice-mysql-history-admin', bootstrapBrokers: this.#brokers })
     try {
       const existing = await admin.listTopics()
@@ -77,6 +90,7 @@ export class SchemaHistoryWriter {
     if (records.length === 0) return
     try {
       await this.#ensureTopic()
+      const { Producer, stringSerializers } = await loadKafka()
       this.#producer ??= new Producer({
         clientId: 'sluice-mysql-history',
         bootstrapBrokers: this.#brokers,

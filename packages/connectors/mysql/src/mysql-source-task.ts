@@ -9,9 +9,11 @@ import {
   Struct,
   sourceRecord,
 } from '@sluice/api'
-import ZongJi, { type AnyBinlogEvent } from '@vlasky/zongji'
-import mysql from 'mysql2/promise'
+import type ZongJi from '@vlasky/zongji'
+import type { AnyBinlogEvent } from '@vlasky/zongji'
+import type mysql from 'mysql2/promise'
 import { MySqlConfig } from './config.js'
+import { applyAlterTable } from './ddl-apply.js'
 import {
   type Flavor,
   HEARTBEAT_KEY_SCHEMA,
@@ -22,6 +24,7 @@ import {
   TableSchemas,
 } from './events.js'
 import { encodeGeometry } from './geometry.js'
+import { Heartbeat } from './heartbeat.js'
 import { type HistoryRecord, SchemaHistoryWriter } from './history.js'
 import {
   COLUMNS_SQL,
@@ -32,7 +35,7 @@ import {
   type TableDef,
 } from './table.js'
 import { type ChangeType, tableChangeJson } from './table-change.js'
-import { SPATIAL } from './types.js'
+import { systemTaskClock, type TaskClock } from './task-clock.js'
 import { VERSION } from './version.js'
 
 /** Offset keys (Debezium's BinlogOffsetContext). */
@@ -76,13 +79,17 @@ export class MySqlSourceTask extends SourceTask {
   #zongji: ZongJi | undefined
   #history!: SchemaHistoryWriter
   readonly #queue: SourceRecord[] = []
-  #waiters: Array<() => void> = []
+  readonly #clock: TaskClock
+  /** The waiting poll's wake-up (aborted once `#wakeAt` records are queued, or on failure/stop). */
+  #wakeCtl: AbortController | undefined
+  #wakeAt = 1
+  readonly #stopCtl = new AbortController()
   #spaceWaiters: Array<() => void> = []
   #failure: unknown
   #stopping = false
   #paused = false
   #loop: Promise<void> | undefined
-  #heartbeat: ReturnType<typeof setInterval> | undefined
+  #heartbeat: Heartbeat | undefined
   readonly #tables = new Map<string, TableSchemas>()
   #lastOffset: SourceOffset | null = null
   /** Streaming state (Debezium's BinlogSourceInfo/OffsetContext, for MariaDB's event layout). */
@@ -94,6 +101,12 @@ export class MySqlSourceTask extends SourceTask {
   #query: string | null = null
   #resume: Resume | undefined
   #firstEvent = true
+
+  /** `clock`: time for the poll's batch wait and the heartbeat interval (tests inject a fake one). */
+  constructor(options: { readonly clock?: TaskClock } = {}) {
+    super()
+    this.#clock = options.clock ?? systemTaskClock
+  }
 
   version(): string {
     return VERSION
@@ -107,27 +120,37 @@ export class MySqlSourceTask extends SourceTask {
     this.#lastOffset = offset
     this.#loop = this.#run(offset).catch((err) => {
       if (!this.#stopping) this.#failure = err
-      this.#wake()
+      this.#wake(true)
     })
   }
 
+  /**
+   * Debezium's queue behaviour: returns once `max.batch.size` events are queued, or when
+   * `poll.interval.ms` has passed with fewer (possibly none). Full batches keep the per-batch costs
+   * downstream (conversion hand-off, one produce call, delivery reports) spread over many records; a poll
+   * that returned on every queued event made batches of ~100 records in a burst.
+   */
   async poll(signal: AbortSignal): Promise<SourceRecord[] | null> {
     if (this.#failure !== undefined) throw this.#failure
-    if (this.#queue.length === 0) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(done, this.#config.pollIntervalMs)
-        function done(): void {
-          clearTimeout(t)
-          signal.removeEventListener('abort', done)
-          resolve()
-        }
-        this.#waiters.push(done)
-        signal.addEventListener('abort', done, { once: true })
-      })
+    const c = this.#config
+    const full = Math.min(c.maxBatchSize, c.maxQueueSize)
+    if (this.#queue.length < full) {
+      const deadline = this.#clock.now() + c.pollIntervalMs
+      for (;;) {
+        if (signal.aborted || this.#stopping || this.#failure !== undefined) break
+        if (this.#queue.length >= full) break
+        const left = deadline - this.#clock.now()
+        if (left <= 0) break
+        const wake = new AbortController()
+        this.#wakeCtl = wake
+        this.#wakeAt = full
+        await this.#clock.sleep(left, signal, wake.signal, this.#stopCtl.signal)
+        this.#wakeCtl = undefined
+      }
       if (this.#failure !== undefined) throw this.#failure
     }
     if (this.#queue.length === 0) return null
-    const batch = this.#queue.splice(0, this.#config.maxBatchSize)
+    const batch = this.#queue.splice(0, c.maxBatchSize)
     if (this.#queue.length < this.#config.maxQueueSize) {
       const w = this.#spaceWaiters
       this.#spaceWaiters = []
@@ -142,9 +165,10 @@ export class MySqlSourceTask extends SourceTask {
 
   async stop(): Promise<void> {
     this.#stopping = true
-    if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat)
+    this.#stopCtl.abort()
+    await this.#heartbeat?.stop()
     for (const f of this.#spaceWaiters) f()
-    this.#wake()
+    this.#wake(true)
     const z = this.#zongji
     this.#zongji = undefined
     if (z !== undefined) {
@@ -163,10 +187,13 @@ export class MySqlSourceTask extends SourceTask {
     await this.#history?.close().catch(() => {})
   }
 
-  #wake(): void {
-    const w = this.#waiters
-    this.#waiters = []
-    for (const f of w) f()
+  /** Wakes a waiting poll once its batch is full, or always (`force`: failure, stop). */
+  #wake(force = false): void {
+    const w = this.#wakeCtl
+    if (w !== undefined && (force || this.#queue.length >= this.#wakeAt)) {
+      this.#wakeCtl = undefined
+      w.abort()
+    }
   }
 
   /** Queues a record; waits while the queue is full (the snapshot's back-pressure). */
@@ -191,6 +218,9 @@ export class MySqlSourceTask extends SourceTask {
 
   async #connect(): Promise<mysql.Connection> {
     const c = this.#config
+    // The clients load with the task, not with the package (which the main thread and the connector's
+    // thread load too, only for validation and task configs).
+    const { default: mysql } = await import('mysql2/promise')
     try {
       return await mysql.createConnection({
         host: c.hostname,
@@ -624,7 +654,8 @@ export class MySqlSourceTask extends SourceTask {
     this.#file = start.file
     this.#txnStart = start.pos
     this.#gtidPos = start.gtids
-    const z = new ZongJi({
+    const { default: ZongJiClass } = await import('@vlasky/zongji')
+    const z = new ZongJiClass({
       host: c.hostname,
       port: c.port,
       user: c.user,
@@ -635,6 +666,10 @@ export class MySqlSourceTask extends SourceTask {
       bigNumberStrings: true,
       connectTimeout: c.connectTimeoutMs,
     })
+    // Spatial values as the raw bytes (SRID + WKB), as the snapshot reads them: the project's patch of
+    // zongji (patches/@vlasky__zongji@0.9.0.patch) honours this flag; unpatched, values come decoded
+    // and are re-encoded with SRID 0 (fixGeometry).
+    ;(z as unknown as { geometryAsBuffer: boolean }).geometryAsBuffer = true
     this.#zongji = z
     // Events are handled strictly in order; a DDL statement re-reads table structures (async), so the
     // row events behind it wait in this chain, with the stream paused, until the new structure is known.
@@ -643,7 +678,7 @@ export class MySqlSourceTask extends SourceTask {
         .then(() => this.#onEvent(e))
         .catch((err) => {
           this.#failure = err
-          this.#wake()
+          this.#wake(true)
         })
     })
     const done = new Promise<void>((resolve, reject) => {
@@ -671,8 +706,8 @@ export class MySqlSourceTask extends SourceTask {
         'heartbeat',
       ],
     })
-    if (c.heartbeatIntervalMs > 0)
-      this.#heartbeat = setInterval(() => this.#emitHeartbeat(), c.heartbeatIntervalMs)
+    if (c.heartbeatIntervalMs > 0 && !this.#stopping)
+      this.#heartbeat = new Heartbeat(c.heartbeatIntervalMs, this.#clock, () => this.#emitHeartbeat())
     await done
   }
 
@@ -944,7 +979,13 @@ export class MySqlSourceTask extends SourceTask {
       } else if (t.kind === 'TRUNCATE') {
         truncate = this.#tables.get(key)
       } else {
-        const def = await this.#readTable(conn, t.db, t.table)
+        // An ALTER is applied to the structure held for this point of the binlog (Debezium's way); only
+        // what that cannot map (or a table not held yet) is read from the server
+        // (docs/adr/0031-mysql-ddl-from-the-binlog.md).
+        const held = this.#tables.get(key)
+        const applied =
+          t.kind === 'ALTER' && held !== undefined ? applyAlterTable(sql, held.table) : undefined
+        const def = applied ?? (await this.#readTable(conn, t.db, t.table))
         if (def === null) continue
         const existed = this.#tables.has(key)
         this.#schemas(def)
@@ -1006,13 +1047,15 @@ function structOf(schema: SourceRecord['keySchema'], values: Record<string, unkn
   return s
 }
 
-/** zongji decodes spatial values into coordinates; Debezium carries WKB, so re-encode them. */
+/**
+ * Unpatched zongji decodes spatial values into coordinates (losing the SRID); Debezium carries WKB, so
+ * re-encode them. With the project's patch the values arrive as bytes and pass through untouched.
+ */
 function fixGeometry(s: TableSchemas, row: Record<string, unknown>): Record<string, unknown> {
   let out = row
-  for (const col of s.table.columns) {
+  for (const col of s.spatialColumns) {
     const v = row[col.name]
     if (v === null || v === undefined || Buffer.isBuffer(v)) continue
-    if (!SPATIAL.has(col.dataType)) continue
     if (out === row) out = { ...row }
     out[col.name] = encodeGeometry(v, col.dataType)
   }

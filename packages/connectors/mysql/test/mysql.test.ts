@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { type Decimal, Headers, type Schema, SchemaBuilder, Struct, sourceRecord } from '@sluice/api'
+import { applyAlterTable } from '../src/ddl-apply.js'
+import { Heartbeat } from '../src/heartbeat.js'
 import {
+  datetimeMicros,
   ddlTargets,
   ExtractNewRecordState,
   jacksonPretty,
@@ -16,7 +19,8 @@ import {
   validateMySqlProps,
   zonedTimestamp,
 } from '../src/index.js'
-import type { ColumnDef } from '../src/table.js'
+import type { ColumnDef, TableDef } from '../src/table.js'
+import type { TaskClock } from '../src/task-clock.js'
 
 const SEED = {
   'connector.class': 'io.debezium.connector.mysql.MySqlConnector',
@@ -190,6 +194,35 @@ describe('MySQL type mapping (Debezium 2.7)', () => {
     assert.equal(connect.schema.name, 'org.apache.kafka.connect.data.Date')
   })
 
+  it('converts DATETIME on the number fast path exactly as on the bigint path', () => {
+    const dt3 = mapColumn(col('datetime', { fsp: 3 }), modes)
+    const dt6 = mapColumn(col('datetime', { fsp: 6 }), modes)
+    for (const v of [
+      '2024-01-02 03:04:05.678',
+      '1969-12-31 23:59:59.999999',
+      '1000-01-01 00:00:00',
+      '0099-12-31 23:59:59.5',
+      '0100-03-01 00:00:00.000001',
+      '2255-12-31 23:59:59.999999',
+      '2256-01-01 00:00:00.000001',
+      '9999-12-31 23:59:59.999999',
+      '2020-02-29 12:00:00.1234567',
+      '2000-02-29T00:00:00.5',
+      '1900-03-01 00:00:00',
+      '1700-02-28 23:59:59.000001',
+      '2024-12-31 23:59:59.99',
+      '2023-13-01 00:00:00',
+    ]) {
+      const us = datetimeMicros(v) as bigint
+      const exact = (n: bigint): number | bigint =>
+        n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n
+      const floorMs = us / 1000n - (us % 1000n < 0n ? 1n : 0n)
+      assert.equal(dt6.convert(v), exact(us), v)
+      assert.equal(dt3.convert(v), exact(floorMs), v)
+    }
+    assert.equal(dt6.convert('0000-00-00 00:00:00'), null)
+  })
+
   it('maps BIT, ENUM/SET, binary and spatial types', () => {
     const b12 = mapColumn(col('bit', { length: 12 }), modes)
     assert.deepEqual(
@@ -340,5 +373,143 @@ describe('ExtractNewRecordState', () => {
     const other = sourceRecord({ topic: 'x', valueSchema: value, value: new Struct(value).put('id', 1) })
     assert.equal(smt({}).apply(other), other)
     assert.throws(() => smt({ 'route.by.field': 'x' }), /route\.by\.field/)
+  })
+})
+
+/** A clock that moves only when told to: sleeps resolve once `advance` passes their deadline. */
+class FakeClock implements TaskClock {
+  #now = 0
+  #sleepers: Array<{ at: number; resolve: () => void }> = []
+  now(): number {
+    return this.#now
+  }
+  sleep(ms: number, ...signals: readonly AbortSignal[]): Promise<void> {
+    return new Promise((resolve) => {
+      const s = { at: this.#now + ms, resolve }
+      this.#sleepers.push(s)
+      for (const sig of signals)
+        sig.addEventListener(
+          'abort',
+          () => {
+            this.#sleepers = this.#sleepers.filter((x) => x !== s)
+            resolve()
+          },
+          { once: true },
+        )
+    })
+  }
+  get sleeping(): number {
+    return this.#sleepers.length
+  }
+  /** Moves time on by `ms`, letting every sleeper whose deadline passed (and what it schedules) run. */
+  async advance(ms: number): Promise<void> {
+    const target = this.#now + ms
+    for (;;) {
+      const due = this.#sleepers.filter((s) => s.at <= target).sort((a, b) => a.at - b.at)[0]
+      if (due === undefined) break
+      this.#now = due.at
+      this.#sleepers = this.#sleepers.filter((s) => s !== due)
+      due.resolve()
+      for (let i = 0; i < 5; i++) await Promise.resolve()
+    }
+    this.#now = target
+  }
+}
+
+describe('heartbeat.interval.ms on the injected clock', () => {
+  it('beats once per interval of the task clock, never on the wall clock, and stops', async () => {
+    const clock = new FakeClock()
+    const beats: number[] = []
+    const hb = new Heartbeat(1000, clock, () => beats.push(clock.now()))
+    await clock.advance(999)
+    assert.deepEqual(beats, [], 'no beat before the interval')
+    await clock.advance(1)
+    assert.deepEqual(beats, [1000])
+    await clock.advance(2500)
+    assert.deepEqual(beats, [1000, 2000, 3000])
+    // Real time passing does not beat: only the clock does.
+    await new Promise((r) => setTimeout(r, 30))
+    assert.equal(beats.length, 3)
+    await hb.stop()
+    assert.equal(clock.sleeping, 0, 'stop ends the pending sleep')
+    await clock.advance(10_000)
+    assert.equal(beats.length, 3, 'no beat after stop')
+  })
+
+  it('refuses a non-positive interval', () => {
+    assert.throws(() => new Heartbeat(0, new FakeClock(), () => {}), /must be positive/)
+  })
+})
+
+describe('DDL from the binlog applied to the held structure (ADR 0031)', () => {
+  const base: TableDef = {
+    db: 'inv',
+    table: 't',
+    columns: [
+      col('int', { name: 'id', position: 1, nullable: false, columnType: 'int(11)', length: 10 }),
+      col('varchar', { name: 'a', position: 2, length: 5, charset: 'utf8mb4', defaultExpr: 'NULL' }),
+    ],
+    primaryKey: ['id'],
+    defaultCharset: 'utf8mb4',
+  }
+
+  it('adds, places, modifies, renames and drops columns as the statement says', () => {
+    const t1 = applyAlterTable(
+      "ALTER TABLE t ADD COLUMN b INT DEFAULT 7 AFTER id, ADD COLUMN e ENUM('x','y') NOT NULL DEFAULT 'y'",
+      base,
+    )
+    assert.ok(t1)
+    assert.deepEqual(
+      t1.columns.map((c) => [c.name, c.position]),
+      [
+        ['id', 1],
+        ['b', 2],
+        ['a', 3],
+        ['e', 4],
+      ],
+    )
+    const b = t1.columns[1] as ColumnDef
+    assert.equal(b.dataType, 'int')
+    assert.equal(b.defaultExpr, '7')
+    assert.equal(b.nullable, true)
+    assert.equal(b.length, null, 'INT without a width: no length, as Debezium records it')
+    const e = t1.columns[3] as ColumnDef
+    assert.deepEqual(e.members, ['x', 'y'])
+    assert.equal(e.nullable, false)
+    assert.equal(e.defaultExpr, "'y'")
+    assert.equal(e.charset, 'utf8mb4', 'text columns take the table default charset')
+
+    const t2 = applyAlterTable(
+      'ALTER TABLE t MODIFY COLUMN b BIGINT UNSIGNED NOT NULL, CHANGE COLUMN a a2 VARCHAR(20) CHARACTER SET latin1, DROP COLUMN e',
+      t1,
+    )
+    assert.ok(t2)
+    assert.deepEqual(
+      t2.columns.map((c) => `${c.name}:${c.columnType}:${c.nullable}:${c.charset}`),
+      ['id:int(11):false:null', 'b:bigint unsigned:false:null', 'a2:varchar(20):true:latin1'],
+    )
+    const t3 = applyAlterTable('ALTER TABLE t RENAME COLUMN id TO pk, ADD INDEX ix (b)', t2)
+    assert.deepEqual(t3?.primaryKey, ['pk'])
+    assert.equal(applyAlterTable('ALTER TABLE t DROP PRIMARY KEY', t2)?.primaryKey.length, 0)
+    const t4 = applyAlterTable(
+      'ALTER TABLE t ADD COLUMN d DECIMAL(8,3) DEFAULT -1.5, ADD ts TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)',
+      base,
+    )
+    assert.deepEqual(
+      t4?.columns.slice(2).map((c) => [c.length, c.scale, c.fsp, c.defaultExpr]),
+      [
+        [8, 3, 0, '-1.5'],
+        [null, null, 3, 'current_timestamp(3)'],
+      ],
+    )
+  })
+
+  it('gives up (the caller reads the server) on what it cannot map or what does not fit the held table', () => {
+    assert.equal(applyAlterTable('ALTER TABLE t ADD COLUMN a INT', base), undefined, 'a exists')
+    assert.equal(applyAlterTable('ALTER TABLE t DROP COLUMN nope', base), undefined, 'no such column')
+    assert.equal(applyAlterTable('ALTER TABLE t ALTER COLUMN a SET DEFAULT 5', base), undefined)
+    assert.equal(applyAlterTable('ALTER TABLE t ADD PRIMARY KEY (a)', base), undefined)
+    assert.equal(applyAlterTable('THIS IS NOT SQL', base), undefined)
+    assert.equal(base.columns.length, 2, 'the held structure is never changed in place')
   })
 })
