@@ -1,12 +1,10 @@
 import type { MetricGroup } from './catalog.js'
 import type {
   ConnectorStateEvent,
-  DeadLetterEvent,
   ObservedState,
   OffsetCommitEvent,
   RebalanceEvent,
   RecordErrorEvent,
-  RetryEvent,
   SinkBatchPutEvent,
   SinkBatchReadEvent,
   SinkLagEvent,
@@ -306,22 +304,14 @@ export class ConnectMetrics {
 
   recordErrors(e: RecordErrorEvent): void {
     const t = this.#task(e)
-    // Kafka counts a failure per failed attempt and an error per record that ended in error.
     t.failures.record(e.failures)
-    t.errors.record(e.failures)
+    t.errors.record(e.errors)
     t.skipped.record(e.skipped)
+    t.retries.record(e.retries)
     t.logged.record(e.logged)
-    if (e.failures > 0) t.lastErrorTime = e.time
-  }
-
-  retry(e: RetryEvent): void {
-    this.#task(e).retries.record()
-  }
-
-  deadLetter(e: DeadLetterEvent): void {
-    const t = this.#task(e)
-    t.dlqRequests.record()
-    if (!e.ok) t.dlqFailures.record()
+    t.dlqRequests.record(e.dlqRequests)
+    t.dlqFailures.record(e.dlqFailures)
+    if (e.lastErrorTime > t.lastErrorTime) t.lastErrorTime = e.lastErrorTime
   }
 
   sinkLag(e: SinkLagEvent): void {

@@ -117,18 +117,29 @@ describe('MetricsBridge', () => {
         transformMs: 1,
         putMs: 30,
       })
+      // Two batches' increments add up; the timestamp is the latest failure's.
       channel(CHANNELS.recordErrors).publish({
         ...ref,
-        stage: 'VALUE_CONVERTER',
         failures: 3,
-        skipped: 3,
-        logged: 3,
-        time: 42,
+        errors: 2,
+        skipped: 2,
+        retries: 1,
+        logged: 2,
+        dlqRequests: 2,
+        dlqFailures: 0,
+        lastErrorTime: 42,
       })
-      channel(CHANNELS.deadLetter).publish({ ...ref, ok: true })
-      channel(CHANNELS.deadLetter).publish({ ...ref, ok: true })
-      channel(CHANNELS.deadLetter).publish({ ...ref, ok: false })
-      channel(CHANNELS.retry).publish({ ...ref, stage: 'put' })
+      channel(CHANNELS.recordErrors).publish({
+        ...ref,
+        failures: 1,
+        errors: 1,
+        skipped: 1,
+        retries: 0,
+        logged: 1,
+        dlqRequests: 1,
+        dlqFailures: 1,
+        lastErrorTime: 40,
+      })
       channel(CHANNELS.offsetCommit).publish({ ...ref, kind: 'sink', outcome: 'completed', durationMs: 5 })
       channel(CHANNELS.offsetCommit).publish({ ...ref, kind: 'sink', outcome: 'failed', durationMs: 7 })
       channel(CHANNELS.offsetCommit).publish({ ...ref, kind: 'sink', outcome: 'skipped', durationMs: 0 })
@@ -157,6 +168,8 @@ describe('MetricsBridge', () => {
         series(text, 'kafka_connect_sluice_sink_task_metrics_consumer_lag', { ...tags, partition: '1' }),
         9,
       )
+      assert.equal(series(text, 'kafka_connect_task_error_metrics_total_record_failures', tags), 4)
+      assert.equal(series(text, 'kafka_connect_task_error_metrics_total_errors_logged', tags), 3)
       assert.equal(series(text, 'kafka_connect_task_error_metrics_total_record_errors', tags), 3)
       assert.equal(series(text, 'kafka_connect_task_error_metrics_total_records_skipped', tags), 3)
       assert.equal(series(text, 'kafka_connect_task_error_metrics_total_retries', tags), 1)

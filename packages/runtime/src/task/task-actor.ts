@@ -29,6 +29,7 @@ import type {
   ToTask,
 } from '../wire/messages.js'
 import { packProduceRecords, unpackConsumed } from '../wire/packed-records.js'
+import type { ErrorCounts } from './error-counts.js'
 import {
   type ErrantOrigin,
   type ErrantReport,
@@ -249,7 +250,6 @@ export class TaskActor {
         const out: ProduceRecord[] = []
         const offsets = new Map<string, readonly [SourcePartition, SourceOffset]>()
         const plugins = this.#plugins
-        let skipped = 0 // telemetry
         for (const r of records) {
           const convert = (): ProduceRecord | null => {
             const t = applyChain(plugins.chain, r)
@@ -262,8 +262,7 @@ export class TaskActor {
           } catch (err) {
             p = await this.#errors.handle(err, convert, 'TRANSFORMATION', undefined, r)
           }
-          if (p === SKIP) skipped++
-          else if (p !== null) out.push(p)
+          if (p !== SKIP && p !== null) out.push(p)
           // The offset advances even for dropped/skipped records, as Kafka Connect does.
           if (r.sourcePartition !== null && r.sourceOffset !== null) {
             offsets.set(partitionKey(r.sourcePartition), [r.sourcePartition, r.sourceOffset])
@@ -274,11 +273,11 @@ export class TaskActor {
         const transformEnd = nowMs()
         const stats: SourceBatchStats = {
           polled: records.length,
-          skipped,
           pollStart,
           pollEnd,
           transformEnd,
           convertEnd: transformEnd,
+          errors: this.#errors.counts.take(), // telemetry: task-error-metrics of this batch
         }
         if (tracksRecords) inFlight.set(batch, records)
         this.#send({
@@ -393,7 +392,6 @@ export class TaskActor {
               switch (msg.type) {
                 case 'records': {
                   const start = nowMs() // telemetry
-                  let skipped = 0
                   const records: SinkRecord[] = []
                   const plugins = this.#plugins
                   const topics = msg.topics
@@ -408,8 +406,7 @@ export class TaskActor {
                     } catch (err) {
                       r = await this.#errors.handle(err, convert, 'VALUE_CONVERTER', originOf(topics, c), c)
                     }
-                    if (r === SKIP) skipped++
-                    else if (r !== null) records.push(r)
+                    if (r !== SKIP && r !== null) records.push(r)
                   }
                   // telemetry: conversion and transforms run per record in one error-handled call, so
                   // their time is one figure, reported as the convert stage (transform as zero).
@@ -422,11 +419,11 @@ export class TaskActor {
                   const stats: SinkBatchStats = {
                     read: consumed.length,
                     sent: records.length,
-                    skipped,
                     start,
                     convertEnd,
                     transformEnd: convertEnd,
                     putEnd: nowMs(),
+                    errors: this.#errors.counts.take(), // telemetry: task-error-metrics of this batch
                   }
                   if (!this.#abort.signal.aborted)
                     this.#send({ type: 'records.done', batch: msg.batch, stats })
@@ -509,24 +506,26 @@ export class TaskActor {
   /** The KIP-298 operator of this task with `errors` settings, reporting to the log and the DLQ. */
   #errorHandler(errors: ErrorHandlingSpec): ErrorHandler {
     const spec = this.#spec
-    return new ErrorHandler(errors, {
+    const h: ErrorHandler = new ErrorHandler(errors, {
       taskId: `${spec.connector}-${spec.task}`,
       now: Date.now,
       sleep: delay,
       signal: this.#abort.signal,
-      report: (r) => this.#report(r),
+      report: (r) => this.#report(r, h.counts),
       classOf: (stage, err) => this.#executingClass(stage, err),
     })
+    return h
   }
 
   #log = new Logger(LOGGERS.logReporter)
 
   /** Log (errors.log.enable) and DLQ (errors.deadletterqueue.topic.name) for one tolerated failure. */
-  async #report(r: ErrantReport): Promise<void> {
+  async #report(r: ErrantReport, counts: ErrorCounts): Promise<void> {
     const spec = this.#spec
     if (spec.errors.logEnable) {
       const log = this.#log.forTask(spec.connector, spec.task)
       log.error(`${this.#errors.logLine(r)}\n${javaStackTrace(r.error).trimEnd()}`)
+      counts.logged++ // telemetry
     }
     if (spec.errors.dlqTopic === '') return
     const raw = r.raw
@@ -544,10 +543,12 @@ export class TaskActor {
       ...(source !== undefined && { source }),
     }
     const req = this.#nextReq++
+    counts.dlqRequests++ // telemetry
     const reply = await new Promise<Extract<ToTask, { type: 'errant.done' }>>((resolve) => {
       this.#errantReplies.set(req, resolve)
       this.#send({ type: 'errant', req, record })
     })
+    if (reply.error !== undefined) counts.dlqFailures++ // telemetry
     if (reply.error !== undefined) throw decodeError(reply.error)
   }
 
@@ -630,7 +631,13 @@ export class TaskActor {
     if (this.#finished) return
     this.#finished = true
     if (this.#plugins !== undefined) closeTaskPlugins(this.#plugins)
-    this.#send(last)
+    // telemetry: what the error handler counted since the last batch (e.g. the error that failed it).
+    const errors = this.#errors?.counts.take()
+    this.#send(
+      errors !== undefined && (last.type === 'failed' || last.type === 'stopped')
+        ? { ...last, errors }
+        : last,
+    )
     this.#port.close()
     this.#done()
   }

@@ -16,29 +16,31 @@ import {
   type SourceRecordTrace,
   TRACEPARENT_HEADER,
 } from '@sluice/telemetry'
+import type { ErrorCountsDelta } from '../task/error-counts.js'
 import type { ConnectorTaskId, StatusListener } from '../worker/worker-api.js'
 
 /** What a source task actor measured for one batch (pool thread; epoch ms). */
 export interface SourceBatchStats {
   /** Records poll() returned. */
   readonly polled: number
-  /** Records skipped by errors.tolerance=all (transform or conversion failures). */
-  readonly skipped: number
   readonly pollStart: number
   readonly pollEnd: number
   readonly transformEnd: number
   readonly convertEnd: number
+  /** Kafka's task-error-metrics counted while the batch was processed (undefined: none). */
+  readonly errors?: ErrorCountsDelta | undefined
 }
 
 /** What a sink task actor measured for one batch (pool thread; epoch ms). */
 export interface SinkBatchStats {
   readonly read: number
   readonly sent: number
-  readonly skipped: number
   readonly start: number
   readonly convertEnd: number
   readonly transformEnd: number
   readonly putEnd: number
+  /** Kafka's task-error-metrics counted while the batch was processed, its DLQ writes included. */
+  readonly errors?: ErrorCountsDelta | undefined
 }
 
 /**
@@ -131,7 +133,7 @@ export function sourceBatch(
     transformMs: stats.transformEnd - stats.pollEnd,
     convertMs: stats.convertEnd - stats.transformEnd,
   }))
-  if (stats.skipped > 0) recordErrors(id, 'transform/convert', stats.skipped)
+  taskErrors(id, stats.errors)
   let traces: Map<number, SourceRecordTrace> | undefined
   if (tracer !== undefined && tracer.sampleRatio > 0) {
     // The records are packed: the producer stamps each sampled record's traceparent header as it sends
@@ -162,15 +164,9 @@ export function sourceBatch(
   }
 }
 
-export function recordErrors(id: ConnectorTaskId, stage: string, skipped: number): void {
-  publish(CHANNELS.recordErrors, () => ({
-    ...ref(id),
-    stage,
-    failures: skipped,
-    skipped,
-    logged: 0,
-    time: Date.now(),
-  }))
+/** Kafka's task-error-metrics of one batch (or of a task's last message), counted on the pool thread. */
+export function taskErrors(id: ConnectorTaskId, errors: ErrorCountsDelta | undefined): void {
+  if (errors !== undefined) publish(CHANNELS.recordErrors, () => ({ ...ref(id), ...errors }))
 }
 
 /** Traced records of one sink task waiting for put and commit, bounded. */
@@ -225,7 +221,7 @@ export class SinkTraces {
         transformMs: stats.transformEnd - stats.convertEnd,
         putMs: stats.putEnd - stats.transformEnd,
       }))
-      if (stats.skipped > 0) recordErrors(id, 'convert/transform', stats.skipped)
+      taskErrors(id, stats.errors)
     }
     const traces = this.#byBatch.get(batch)
     if (traces === undefined) return

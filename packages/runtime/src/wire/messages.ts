@@ -7,6 +7,7 @@ import type {
   TopicPartitionOffset,
 } from '@sluice/api'
 import type { PackedRecords } from '@sluice/kafka'
+import type { ErrorCountsDelta } from '../task/error-counts.js'
 import type { ErrorHandlingSpec, KafkaStage } from '../task/error-handler.js'
 import type { SinkBatchStats, SourceBatchStats } from '../telemetry/events.js'
 import type { TargetState } from '../worker/worker-api.js'
@@ -162,8 +163,9 @@ export type FromTask =
   | { readonly type: 'sink.request-commit' }
   | { readonly type: 'errant'; readonly req: number; readonly record: ErrantRecord }
   | { readonly type: 'replay.done'; readonly req: number; readonly put: number; readonly failed: number }
-  | { readonly type: 'failed'; readonly error: ErrorEnvelope }
-  | { readonly type: 'stopped' }
+  /** `errors` (telemetry): what the error handler counted since the last batch. */
+  | { readonly type: 'failed'; readonly error: ErrorEnvelope; readonly errors?: ErrorCountsDelta }
+  | { readonly type: 'stopped'; readonly errors?: ErrorCountsDelta }
   | {
       readonly type: 'diagnostics'
       readonly req: number

@@ -6,6 +6,7 @@ import type { KafkaClientFactory } from '../kafka-io/client-types.js'
 import { LOGGERS, Logger } from '../log.js'
 import type { RestartPolicyOptions } from '../supervisor/restart-policy.js'
 import { TaskSupervisor } from '../supervisor/task-supervisor.js'
+import * as telemetry from '../telemetry/events.js'
 import { decode, send } from '../wire/codec.js'
 import type { FromTask, TaskSpec, ToTask } from '../wire/messages.js'
 import { DeadLetterQueue } from './dead-letter-queue.js'
@@ -181,9 +182,11 @@ export abstract class TaskOwner {
         this.setState(msg.state)
         return
       case 'failed':
+        telemetry.taskErrors(this.id, msg.errors) // telemetry
         this.fail(decodeError(msg.error))
         return
       case 'stopped':
+        telemetry.taskErrors(this.id, msg.errors) // telemetry
         this.#port = undefined
         port.close()
         this.#stoppedSignal?.()
