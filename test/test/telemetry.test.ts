@@ -230,6 +230,18 @@ describe('telemetry: Prometheus, the dashboard and one trace per record', () => 
       await value(`kafka_connect_connector_task_metrics_status{connector="${sinkName}",status="running"}`),
       1,
     )
+    // The file source's backlog (a Sluice extension): every byte of its file was read.
+    await waitUntil(
+      async () =>
+        (
+          await prometheus!.query(
+            `kafka_connect_sluice_source_task_metrics_source_backlog_bytes${tags(sourceName)}`,
+          )
+        )[0]?.value[1] === '0',
+      'source backlog 0 bytes',
+      30_000,
+      worker,
+    )
     // The sink caught up: no lag left on the topic's single partition.
     await waitUntil(
       async () =>

@@ -90,6 +90,16 @@ export const CATALOG: readonly MetricSpec[] = [
   g(W, 'connector-restarting-task-count', 'The number of restarting tasks of the connector on the worker.'),
 
   g(R, 'epoch', 'The epoch or generation number of this worker.'),
+  g(
+    R,
+    'leader-name',
+    "The name of the group leader: 1 on the series whose leader label is the leader's URL (distributed mode).",
+  ),
+  g(
+    R,
+    'connect-protocol',
+    'The Connect protocol used by this cluster: 1 on the series whose protocol label names it (distributed mode).',
+  ),
   c(R, 'completed-rebalances-total', 'The total number of rebalances completed by this worker.'),
   g(R, 'rebalancing', 'Whether this worker is currently rebalancing (1) or not (0).'),
   g(R, 'rebalance-max-time-ms', 'The maximum time in milliseconds spent by this worker to rebalance.'),
@@ -247,8 +257,13 @@ export const CATALOG: readonly MetricSpec[] = [
   ),
   g(
     'sluice-source-task-metrics',
-    'source-backlog',
-    'Records the source connector reports as still waiting upstream.',
+    'source-backlog-records',
+    'Records the source task reports as still waiting upstream (when it can count them).',
+  ),
+  g(
+    'sluice-source-task-metrics',
+    'source-backlog-bytes',
+    'Bytes the source task reports as still waiting upstream (e.g. the unread rest of a file).',
   ),
 ]
 

@@ -42,7 +42,7 @@ export const CHANNELS = {
   rebalance: 'sluice:rebalance',
   /** Consumer lag of a sink task's partitions ({@link SinkLagEvent}). */
   sinkLag: 'sluice:sink.lag',
-  /** A source connector told how many records wait upstream ({@link SourceBacklogEvent}). */
+  /** A source task told what waits upstream ({@link SourceBacklogEvent}). */
   sourceBacklog: 'sluice:source.backlog',
   /** A sink task's assignment changed ({@link SinkPartitionsEvent}). */
   sinkPartitions: 'sluice:sink.partitions',
@@ -169,7 +169,10 @@ export interface SinkLagEvent extends TaskRef {
 }
 
 export interface SourceBacklogEvent extends TaskRef {
-  readonly records: number
+  /** Records waiting upstream, if the task counts them. */
+  readonly records?: number | undefined
+  /** Bytes waiting upstream, if the task measures them. */
+  readonly bytes?: number | undefined
 }
 
 export interface SinkPartitionsEvent extends TaskRef {

@@ -57,7 +57,8 @@ class TaskStats {
   readonly pollTime: AvgMax
   active = 0
   readonly activeStats: AvgMax
-  backlog: number | undefined
+  backlogRecords: number | undefined
+  backlogBytes: number | undefined
   // sink
   readonly read: Meter
   readonly send: Meter
@@ -147,7 +148,9 @@ class TaskStats {
       emit(g, 'source-record-active-count', t, this.active)
       emit(g, 'source-record-active-count-max', t, this.activeStats.max.measure(now))
       emit(g, 'source-record-active-count-avg', t, this.activeStats.avg.measure(now))
-      if (this.backlog !== undefined) emit('sluice-source-task-metrics', 'source-backlog', t, this.backlog)
+      const B = 'sluice-source-task-metrics'
+      if (this.backlogRecords !== undefined) emit(B, 'source-backlog-records', t, this.backlogRecords)
+      if (this.backlogBytes !== undefined) emit(B, 'source-backlog-bytes', t, this.backlogBytes)
     }
     if (this.kind === 'sink') {
       const g = 'sink-task-metrics'
@@ -209,6 +212,8 @@ export class ConnectMetrics {
   #rebalancing = false
   #rebalanceStart = 0
   #lastRebalance: number | undefined
+  #leader: string | undefined
+  #protocol: string | undefined
   readonly #rebalances = new Total()
   readonly #rebalanceTime: AvgMax
 
@@ -331,11 +336,14 @@ export class ConnectMetrics {
   sourceBacklog(e: SourceBacklogEvent): void {
     const t = this.#task(e)
     t.kind = 'source'
-    t.backlog = e.records
+    if (e.records !== undefined) t.backlogRecords = e.records
+    if (e.bytes !== undefined) t.backlogBytes = e.bytes
   }
 
   rebalance(e: RebalanceEvent): void {
     if (e.epoch !== undefined) this.#epoch = e.epoch
+    if (e.leader !== undefined) this.#leader = e.leader
+    if (e.protocol !== undefined) this.#protocol = e.protocol
     if (e.phase === 'started') {
       this.#rebalancing = true
       this.#rebalanceStart = e.time
@@ -398,6 +406,9 @@ export class ConnectMetrics {
     }
     const R = 'connect-worker-rebalance-metrics'
     emit(R, 'epoch', {}, this.#epoch)
+    // Kafka's string-valued metrics as info series: 1 on the series whose label is the current value.
+    if (this.#leader !== undefined) emit(R, 'leader-name', { leader: this.#leader }, 1)
+    if (this.#protocol !== undefined) emit(R, 'connect-protocol', { protocol: this.#protocol }, 1)
     emit(R, 'completed-rebalances-total', {}, this.#rebalances.value)
     emit(R, 'rebalancing', {}, this.#rebalancing ? 1 : 0)
     emit(R, 'rebalance-max-time-ms', {}, this.#rebalanceTime.max.measure(now))

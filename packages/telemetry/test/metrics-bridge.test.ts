@@ -197,7 +197,13 @@ describe('MetricsBridge', () => {
         })
       }
       channel(CHANNELS.rebalance).publish({ phase: 'started', time: now.t, epoch: 3 })
-      channel(CHANNELS.rebalance).publish({ phase: 'completed', time: now.t + 250 })
+      channel(CHANNELS.rebalance).publish({
+        phase: 'completed',
+        time: now.t + 250,
+        epoch: 3,
+        protocol: 'sessioned',
+        leader: 'http://w1:8083/',
+      })
       now.t += 1000
       const text = await scrape()
       assert.equal(series(text, 'kafka_connect_connect_worker_metrics_connector_count'), 1)
@@ -222,6 +228,18 @@ describe('MetricsBridge', () => {
       )
       assert.equal(series(text, 'kafka_connect_connect_worker_rebalance_metrics_rebalance_max_time_ms'), 250)
       assert.equal(series(text, 'kafka_connect_connect_worker_rebalance_metrics_epoch'), 3)
+      assert.equal(
+        series(text, 'kafka_connect_connect_worker_rebalance_metrics_leader_name', {
+          leader: 'http://w1:8083/',
+        }),
+        1,
+      )
+      assert.equal(
+        series(text, 'kafka_connect_connect_worker_rebalance_metrics_connect_protocol', {
+          protocol: 'sessioned',
+        }),
+        1,
+      )
       assert.equal(
         series(text, 'kafka_connect_connect_worker_rebalance_metrics_time_since_last_rebalance_ms'),
         750,
@@ -249,7 +267,14 @@ describe('MetricsBridge', () => {
         transformMs: 0,
         convertMs: 0,
       })
-      channel(CHANNELS.sourceBacklog).publish({ ...ref, records: 5 })
+      channel(CHANNELS.sourceBacklog).publish({ ...ref, records: 5, bytes: 100 })
+      channel(CHANNELS.rebalance).publish({
+        phase: 'completed',
+        time: 1,
+        epoch: 1,
+        protocol: 'sessioned',
+        leader: 'http://w:8083/',
+      })
       channel(CHANNELS.sinkBatchRead).publish({ connector: 'd', task: 0, records: 1 })
       channel(CHANNELS.sinkLag).publish({
         connector: 'd',

@@ -18,7 +18,7 @@ import { ConnectError, decodeError, encodeError, RetriableError } from '@sluice/
 import { concatMap, defer, Subject, takeUntil } from 'rxjs'
 import { hideInLogs, LOGGERS, Logger } from '../log.js'
 import { createPlugin } from '../plugins/loader.js'
-import { nowMs, type SinkBatchStats, type SourceBatchStats } from '../telemetry/events.js'
+import { nowMs, readBacklog, type SinkBatchStats, type SourceBatchStats } from '../telemetry/events.js'
 import { decode, send } from '../wire/codec.js'
 import type {
   ConsumedRecord,
@@ -230,6 +230,7 @@ export class TaskActor {
           throw wrap(err, 'poll')
         }
         if (records === null || records.length === 0) {
+          this.#idleBacklog(task) // telemetry
           // Let other actors on this thread run between empty polls.
           await new Promise((r) => setImmediate(r))
           continue
@@ -278,6 +279,7 @@ export class TaskActor {
           transformEnd,
           convertEnd: transformEnd,
           errors: this.#errors.counts.take(), // telemetry: task-error-metrics of this batch
+          backlog: readBacklog(task), // telemetry
         }
         if (tracksRecords) inFlight.set(batch, records)
         this.#send({
@@ -301,6 +303,23 @@ export class TaskActor {
         .subscribe({ error: reject, complete: resolve })
       for (let i = 0; i < spec.maxInFlightBatches; i++) credits.next()
     })
+  }
+
+  /** telemetry: last idle backlog report (epoch ms) and what it said. */
+  #backlogAt = 0
+  #backlogSent = ''
+
+  /** While polls come back empty, the task's backlog at most once a second, and only when it changed. */
+  #idleBacklog(task: SourceTask): void {
+    const now = Date.now()
+    if (now - this.#backlogAt < 1000) return
+    this.#backlogAt = now
+    const backlog = readBacklog(task)
+    if (backlog === undefined) return
+    const key = `${backlog.records}/${backlog.bytes}`
+    if (key === this.#backlogSent) return
+    this.#backlogSent = key
+    this.#send({ type: 'source.backlog', backlog })
   }
 
   #readOffsets(partitions: readonly SourcePartition[]): Promise<Array<SourceOffset | null>> {

@@ -5,7 +5,7 @@
  * figures; this module decides whether anyone listens (diagnostics_channel's hasSubscribers) so the
  * hot path pays nothing when nobody does.
  */
-import type { TopicPartitionOffset } from '@sluice/api'
+import type { SourceBacklog, SourceTask, TopicPartitionOffset } from '@sluice/api'
 import { forEachPacked, INTS_PER_RECORD, type PackedRecords, packedViews } from '@sluice/kafka'
 import {
   CHANNELS,
@@ -29,6 +29,8 @@ export interface SourceBatchStats {
   readonly convertEnd: number
   /** Kafka's task-error-metrics counted while the batch was processed (undefined: none). */
   readonly errors?: ErrorCountsDelta | undefined
+  /** What the task reported waiting upstream after the poll ({@link SourceTask.backlog}). */
+  readonly backlog?: SourceBacklog | undefined
 }
 
 /** What a sink task actor measured for one batch (pool thread; epoch ms). */
@@ -134,6 +136,7 @@ export function sourceBatch(
     convertMs: stats.convertEnd - stats.transformEnd,
   }))
   taskErrors(id, stats.errors)
+  if (stats.backlog !== undefined) sourceBacklog(id, stats.backlog)
   let traces: Map<number, SourceRecordTrace> | undefined
   if (tracer !== undefined && tracer.sampleRatio > 0) {
     // The records are packed: the producer stamps each sampled record's traceparent header as it sends
@@ -167,6 +170,24 @@ export function sourceBatch(
 /** Kafka's task-error-metrics of one batch (or of a task's last message), counted on the pool thread. */
 export function taskErrors(id: ConnectorTaskId, errors: ErrorCountsDelta | undefined): void {
   if (errors !== undefined) publish(CHANNELS.recordErrors, () => ({ ...ref(id), ...errors }))
+}
+
+/** A source task's backlog (records and/or bytes waiting upstream). */
+export function sourceBacklog(id: ConnectorTaskId, backlog: SourceBacklog): void {
+  publish(CHANNELS.sourceBacklog, () => ({ ...ref(id), records: backlog.records, bytes: backlog.bytes }))
+}
+
+/**
+ * The task's {@link SourceTask.backlog} (pool thread), never throwing: a failing estimate is no reason
+ * to fail the task, and it is only telemetry.
+ */
+export function readBacklog(task: SourceTask): SourceBacklog | undefined {
+  try {
+    const b = task.backlog()
+    return b === undefined || (b.records === undefined && b.bytes === undefined) ? undefined : b
+  } catch {
+    return undefined
+  }
 }
 
 /** Traced records of one sink task waiting for put and commit, bounded. */
@@ -276,4 +297,23 @@ export function sinkLag(
   compute: () => ReadonlyArray<{ topic: string; partition: number; lag: number }>,
 ): void {
   publish(CHANNELS.sinkLag, () => ({ ...ref(id), partitions: compute() }))
+}
+
+/**
+ * The distributed herder received an assignment (Kafka's `onAssigned`: the worker-rebalance group's
+ * rebalance starts here and lasts until the assigned work is started).
+ */
+export function rebalanceStarted(generation: number): void {
+  publish(CHANNELS.rebalance, () => ({ phase: 'started', time: Date.now(), epoch: generation }))
+}
+
+/** The herder started the work of its assignment (Kafka's `handleRebalanceCompleted`). */
+export function rebalanceCompleted(generation: number, protocol: string, leaderUrl: string): void {
+  publish(CHANNELS.rebalance, () => ({
+    phase: 'completed',
+    time: Date.now(),
+    epoch: generation,
+    protocol,
+    leader: leaderUrl,
+  }))
 }

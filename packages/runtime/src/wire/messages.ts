@@ -1,6 +1,7 @@
 import type {
   ConnectorProps,
   ErrorEnvelope,
+  SourceBacklog,
   SourceOffset,
   SourcePartition,
   TopicPartition,
@@ -150,6 +151,8 @@ export type FromTask =
       readonly stats?: SourceBatchStats
     }
   | { readonly type: 'offsets.read'; readonly req: number; readonly partitions: readonly SourcePartition[] }
+  /** telemetry: the task's backlog while its polls come back empty (at most once a second). */
+  | { readonly type: 'source.backlog'; readonly backlog: SourceBacklog }
   | { readonly type: 'records.done'; readonly batch: number; readonly stats?: SinkBatchStats }
   | {
       readonly type: 'precommit.done'

@@ -71,6 +71,9 @@ export class SourceTaskOwner extends TaskOwner {
           ),
         })
         return
+      case 'source.backlog':
+        telemetry.sourceBacklog(this.id, msg.backlog) // telemetry
+        return
       default:
         return
     }
