@@ -117,47 +117,41 @@ class TaskStats {
     const t = this.tags
     this.#accrue(now)
     const life = Math.max(1, now - this.#created)
-    for (const s of STATES)
-      emit('connector-task-metrics', 'status', { ...t, status: statusLabel(s) }, s === this.state ? 1 : 0)
-    emit('connector-task-metrics', 'running-ratio', t, this.#runningMs / life)
-    emit('connector-task-metrics', 'pause-ratio', t, this.#pausedMs / life)
-    emit('connector-task-metrics', 'offset-commit-max-time-ms', t, this.commitTime.max.measure(now))
-    emit('connector-task-metrics', 'offset-commit-avg-time-ms', t, this.commitTime.avg.measure(now))
-    emit(
-      'connector-task-metrics',
-      'offset-commit-success-percentage',
-      t,
-      this.commitOutcome.measure(true, now),
-    )
-    emit(
-      'connector-task-metrics',
-      'offset-commit-failure-percentage',
-      t,
-      this.commitOutcome.measure(false, now),
-    )
-    emit('connector-task-metrics', 'batch-size-max', t, this.batchSize.max.measure(now))
-    emit('connector-task-metrics', 'batch-size-avg', t, this.batchSize.avg.measure(now))
+    // The families the catalog builds with meter()/maxAvg()/active(), emitted the same way.
+    const meter = (g: MetricGroup, name: string, m: Meter): void => {
+      emit(g, `${name}-rate`, t, m.rate.measure(now))
+      emit(g, `${name}-total`, t, m.total.value)
+    }
+    const maxAvg = (g: MetricGroup, prefix: string, suffix: string, s: AvgMax): void => {
+      emit(g, `${prefix}-max${suffix}`, t, s.max.measure(now))
+      emit(g, `${prefix}-avg${suffix}`, t, s.avg.measure(now))
+    }
+    const active = (g: MetricGroup, kind: string): void => {
+      emit(g, `${kind}-record-active-count`, t, this.active)
+      maxAvg(g, `${kind}-record-active-count`, '', this.activeStats)
+    }
+    const T = 'connector-task-metrics'
+    for (const s of STATES) emit(T, 'status', { ...t, status: statusLabel(s) }, s === this.state ? 1 : 0)
+    emit(T, 'running-ratio', t, this.#runningMs / life)
+    emit(T, 'pause-ratio', t, this.#pausedMs / life)
+    maxAvg(T, 'offset-commit', '-time-ms', this.commitTime)
+    emit(T, 'offset-commit-success-percentage', t, this.commitOutcome.measure(true, now))
+    emit(T, 'offset-commit-failure-percentage', t, this.commitOutcome.measure(false, now))
+    maxAvg(T, 'batch-size', '', this.batchSize)
     if (this.kind === 'source') {
       const g = 'source-task-metrics'
-      emit(g, 'source-record-poll-rate', t, this.poll.rate.measure(now))
-      emit(g, 'source-record-poll-total', t, this.poll.total.value)
-      emit(g, 'source-record-write-rate', t, this.write.rate.measure(now))
-      emit(g, 'source-record-write-total', t, this.write.total.value)
-      emit(g, 'poll-batch-max-time-ms', t, this.pollTime.max.measure(now))
-      emit(g, 'poll-batch-avg-time-ms', t, this.pollTime.avg.measure(now))
-      emit(g, 'source-record-active-count', t, this.active)
-      emit(g, 'source-record-active-count-max', t, this.activeStats.max.measure(now))
-      emit(g, 'source-record-active-count-avg', t, this.activeStats.avg.measure(now))
+      meter(g, 'source-record-poll', this.poll)
+      meter(g, 'source-record-write', this.write)
+      maxAvg(g, 'poll-batch', '-time-ms', this.pollTime)
+      active(g, 'source')
       const B = 'sluice-source-task-metrics'
       if (this.backlogRecords !== undefined) emit(B, 'source-backlog-records', t, this.backlogRecords)
       if (this.backlogBytes !== undefined) emit(B, 'source-backlog-bytes', t, this.backlogBytes)
     }
     if (this.kind === 'sink') {
       const g = 'sink-task-metrics'
-      emit(g, 'sink-record-read-rate', t, this.read.rate.measure(now))
-      emit(g, 'sink-record-read-total', t, this.read.total.value)
-      emit(g, 'sink-record-send-rate', t, this.send.rate.measure(now))
-      emit(g, 'sink-record-send-total', t, this.send.total.value)
+      meter(g, 'sink-record-read', this.read)
+      meter(g, 'sink-record-send', this.send)
       let lagMax = this.lag.size === 0 ? 0 : Number.NEGATIVE_INFINITY
       for (const l of this.lag.values()) {
         if (l.lag > lagMax) lagMax = l.lag
@@ -171,15 +165,10 @@ class TaskStats {
       emit(g, 'sink-record-lag-max', t, lagMax)
       emit(g, 'partition-count', t, this.partitions)
       emit(g, 'offset-commit-seq-no', t, this.commitSeq)
-      emit(g, 'offset-commit-completion-rate', t, this.commitCompleted.rate.measure(now))
-      emit(g, 'offset-commit-completion-total', t, this.commitCompleted.total.value)
-      emit(g, 'offset-commit-skip-rate', t, this.commitSkipped.rate.measure(now))
-      emit(g, 'offset-commit-skip-total', t, this.commitSkipped.total.value)
-      emit(g, 'put-batch-max-time-ms', t, this.putTime.max.measure(now))
-      emit(g, 'put-batch-avg-time-ms', t, this.putTime.avg.measure(now))
-      emit(g, 'sink-record-active-count', t, this.active)
-      emit(g, 'sink-record-active-count-max', t, this.activeStats.max.measure(now))
-      emit(g, 'sink-record-active-count-avg', t, this.activeStats.avg.measure(now))
+      meter(g, 'offset-commit-completion', this.commitCompleted)
+      meter(g, 'offset-commit-skip', this.commitSkipped)
+      maxAvg(g, 'put-batch', '-time-ms', this.putTime)
+      active(g, 'sink')
     }
     const e = 'task-error-metrics'
     emit(e, 'total-record-failures', t, this.failures.value)

@@ -1,27 +1,12 @@
+import type { RecordErrorEvent } from '@sluice/telemetry'
+
 /**
  * What the KIP-298 operator of one task counted since the last batch left the pool thread: Kafka's
- * `task-error-metrics` figures as deltas. The task actor takes them into the batch message it sends
+ * `task-error-metrics` figures as deltas (the fields of @sluice/telemetry's RecordErrorEvent). The task actor takes them into the batch message it sends
  * anyway (and into its last message when it stops or fails), so the main thread publishes one event
  * per batch and never one per record.
  */
-export interface ErrorCountsDelta {
-  /** Failed attempts of an operation (every failed retry counts too): `total-record-failures`. */
-  readonly failures: number
-  /** Records whose processing ended in error, tolerated or not: `total-record-errors`. */
-  readonly errors: number
-  /** Records skipped by `errors.tolerance=all`: `total-records-skipped`. */
-  readonly skipped: number
-  /** Retries of a failed operation: `total-retries`. */
-  readonly retries: number
-  /** Errors written to the log (`errors.log.enable`): `total-errors-logged`. */
-  readonly logged: number
-  /** Records sent to the dead letter queue: `deadletterqueue-produce-requests`. */
-  readonly dlqRequests: number
-  /** Dead letter queue writes that failed: `deadletterqueue-produce-failures`. */
-  readonly dlqFailures: number
-  /** Epoch ms of the last failure in this delta, 0 when none: `last-error-timestamp`. */
-  readonly lastErrorTime: number
-}
+export type ErrorCountsDelta = Omit<RecordErrorEvent, 'connector' | 'task'>
 
 /** The mutable counters behind {@link ErrorCountsDelta}; plain fields so counting is one increment. */
 export class ErrorCounts {
