@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { KafkaAdmin } from '@sluice/kafka'
 import { type ConnectProcess, freePort, mirrorClasspath, startJavaConnect } from '../compat/servers.js'
 import { ensureBroker, uniqueTopic } from '../src/broker.js'
-import { startStandalone, type Worker, waitUntil } from '../src/standalone.js'
+import { fileLines, startStandalone, stopStandalone, type Worker, waitUntil } from '../src/standalone.js'
 import { type DebugSpan, type OtelCollector, telemetryServers } from '../src/telemetry-servers.js'
 
 // One record's trace across a Java worker in the middle: a Sluice FileStreamSource stamps traceparent on
@@ -108,13 +108,8 @@ describe('telemetry: a trace survives a Java Connect worker in the middle (Mirro
         OTEL_METRICS_EXPORTER: '',
       },
     )
-    const out = path.join(dir, 'out.txt')
     await waitUntil(
-      () =>
-        existsSync(out) &&
-        readFileSync(out, 'utf8')
-          .split('\n')
-          .filter((l) => l !== '').length >= LINES,
+      () => fileLines(path.join(dir, 'out.txt')).length >= LINES,
       `${LINES} lines through the Java mirror into the sink file`,
       120_000,
       worker,
@@ -122,10 +117,7 @@ describe('telemetry: a trace survives a Java Connect worker in the middle (Mirro
   })
 
   after(async () => {
-    if (worker !== undefined && worker.child.exitCode === null) {
-      worker.child.kill('SIGTERM')
-      await worker.exited
-    }
+    await stopStandalone(worker)
     await java?.stop()
     await collector?.stop()
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true })

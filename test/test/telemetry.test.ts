@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { ensureBroker, repoRoot, uniqueTopic } from '../src/broker.js'
 import { poisonCorpus } from '../src/poison-corpus.js'
 import { produceRecords, readTopic } from '../src/produce.js'
-import { startStandalone, type Worker, waitUntil } from '../src/standalone.js'
+import { fileLines, startStandalone, stopStandalone, type Worker, waitUntil } from '../src/standalone.js'
 import {
   type DebugSpan,
   type OtelCollector,
@@ -157,15 +157,8 @@ describe('telemetry: Prometheus, the dashboard and one trace per record', () => 
         OTEL_METRICS_EXPORTER: '',
       },
     )
-    const out = path.join(dir, 'out.txt')
-    const outLines = (): number =>
-      existsSync(out)
-        ? readFileSync(out, 'utf8')
-            .split('\n')
-            .filter((l) => l !== '').length
-        : 0
     await waitUntil(
-      () => outLines() >= LINES - POISON,
+      () => fileLines(path.join(dir, 'out.txt')).length >= LINES - POISON,
       `${LINES - POISON} lines in the sink file`,
       120_000,
       worker,
@@ -173,10 +166,7 @@ describe('telemetry: Prometheus, the dashboard and one trace per record', () => 
   })
 
   after(async () => {
-    if (worker !== undefined && worker.child.exitCode === null) {
-      worker.child.kill('SIGTERM')
-      await worker.exited
-    }
+    await stopStandalone(worker)
     await prometheus?.stop()
     await collector?.stop()
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
