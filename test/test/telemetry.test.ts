@@ -366,10 +366,12 @@ describe('telemetry: Prometheus, the dashboard and one trace per record', () => 
         .sort()
     assert.deepEqual(children(root!), ['convert', 'poll', `send ${topic}`, 'transform'])
     assert.deepEqual(children(process), ['commit', 'consume', 'convert', 'put', 'transform'])
-    // The record's coordinates: the same offset on both sides, and a real line of the input file.
-    const offset = send!.attributes['messaging.kafka.offset']
-    assert.ok(offset !== undefined && /^\d+$/.test(offset), `send offset ${offset}`)
-    assert.equal(process.attributes['messaging.kafka.offset'], offset)
+    // The record's coordinates: the sink's process span has them; the source's send span too when its
+    // own delivery report gave them (stock binding; the batch produce path acknowledges whole batches).
+    const offset = process.attributes['messaging.kafka.offset']
+    assert.ok(offset !== undefined && /^\d+$/.test(offset), `process offset ${offset}`)
+    const sendOffset = send!.attributes['messaging.kafka.offset']
+    assert.ok(sendOffset === undefined || sendOffset === offset, `send offset ${sendOffset}`)
     assert.equal(process.attributes['messaging.destination.partition.id'], '0')
     assert.equal(process.attributes['messaging.destination.name'], topic)
     // Sampling: some records, not all.

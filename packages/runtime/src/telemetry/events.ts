@@ -45,14 +45,6 @@ export interface SinkBatchStats {
   readonly errors?: ErrorCountsDelta | undefined
 }
 
-/**
- * True when sampled source records are traced: their producer then takes the per-record path (one
- * produce call and delivery report per record), which a record's own span needs.
- */
-export function recordTracingActive(): boolean {
-  return tracer !== undefined && tracer.sampleRatio > 0
-}
-
 /** High-resolution wall-clock milliseconds; comparable across threads of one process. */
 export const nowMs = (): number => performance.timeOrigin + performance.now()
 

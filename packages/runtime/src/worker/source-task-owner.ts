@@ -42,8 +42,6 @@ export class SourceTaskOwner extends TaskOwner {
       this.deps.kafka,
       this.deps.producerConfig,
       `${this.id.connector}-${this.id.task}`,
-      // telemetry: a traced record's span needs its own delivery report (the per-record path).
-      telemetry.recordTracingActive(),
     )
   }
 
