@@ -2,16 +2,17 @@
 // `npm run kafka -- start|stop|status|logs|restart|wipe|resolve [--port N]`: the local Apache Kafka broker.
 import { parseArgs } from 'node:util'
 import { brokerPaths, defaultPort, logTail, start, status, stop, wipe } from './lib/kafka-broker.mjs'
-import { KAFKA_VERSION, resolveKafka } from './lib/kafka-dist.mjs'
+import { KAFKA_VERSION, resolveKafka, resolveMirror } from './lib/kafka-dist.mjs'
 import { log } from './lib/proc.mjs'
 
-const USAGE = `usage: npm run kafka -- <start|stop|restart|status|logs|wipe|resolve> [--port N] [--lines N]
+const USAGE = `usage: npm run kafka -- <start|stop|restart|status|logs|wipe|resolve|resolve-mirror> [--port N] [--lines N]
   start    start a local KRaft broker on 127.0.0.1 (default port 9092 or $SLUICE_KAFKA_PORT) unless one runs
   stop     stop the broker this project started
   status   say whether it runs and answers requests (exit 0 running, 3 stopped, 1 unresponsive)
   logs     print the last lines of the broker log
   wipe     delete the stopped broker's data
   resolve  only download Kafka ${KAFKA_VERSION} from Maven Central into the per-user cache
+  resolve-mirror  also MirrorMaker 2's connector jars (a folder of their own, after lib/ on a classpath)
 With KAFKA_BOOTSTRAP_SERVERS set, start and status only check that cluster is reachable.`
 
 async function main() {
@@ -99,6 +100,10 @@ async function main() {
     case 'resolve':
       // stdout, not the log: test/compat/servers.ts reads the folder from it.
       console.log(`Kafka jars in ${await resolveKafka()}`)
+      return 0
+    case 'resolve-mirror':
+      await resolveKafka({ quiet: true })
+      console.log(`MirrorMaker jars in ${await resolveMirror()}`)
       return 0
     default:
       console.error(`unknown command "${cmd}"\n${USAGE}`)

@@ -92,6 +92,36 @@ export async function resolveKafka({ quiet = false } = {}) {
   return libDir
 }
 
+/**
+ * MirrorMaker 2's connectors (connect-mirror, connect-mirror-client; not in the oracle's lib folder, so
+ * resolving them never touches it): a Java topic-to-topic hop that keeps headers, for the telemetry test
+ * of a trace crossing a Java worker. 4.3.1, as connect-file: 4.4.0 is not served by Maven Central here.
+ * Returns the folder, `<cache>/kafka/<version>/mirror-lib`, to add to the classpath after lib/.
+ */
+export const MIRROR_VERSION = '4.3.1'
+export async function resolveMirror({ quiet = false } = {}) {
+  const dir = path.join(distDir, 'mirror-lib')
+  const jars = ['connect-mirror', 'connect-mirror-client'].map((a) => [a, `${a}-${MIRROR_VERSION}.jar`])
+  if (jars.every(([, jar]) => existsSync(path.join(dir, jar)))) return dir
+  checkJava()
+  if (!quiet) log(`resolving MirrorMaker 2 ${MIRROR_VERSION} from Maven Central into ${dir}`)
+  mkdirSync(dir, { recursive: true })
+  for (const [artifact] of jars)
+    await run(
+      'mvn',
+      [
+        '-B',
+        '-q',
+        `-Dmaven.repo.local=${mavenRepo}`,
+        'dependency:copy',
+        `-Dartifact=org.apache.kafka:${artifact}:${MIRROR_VERSION}`,
+        `-DoutputDirectory=${dir}`,
+      ],
+      { cwd: distDir },
+    )
+  return dir
+}
+
 /** `mvn dependency:copy-dependencies` of `pom` (runtime scope) into `outDir`, with the per-user Maven repository. */
 export function copyDependencies(pom, outDir) {
   return run(

@@ -266,10 +266,23 @@ export async function startOtelcol({ name = 'otelcol', verbosity = 'detailed' } 
 }
 
 /**
- * The spans in the debug exporter's detailed output: `{ traceId, parentId, id, name, kind, attributes }`.
+ * The spans in the debug exporter's detailed output: `{ traceId, parentId, id, name, kind, attributes,
+ * instance }`, `instance` being the `service.instance.id` of the resource that sent the span (a Sluice
+ * worker's id).
  * @param {string} text
  */
 export function parseDebugSpans(text) {
+  const spans = []
+  // Each export is a log entry whose message starts with `ResourceSpans #0` (after the log prefix).
+  for (const resource of text.split(/\bResourceSpans #\d+\n/).slice(1)) {
+    const instance =
+      /^\s*-> service\.instance\.id:\s+\w+\((.*)\)\s*$/m.exec(resource.split(/\nScopeSpans #/)[0])?.[1] ?? ''
+    for (const span of parseSpanBlocks(resource)) spans.push({ ...span, instance })
+  }
+  return spans
+}
+
+function parseSpanBlocks(text) {
   const spans = []
   for (const block of text.split(/\nSpan #\d+\n/).slice(1)) {
     const field = (label) => new RegExp(`^\\s*${label}\\s*: ?(.*)$`, 'm').exec(block)?.[1]?.trim() ?? ''

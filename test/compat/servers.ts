@@ -66,6 +66,23 @@ export function javaClasspath(): { classpath?: string; reason?: string } {
 }
 
 /**
+ * {@link javaClasspath} plus MirrorMaker 2's connectors (`node scripts/kafka.mjs resolve-mirror`), for a
+ * Java topic-to-topic hop that keeps headers.
+ */
+export function mirrorClasspath(): { classpath?: string; reason?: string } {
+  const base = javaClasspath()
+  if (base.classpath === undefined) return base
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'kafka.mjs'), 'resolve-mirror'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  })
+  const dir = /MirrorMaker jars in (\S+)/.exec(r.stdout ?? '')?.[1]
+  if (r.status !== 0 || dir === undefined)
+    return { reason: 'could not resolve MirrorMaker 2 (node scripts/kafka.mjs resolve-mirror)' }
+  return { classpath: `${base.classpath}${path.delimiter}${path.join(dir, '*')}` }
+}
+
+/**
  * Version and commit id of the Java Kafka Connect the tests run, read from kafka-clients' own
  * `kafka/kafka-version.properties` (what Java's `GET /` reports), so no test hard-codes a Kafka version.
  */

@@ -44,6 +44,22 @@ export function startStandalone(
   return { child, logFile, exited }
 }
 
+/** SIGTERM to a worker that still runs, and its exit. */
+export async function stopStandalone(worker: Worker | undefined): Promise<void> {
+  if (worker === undefined || worker.child.exitCode !== null) return
+  worker.child.kill('SIGTERM')
+  await worker.exited
+}
+
+/** The non-empty lines of a file (none while it does not exist), e.g. what a FileStreamSink wrote. */
+export function fileLines(file: string): string[] {
+  return existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+    : []
+}
+
 /** Waits for `pred`, polling; fails with `what` and the worker log's tail on timeout. */
 export async function waitUntil(
   pred: () => boolean | Promise<boolean>,

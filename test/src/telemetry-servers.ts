@@ -19,6 +19,8 @@ export interface DebugSpan {
   readonly name: string
   readonly kind: string
   readonly attributes: Readonly<Record<string, string>>
+  /** `service.instance.id` of the process that sent it (a Sluice worker's id). */
+  readonly instance: string
 }
 
 /** A running OpenTelemetry Collector with an OTLP/HTTP receiver. */

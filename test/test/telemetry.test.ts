@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { ensureBroker, repoRoot, uniqueTopic } from '../src/broker.js'
-import { startStandalone, type Worker, waitUntil } from '../src/standalone.js'
+import { poisonCorpus } from '../src/poison-corpus.js'
+import { produceRecords, readTopic } from '../src/produce.js'
+import { fileLines, startStandalone, stopStandalone, type Worker, waitUntil } from '../src/standalone.js'
 import {
   type DebugSpan,
   type OtelCollector,
@@ -19,6 +21,10 @@ import {
 const LINES = 400
 const isPoison = (i: number): boolean => i % 57 === 13
 const POISON = Array.from({ length: LINES }, (_, i) => i).filter(isPoison).length
+// The poison corpus of "Delivery you can trust" (error-handling.test.ts) through a sink with a DLQ,
+// and three lines a source cannot convert (IntegerConverter) through a source with one.
+const CORPUS_POISON = poisonCorpus.filter((r) => r.poison !== false).length
+const SOURCE_POISON = ['alpha', 'beta', 'gamma']
 const DASHBOARD = path.join(repoRoot, 'packages', 'telemetry', 'dashboards', 'sluice-kafka-connect.json')
 
 interface Panel {
@@ -35,12 +41,57 @@ describe('telemetry: Prometheus, the dashboard and one trace per record', () => 
   let topic: string
   const sourceName = `tele-src-${process.pid}`
   const sinkName = `tele-snk-${process.pid}`
+  const dlqSinkName = `tele-dlq-snk-${process.pid}`
+  const dlqSourceName = `tele-dlq-src-${process.pid}`
+  let corpusTopic: string
+  let sinkDlq: string
+  let sourceDlq: string
+  const startedAt = Date.now()
 
   before(async () => {
     const bootstrap = ensureBroker()
     const servers = await telemetryServers()
     dir = mkdtempSync(path.join(tmpdir(), 'sluice-telemetry-'))
     topic = uniqueTopic('telemetry')
+    corpusTopic = uniqueTopic('telemetry-corpus')
+    sinkDlq = uniqueTopic('telemetry-sink-dlq')
+    sourceDlq = uniqueTopic('telemetry-source-dlq')
+    await produceRecords(corpusTopic, poisonCorpus)
+    writeFileSync(path.join(dir, 'poison.txt'), `${SOURCE_POISON.join('\n')}\n`)
+    const dlqKeys = (dlq: string): string[] => [
+      'errors.tolerance=all',
+      'errors.log.enable=true',
+      `errors.deadletterqueue.topic.name=${dlq}`,
+      'errors.deadletterqueue.topic.replication.factor=1',
+      'errors.deadletterqueue.context.headers.enable=true',
+    ]
+    writeFileSync(
+      path.join(dir, 'dlq-sink.properties'),
+      [
+        `name=${dlqSinkName}`,
+        'connector.class=FileStreamSink',
+        `file=${path.join(dir, 'corpus-out.txt')}`,
+        `topics=${corpusTopic}`,
+        'value.converter=org.apache.kafka.connect.json.JsonConverter',
+        'value.converter.schemas.enable=true',
+        'header.converter=org.apache.kafka.connect.json.JsonConverter',
+        'header.converter.schemas.enable=false',
+        ...dlqKeys(sinkDlq),
+        '',
+      ].join('\n'),
+    )
+    writeFileSync(
+      path.join(dir, 'dlq-source.properties'),
+      [
+        `name=${dlqSourceName}`,
+        'connector.class=FileStreamSource',
+        `file=${path.join(dir, 'poison.txt')}`,
+        `topic=${uniqueTopic('telemetry-never')}`,
+        'value.converter=org.apache.kafka.connect.converters.IntegerConverter',
+        ...dlqKeys(sourceDlq),
+        '',
+      ].join('\n'),
+    )
     collector = await servers.startOtelcol()
     restPort = await servers.freePort()
     prometheus = await servers.startPrometheus({ targets: [`127.0.0.1:${restPort}`], intervalMs: 1000 })
@@ -91,7 +142,13 @@ describe('telemetry: Prometheus, the dashboard and one trace per record', () => 
     )
     worker = startStandalone(
       dir,
-      ['worker.properties', 'source.properties', 'sink.properties'],
+      [
+        'worker.properties',
+        'source.properties',
+        'sink.properties',
+        'dlq-sink.properties',
+        'dlq-source.properties',
+      ],
       'worker.log',
       {
         // The worker's keys are what counts here, not a developer's shell.
@@ -100,15 +157,8 @@ describe('telemetry: Prometheus, the dashboard and one trace per record', () => 
         OTEL_METRICS_EXPORTER: '',
       },
     )
-    const out = path.join(dir, 'out.txt')
-    const outLines = (): number =>
-      existsSync(out)
-        ? readFileSync(out, 'utf8')
-            .split('\n')
-            .filter((l) => l !== '').length
-        : 0
     await waitUntil(
-      () => outLines() >= LINES - POISON,
+      () => fileLines(path.join(dir, 'out.txt')).length >= LINES - POISON,
       `${LINES - POISON} lines in the sink file`,
       120_000,
       worker,
@@ -116,10 +166,7 @@ describe('telemetry: Prometheus, the dashboard and one trace per record', () => 
   })
 
   after(async () => {
-    if (worker !== undefined && worker.child.exitCode === null) {
-      worker.child.kill('SIGTERM')
-      await worker.exited
-    }
+    await stopStandalone(worker)
     await prometheus?.stop()
     await collector?.stop()
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
@@ -167,11 +214,23 @@ describe('telemetry: Prometheus, the dashboard and one trace per record', () => 
       POISON,
     )
     assert.equal(await value(`kafka_connect_task_error_metrics_total_record_errors${tags(sourceName)}`), 0)
-    assert.equal(await value('kafka_connect_connect_worker_metrics_connector_count'), 2)
-    assert.equal(await value('kafka_connect_connect_worker_metrics_task_startup_success_total'), 2)
+    assert.equal(await value('kafka_connect_connect_worker_metrics_connector_count'), 4)
+    assert.equal(await value('kafka_connect_connect_worker_metrics_task_startup_success_total'), 4)
     assert.equal(
       await value(`kafka_connect_connector_task_metrics_status{connector="${sinkName}",status="running"}`),
       1,
+    )
+    // The file source's backlog (a Sluice extension): every byte of its file was read.
+    await waitUntil(
+      async () =>
+        (
+          await prometheus!.query(
+            `kafka_connect_sluice_source_task_metrics_source_backlog_bytes${tags(sourceName)}`,
+          )
+        )[0]?.value[1] === '0',
+      'source backlog 0 bytes',
+      30_000,
+      worker,
     )
     // The sink caught up: no lag left on the topic's single partition.
     await waitUntil(
@@ -182,6 +241,70 @@ describe('telemetry: Prometheus, the dashboard and one trace per record', () => 
       40_000,
       worker,
     )
+  })
+
+  test('error and DLQ counters equal what reached the dead letter queues (GET /metrics and Prometheus)', async () => {
+    // What the broker holds is the truth the counters must match.
+    const sinkDead = await readTopic(sinkDlq, CORPUS_POISON, 60_000)
+    const sourceDead = await readTopic(sourceDlq, SOURCE_POISON.length, 60_000)
+    assert.equal(sinkDead.length, CORPUS_POISON)
+    assert.equal(sourceDead.length, SOURCE_POISON.length)
+    const expected = (n: number) => ({
+      total_record_failures: n,
+      total_record_errors: n,
+      total_records_skipped: n,
+      total_retries: 0,
+      total_errors_logged: n,
+      deadletterqueue_produce_requests: n,
+      deadletterqueue_produce_failures: 0,
+    })
+    const tags = (c: string): string => `{connector="${c}",task="0"}`
+    // GET /metrics, as an operator's curl sees it.
+    const scrape = async (c: string): Promise<Record<string, number>> => {
+      const text = await (await fetch(`http://127.0.0.1:${restPort}/metrics`)).text()
+      const out: Record<string, number> = {}
+      for (const m of text.matchAll(/^kafka_connect_task_error_metrics_(\w+)(\{[^}]*\}) (\S+)$/gm))
+        if (m[2] === tags(c)) out[m[1]!] = Number(m[3])
+      return out
+    }
+    for (const [c, n] of [
+      [dlqSinkName, sinkDead.length],
+      [dlqSourceName, sourceDead.length],
+    ] as const) {
+      let got: Record<string, number> = {}
+      await waitUntil(
+        async () => {
+          got = await scrape(c)
+          return got.deadletterqueue_produce_requests === n
+        },
+        `${c}: ${n} DLQ requests at GET /metrics`,
+        30_000,
+        worker,
+      )
+      const { last_error_timestamp: last, ...counts } = got
+      assert.deepEqual(counts, expected(n), `${c}: task-error-metrics at GET /metrics`)
+      assert.ok(last! >= startedAt && last! <= Date.now(), `${c}: last-error-timestamp ${last}`)
+      // And Prometheus, which scraped the same endpoint.
+      await waitUntil(
+        async () =>
+          (
+            await prometheus!.query(
+              `kafka_connect_task_error_metrics_deadletterqueue_produce_requests${tags(c)}`,
+            )
+          )[0]?.value[1] === String(n),
+        `${c}: Prometheus scraped ${n} DLQ requests`,
+        30_000,
+        worker,
+      )
+      assert.equal(await value(`kafka_connect_task_error_metrics_total_records_skipped${tags(c)}`), n)
+      assert.equal(await value(`kafka_connect_task_error_metrics_total_record_errors${tags(c)}`), n)
+    }
+    // The sink without a DLQ: skipped and errors counted, no DLQ request, nothing logged.
+    assert.equal(
+      await value(`kafka_connect_task_error_metrics_deadletterqueue_produce_requests${tags(sinkName)}`),
+      0,
+    )
+    assert.equal(await value(`kafka_connect_task_error_metrics_total_errors_logged${tags(sinkName)}`), 0)
   })
 
   test('every PromQL query of the Grafana dashboard returns data', async () => {
@@ -243,10 +366,12 @@ describe('telemetry: Prometheus, the dashboard and one trace per record', () => 
         .sort()
     assert.deepEqual(children(root!), ['convert', 'poll', `send ${topic}`, 'transform'])
     assert.deepEqual(children(process), ['commit', 'consume', 'convert', 'put', 'transform'])
-    // The record's coordinates: the same offset on both sides, and a real line of the input file.
-    const offset = send!.attributes['messaging.kafka.offset']
-    assert.ok(offset !== undefined && /^\d+$/.test(offset), `send offset ${offset}`)
-    assert.equal(process.attributes['messaging.kafka.offset'], offset)
+    // The record's coordinates: the sink's process span has them; the source's send span too when its
+    // own delivery report gave them (stock binding; the batch produce path acknowledges whole batches).
+    const offset = process.attributes['messaging.kafka.offset']
+    assert.ok(offset !== undefined && /^\d+$/.test(offset), `process offset ${offset}`)
+    const sendOffset = send!.attributes['messaging.kafka.offset']
+    assert.ok(sendOffset === undefined || sendOffset === offset, `send offset ${sendOffset}`)
     assert.equal(process.attributes['messaging.destination.partition.id'], '0')
     assert.equal(process.attributes['messaging.destination.name'], topic)
     // Sampling: some records, not all.

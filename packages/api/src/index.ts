@@ -59,7 +59,13 @@ export type {
   TopicPartitionOffset,
 } from './records.js'
 export { newRecord, sinkRecord, sourceRecord } from './records.js'
-export type { ErrantRecordReporter, SinkTaskContext, SourceTaskContext, TransactionContext } from './task.js'
+export type {
+  ErrantRecordReporter,
+  SinkTaskContext,
+  SourceBacklog,
+  SourceTaskContext,
+  TransactionContext,
+} from './task.js'
 export { SinkTask, SourceTask } from './task.js'
 export type { Predicate, Transformation } from './transformation.js'
 // Kafka's `Values` and the Java toString forms shared by converters and transforms.

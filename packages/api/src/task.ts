@@ -63,6 +63,17 @@ export interface SinkTaskContext {
 }
 
 /**
+ * What waits upstream of a source task, as far as it can tell ({@link SourceTask.backlog}). Either
+ * figure may be absent; a figure present is exported as a gauge.
+ */
+export interface SourceBacklog {
+  /** Records not polled yet (a queue's depth, rows behind a cursor). */
+  readonly records?: number | undefined
+  /** Bytes not polled yet (the rest of a file, binlog bytes behind the server's head). */
+  readonly bytes?: number | undefined
+}
+
+/**
  * Task side of a source connector (Kafka Connect's `SourceTask`). Runs on the task pool; the runtime
  * calls `initialize` → `start` → `poll`* → `stop`. `poll` should wait no longer than it has to and
  * must return promptly when `signal` aborts.
@@ -94,6 +105,17 @@ export abstract class SourceTask {
 
   /** Called per record once the broker acknowledged it (metadata null if it was filtered). */
   commitRecord(_record: SourceRecord, _metadata: RecordMetadata | null): void {}
+
+  /**
+   * Optional (a Sluice extension; Kafka has no such metric): how much data waits upstream, exported as
+   * `sluice_source_task_metrics_source_backlog_records` / `…_bytes`. The runtime calls it on the
+   * task's thread after every poll that returned records, and about once a second while polls come
+   * back empty, so it must be cheap and must not wait: return what the task last learnt (refresh it in
+   * the background if it costs I/O). The default, undefined, means "cannot tell" and exports nothing.
+   */
+  backlog(): SourceBacklog | undefined {
+    return undefined
+  }
 }
 
 /**

@@ -13,6 +13,7 @@ import { CliError } from './cli-error.js'
 import { type CliLogger, consoleLogger, describeError } from './logger.js'
 import type { SignalSource } from './standalone.js'
 import { readWorkerProps } from './standalone.js'
+import { startTelemetry, TELEMETRY_KEYS, type TelemetryHandle } from './telemetry-sdk.js'
 import { parseStandaloneConfig, WORKER_CONFIG_DEF } from './worker-config.js'
 
 /**
@@ -62,9 +63,13 @@ export async function startDistributed(options: {
   }
   const loggers = new LoggerLevels()
   let herder: DistributedHerder | undefined
+  // telemetry: /metrics on the REST listeners unless telemetry.metrics.prometheus.enable=false.
+  let telemetry: TelemetryHandle | undefined
+  const prometheusOn = (props[TELEMETRY_KEYS.prometheusEnable] ?? 'true') === 'true'
   const rest = await createRestServer({
     workerProps: props,
     loggers,
+    ...(prometheusOn && { metrics: () => telemetry?.prometheus?.() }),
     onClusterLoggerLevel: async (namespace, level) => {
       if (herder === undefined) throw new ConnectError('XC_ILLEGAL_STATE', 'Worker is still starting up.')
       await herder.putClusterLoggerLevel(namespace, level)
@@ -81,6 +86,13 @@ export async function startDistributed(options: {
       },
     )
   })
+  // Before the herder creates its worker: the worker reads the tracer and the bridge must listen.
+  try {
+    telemetry = await startTelemetry(props, rest.workerId(), process.env, log)
+  } catch (err) {
+    await rest.stop().catch(() => undefined)
+    throw new CliError(`cannot start the telemetry: ${describeError(err)}`, 2, { cause: err })
+  }
   const clientProps = Object.fromEntries(Object.entries(props).filter(([k]) => CLIENT_KEY.test(k)))
   const bootstrap = props['bootstrap.servers'] ?? 'localhost:9092'
   herder = new DistributedHerder({
@@ -104,6 +116,7 @@ export async function startDistributed(options: {
     await herder.start()
   } catch (err) {
     await rest.stop().catch(() => undefined)
+    await telemetry.stop().catch(() => undefined)
     const detail = err instanceof ConfigError || ConnectError.is(err) ? err.message : describeError(err)
     throw new CliError(`cannot start the distributed worker: ${detail}`, 2, { cause: err })
   }
@@ -113,6 +126,7 @@ export async function startDistributed(options: {
   )
   let stopping: Promise<void> | undefined
   const h = herder
+  const t = telemetry
   return {
     herder: h,
     url: rest.url,
@@ -120,6 +134,7 @@ export async function startDistributed(options: {
       stopping ??= (async () => {
         await h.stop().catch((err: unknown) => log.error('Error while stopping the herder', err))
         await rest.stop().catch((err: unknown) => log.error('Error while stopping the REST API', err))
+        await t.stop().catch((err: unknown) => log.error('Error while stopping the telemetry', err))
       })()
       return stopping
     },

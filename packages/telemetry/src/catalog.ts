@@ -52,61 +52,89 @@ const SO = 'source-task-metrics'
 const SI = 'sink-task-metrics'
 const E = 'task-error-metrics'
 
+// Kafka's registry describes its metric families in a few fixed phrasings; these build them, so each
+// family is written once (ConnectMetricsRegistry's wording, lightly normalised).
+
+/** `<name>-rate` and `<name>-total` of a count of `what`. */
+const meter = (group: MetricGroup, name: string, what: string): MetricSpec[] => [
+  g(group, `${name}-rate`, `The average per-second number of ${what}.`),
+  c(group, `${name}-total`, `The total number of ${what}.`),
+]
+
+/** `<prefix>-max-<suffix>` and `<prefix>-avg-<suffix>` of a measured `what`. */
+const maxAvg = (group: MetricGroup, prefix: string, suffix: string, what: string): MetricSpec[] => [
+  g(group, `${prefix}-max${suffix}`, `The maximum ${what}.`),
+  g(group, `${prefix}-avg${suffix}`, `The average ${what}.`),
+]
+
+/** The current, maximum and average number of records in flight (`<kind>-record-active-count…`). */
+const active = (group: MetricGroup, kind: string, where: string): MetricSpec[] => [
+  g(group, `${kind}-record-active-count`, `The number of records that have been ${where}.`),
+  ...maxAvg(group, `${kind}-record-active-count`, '', `number of records that have been ${where}`),
+]
+
+/** A worker's start-up figures of connectors or tasks. */
+const startups = (what: 'connector' | 'task'): MetricSpec[] => [
+  c(
+    W,
+    `${what}-startup-attempts-total`,
+    `The total number of ${what} startups that this worker has attempted.`,
+  ),
+  ...(['success', 'failure'] as const).flatMap((outcome) => {
+    const verb = outcome === 'success' ? 'succeeded' : 'failed'
+    return [
+      c(W, `${what}-startup-${outcome}-total`, `The total number of ${what} starts that ${verb}.`),
+      g(
+        W,
+        `${what}-startup-${outcome}-percentage`,
+        `The average fraction of this worker's ${what}s starts that ${verb}.`,
+      ),
+    ]
+  }),
+]
+
+/** Per connector, how many of its tasks on this worker are in each state. */
+const taskCounts = ['total', 'running', 'paused', 'failed', 'unassigned', 'destroyed', 'restarting'].map(
+  (s) =>
+    g(
+      W,
+      `connector-${s}-task-count`,
+      `The number of ${s === 'total' ? '' : `${s} `}tasks of the connector on the worker.`,
+    ),
+)
+
+/** Kafka's string-valued metrics, exported as info series (1 on the series naming the value). */
+const info = (group: MetricGroup, name: string, what: string, label: string): MetricSpec =>
+  g(group, name, `${what}: 1 on the series whose ${label} label is the current one.`)
+
+const SOURCE_ACTIVE = 'produced by this task but not yet completely written to Kafka'
+const SINK_ACTIVE = 'read from Kafka but not yet completely committed/flushed/acknowledged by the sink task'
+
 export const CATALOG: readonly MetricSpec[] = [
   g(W, 'connector-count', 'The number of connectors run in this worker.'),
   g(W, 'task-count', 'The number of tasks run in this worker.'),
-  c(
-    W,
-    'connector-startup-attempts-total',
-    'The total number of connector startups that this worker has attempted.',
-  ),
-  c(W, 'connector-startup-success-total', 'The total number of connector starts that succeeded.'),
-  g(
-    W,
-    'connector-startup-success-percentage',
-    "The average fraction of this worker's connectors starts that succeeded.",
-  ),
-  c(W, 'connector-startup-failure-total', 'The total number of connector starts that failed.'),
-  g(
-    W,
-    'connector-startup-failure-percentage',
-    "The average fraction of this worker's connectors starts that failed.",
-  ),
-  c(W, 'task-startup-attempts-total', 'The total number of task startups that this worker has attempted.'),
-  c(W, 'task-startup-success-total', 'The total number of task starts that succeeded.'),
-  g(
-    W,
-    'task-startup-success-percentage',
-    "The average fraction of this worker's tasks starts that succeeded.",
-  ),
-  c(W, 'task-startup-failure-total', 'The total number of task starts that failed.'),
-  g(W, 'task-startup-failure-percentage', "The average fraction of this worker's tasks starts that failed."),
-  g(W, 'connector-total-task-count', 'The number of tasks of the connector on the worker.'),
-  g(W, 'connector-running-task-count', 'The number of running tasks of the connector on the worker.'),
-  g(W, 'connector-paused-task-count', 'The number of paused tasks of the connector on the worker.'),
-  g(W, 'connector-failed-task-count', 'The number of failed tasks of the connector on the worker.'),
-  g(W, 'connector-unassigned-task-count', 'The number of unassigned tasks of the connector on the worker.'),
-  g(W, 'connector-destroyed-task-count', 'The number of destroyed tasks of the connector on the worker.'),
-  g(W, 'connector-restarting-task-count', 'The number of restarting tasks of the connector on the worker.'),
+  ...startups('connector'),
+  ...startups('task'),
+  ...taskCounts,
 
   g(R, 'epoch', 'The epoch or generation number of this worker.'),
+  info(R, 'leader-name', 'The name of the group leader, its URL (distributed mode)', 'leader'),
+  info(R, 'connect-protocol', 'The Connect protocol used by this cluster (distributed mode)', 'protocol'),
   c(R, 'completed-rebalances-total', 'The total number of rebalances completed by this worker.'),
   g(R, 'rebalancing', 'Whether this worker is currently rebalancing (1) or not (0).'),
-  g(R, 'rebalance-max-time-ms', 'The maximum time in milliseconds spent by this worker to rebalance.'),
-  g(R, 'rebalance-avg-time-ms', 'The average time in milliseconds spent by this worker to rebalance.'),
+  ...maxAvg(R, 'rebalance', '-time-ms', 'time in milliseconds spent by this worker to rebalance'),
   g(
     R,
     'time-since-last-rebalance-ms',
     'The time in milliseconds since this worker completed the most recent rebalance.',
   ),
 
-  g(CN, 'status', 'The status of the connector: 1 on the series whose status label is the current one.'),
+  info(CN, 'status', 'The status of the connector', 'status'),
 
-  g(T, 'status', 'The status of the connector task: 1 on the series whose status label is the current one.'),
+  info(T, 'status', 'The status of the connector task', 'status'),
   g(T, 'running-ratio', 'The fraction of time this task has spent in the running state.'),
   g(T, 'pause-ratio', 'The fraction of time this task has spent in the pause state.'),
-  g(T, 'offset-commit-max-time-ms', 'The maximum time in milliseconds taken by this task to commit offsets.'),
-  g(T, 'offset-commit-avg-time-ms', 'The average time in milliseconds taken by this task to commit offsets.'),
+  ...maxAvg(T, 'offset-commit', '-time-ms', 'time in milliseconds taken by this task to commit offsets'),
   g(
     T,
     'offset-commit-success-percentage',
@@ -117,75 +145,20 @@ export const CATALOG: readonly MetricSpec[] = [
     'offset-commit-failure-percentage',
     "The average fraction of this task's offset commit attempts that failed or had an error.",
   ),
-  g(T, 'batch-size-max', 'The number of records in the largest batch the task has processed so far.'),
-  g(T, 'batch-size-avg', 'The average number of records in the batches the task has processed so far.'),
+  ...maxAvg(T, 'batch-size', '', 'number of records in the batches the task has processed so far'),
 
-  g(
+  ...meter(SO, 'source-record-poll', 'records produced/polled (before transformation) by this task'),
+  ...meter(SO, 'source-record-write', 'records written to Kafka for this task (after transformations)'),
+  ...maxAvg(
     SO,
-    'source-record-poll-rate',
-    'The average per-second number of records produced/polled (before transformation) by this task.',
+    'poll-batch',
+    '-time-ms',
+    'time in milliseconds taken by this task to poll for a batch of source records',
   ),
-  c(
-    SO,
-    'source-record-poll-total',
-    'The total number of records produced/polled (before transformation) by this task.',
-  ),
-  g(
-    SO,
-    'source-record-write-rate',
-    'The average per-second number of records written to Kafka for this task (after transformations).',
-  ),
-  c(
-    SO,
-    'source-record-write-total',
-    'The number of records output written to Kafka for this task (after transformations).',
-  ),
-  g(
-    SO,
-    'poll-batch-max-time-ms',
-    'The maximum time in milliseconds taken by this task to poll for a batch of source records.',
-  ),
-  g(
-    SO,
-    'poll-batch-avg-time-ms',
-    'The average time in milliseconds taken by this task to poll for a batch of source records.',
-  ),
-  g(
-    SO,
-    'source-record-active-count',
-    'The number of records that have been produced by this task but not yet completely written to Kafka.',
-  ),
-  g(
-    SO,
-    'source-record-active-count-max',
-    'The maximum number of records that have been produced by this task but not yet completely written to Kafka.',
-  ),
-  g(
-    SO,
-    'source-record-active-count-avg',
-    'The average number of records that have been produced by this task but not yet completely written to Kafka.',
-  ),
+  ...active(SO, 'source', SOURCE_ACTIVE),
 
-  g(
-    SI,
-    'sink-record-read-rate',
-    'The average per-second number of records read from Kafka for this task (before transformation).',
-  ),
-  c(
-    SI,
-    'sink-record-read-total',
-    'The total number of records read from Kafka by this task (before transformation).',
-  ),
-  g(
-    SI,
-    'sink-record-send-rate',
-    'The average per-second number of records output from the transformations and sent/put to this task.',
-  ),
-  c(
-    SI,
-    'sink-record-send-total',
-    'The total number of records output from the transformations and sent/put to this task.',
-  ),
+  ...meter(SI, 'sink-record-read', 'records read from Kafka for this task (before transformation)'),
+  ...meter(SI, 'sink-record-send', 'records output from the transformations and sent/put to this task'),
   g(
     SI,
     'sink-record-lag-max',
@@ -193,43 +166,14 @@ export const CATALOG: readonly MetricSpec[] = [
   ),
   g(SI, 'partition-count', 'The number of topic partitions assigned to this task.'),
   g(SI, 'offset-commit-seq-no', 'The current sequence number for offset commits.'),
-  g(
+  ...meter(SI, 'offset-commit-completion', 'offset commit completions that were completed successfully'),
+  ...meter(
     SI,
-    'offset-commit-completion-rate',
-    'The average per-second number of offset commit completions that were completed successfully.',
+    'offset-commit-skip',
+    'offset commit completions that were received too late and skipped/ignored',
   ),
-  c(
-    SI,
-    'offset-commit-completion-total',
-    'The total number of offset commit completions that were completed successfully.',
-  ),
-  g(
-    SI,
-    'offset-commit-skip-rate',
-    'The average per-second number of offset commit completions that were received too late and skipped/ignored.',
-  ),
-  c(
-    SI,
-    'offset-commit-skip-total',
-    'The total number of offset commit completions that were received too late and skipped/ignored.',
-  ),
-  g(SI, 'put-batch-max-time-ms', 'The maximum time taken by this task to put a batch of sinks records.'),
-  g(SI, 'put-batch-avg-time-ms', 'The average time taken by this task to put a batch of sinks records.'),
-  g(
-    SI,
-    'sink-record-active-count',
-    'The number of records that have been read from Kafka but not yet completely committed/flushed/acknowledged by the sink task.',
-  ),
-  g(
-    SI,
-    'sink-record-active-count-max',
-    'The maximum number of records that have been read from Kafka but not yet completely committed/flushed/acknowledged by the sink task.',
-  ),
-  g(
-    SI,
-    'sink-record-active-count-avg',
-    'The average number of records that have been read from Kafka but not yet completely committed/flushed/acknowledged by the sink task.',
-  ),
+  ...maxAvg(SI, 'put-batch', '-time-ms', 'time taken by this task to put a batch of sinks records'),
+  ...active(SI, 'sink', SINK_ACTIVE),
 
   g(E, 'total-record-failures', 'The number of record processing failures in this task.'),
   g(E, 'total-record-errors', 'The number of record processing errors in this task.'),
@@ -247,8 +191,13 @@ export const CATALOG: readonly MetricSpec[] = [
   ),
   g(
     'sluice-source-task-metrics',
-    'source-backlog',
-    'Records the source connector reports as still waiting upstream.',
+    'source-backlog-records',
+    'Records the source task reports as still waiting upstream (when it can count them).',
+  ),
+  g(
+    'sluice-source-task-metrics',
+    'source-backlog-bytes',
+    'Bytes the source task reports as still waiting upstream (e.g. the unread rest of a file).',
   ),
 ]
 

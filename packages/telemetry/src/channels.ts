@@ -33,17 +33,16 @@ export const CHANNELS = {
   sinkBatchPut: 'sluice:sink.batch.put',
   /** An offset commit ended, successfully, failed or skipped ({@link OffsetCommitEvent}). */
   offsetCommit: 'sluice:offset.commit',
-  /** Record-level errors of one stage of one batch ({@link RecordErrorEvent}). */
+  /**
+   * What a task's error handler (KIP-298) counted during one batch, dead letter queue writes included
+   * ({@link RecordErrorEvent}); published only for batches that had any.
+   */
   recordErrors: 'sluice:record.errors',
-  /** A retry of a retriable operation ({@link RetryEvent}). */
-  retry: 'sluice:retry',
-  /** A dead letter queue produce request ended ({@link DeadLetterEvent}). */
-  deadLetter: 'sluice:dlq.produce',
   /** A group rebalance started or completed ({@link RebalanceEvent}). */
   rebalance: 'sluice:rebalance',
   /** Consumer lag of a sink task's partitions ({@link SinkLagEvent}). */
   sinkLag: 'sluice:sink.lag',
-  /** A source connector told how many records wait upstream ({@link SourceBacklogEvent}). */
+  /** A source task told what waits upstream ({@link SourceBacklogEvent}). */
   sourceBacklog: 'sluice:source.backlog',
   /** A sink task's assignment changed ({@link SinkPartitionsEvent}). */
   sinkPartitions: 'sluice:sink.partitions',
@@ -130,23 +129,27 @@ export interface OffsetCommitEvent extends TaskRef {
   readonly durationMs: number
 }
 
+/**
+ * Kafka's task-error-metrics of one batch, as increments (Kafka's RetryWithToleranceOperator counts
+ * the same way: a failure per failed attempt, an error per record that ended in error).
+ */
 export interface RecordErrorEvent extends TaskRef {
-  readonly stage: string
-  /** Records that failed in this stage, whether or not tolerated. */
+  /** Failed attempts of an operation, retries included (`total-record-failures`). */
   readonly failures: number
-  /** Records skipped because `errors.tolerance=all`. */
+  /** Records whose processing ended in error, tolerated or not (`total-record-errors`). */
+  readonly errors: number
+  /** Records skipped because `errors.tolerance=all` (`total-records-skipped`). */
   readonly skipped: number
-  /** Errors written to the log (`errors.log.enable`). */
+  /** Retries of failed operations (`total-retries`). */
+  readonly retries: number
+  /** Errors written to the log, `errors.log.enable` (`total-errors-logged`). */
   readonly logged: number
-  readonly time: number
-}
-
-export interface RetryEvent extends TaskRef {
-  readonly stage: string
-}
-
-export interface DeadLetterEvent extends TaskRef {
-  readonly ok: boolean
+  /** Records sent to the dead letter queue (`deadletterqueue-produce-requests`). */
+  readonly dlqRequests: number
+  /** Dead letter queue writes that failed (`deadletterqueue-produce-failures`). */
+  readonly dlqFailures: number
+  /** Epoch ms of the batch's last failure, 0 when it had none (`last-error-timestamp`). */
+  readonly lastErrorTime: number
 }
 
 export interface RebalanceEvent {
@@ -166,7 +169,10 @@ export interface SinkLagEvent extends TaskRef {
 }
 
 export interface SourceBacklogEvent extends TaskRef {
-  readonly records: number
+  /** Records waiting upstream, if the task counts them. */
+  readonly records?: number | undefined
+  /** Bytes waiting upstream, if the task measures them. */
+  readonly bytes?: number | undefined
 }
 
 export interface SinkPartitionsEvent extends TaskRef {
@@ -187,8 +193,6 @@ export interface ChannelPayloads {
   'sluice:sink.batch.put': SinkBatchPutEvent
   'sluice:offset.commit': OffsetCommitEvent
   'sluice:record.errors': RecordErrorEvent
-  'sluice:retry': RetryEvent
-  'sluice:dlq.produce': DeadLetterEvent
   'sluice:rebalance': RebalanceEvent
   'sluice:sink.lag': SinkLagEvent
   'sluice:source.backlog': SourceBacklogEvent

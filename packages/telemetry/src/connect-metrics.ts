@@ -1,12 +1,10 @@
 import type { MetricGroup } from './catalog.js'
 import type {
   ConnectorStateEvent,
-  DeadLetterEvent,
   ObservedState,
   OffsetCommitEvent,
   RebalanceEvent,
   RecordErrorEvent,
-  RetryEvent,
   SinkBatchPutEvent,
   SinkBatchReadEvent,
   SinkLagEvent,
@@ -59,7 +57,8 @@ class TaskStats {
   readonly pollTime: AvgMax
   active = 0
   readonly activeStats: AvgMax
-  backlog: number | undefined
+  backlogRecords: number | undefined
+  backlogBytes: number | undefined
   // sink
   readonly read: Meter
   readonly send: Meter
@@ -118,45 +117,41 @@ class TaskStats {
     const t = this.tags
     this.#accrue(now)
     const life = Math.max(1, now - this.#created)
-    for (const s of STATES)
-      emit('connector-task-metrics', 'status', { ...t, status: statusLabel(s) }, s === this.state ? 1 : 0)
-    emit('connector-task-metrics', 'running-ratio', t, this.#runningMs / life)
-    emit('connector-task-metrics', 'pause-ratio', t, this.#pausedMs / life)
-    emit('connector-task-metrics', 'offset-commit-max-time-ms', t, this.commitTime.max.measure(now))
-    emit('connector-task-metrics', 'offset-commit-avg-time-ms', t, this.commitTime.avg.measure(now))
-    emit(
-      'connector-task-metrics',
-      'offset-commit-success-percentage',
-      t,
-      this.commitOutcome.measure(true, now),
-    )
-    emit(
-      'connector-task-metrics',
-      'offset-commit-failure-percentage',
-      t,
-      this.commitOutcome.measure(false, now),
-    )
-    emit('connector-task-metrics', 'batch-size-max', t, this.batchSize.max.measure(now))
-    emit('connector-task-metrics', 'batch-size-avg', t, this.batchSize.avg.measure(now))
+    // The families the catalog builds with meter()/maxAvg()/active(), emitted the same way.
+    const meter = (g: MetricGroup, name: string, m: Meter): void => {
+      emit(g, `${name}-rate`, t, m.rate.measure(now))
+      emit(g, `${name}-total`, t, m.total.value)
+    }
+    const maxAvg = (g: MetricGroup, prefix: string, suffix: string, s: AvgMax): void => {
+      emit(g, `${prefix}-max${suffix}`, t, s.max.measure(now))
+      emit(g, `${prefix}-avg${suffix}`, t, s.avg.measure(now))
+    }
+    const active = (g: MetricGroup, kind: string): void => {
+      emit(g, `${kind}-record-active-count`, t, this.active)
+      maxAvg(g, `${kind}-record-active-count`, '', this.activeStats)
+    }
+    const T = 'connector-task-metrics'
+    for (const s of STATES) emit(T, 'status', { ...t, status: statusLabel(s) }, s === this.state ? 1 : 0)
+    emit(T, 'running-ratio', t, this.#runningMs / life)
+    emit(T, 'pause-ratio', t, this.#pausedMs / life)
+    maxAvg(T, 'offset-commit', '-time-ms', this.commitTime)
+    emit(T, 'offset-commit-success-percentage', t, this.commitOutcome.measure(true, now))
+    emit(T, 'offset-commit-failure-percentage', t, this.commitOutcome.measure(false, now))
+    maxAvg(T, 'batch-size', '', this.batchSize)
     if (this.kind === 'source') {
       const g = 'source-task-metrics'
-      emit(g, 'source-record-poll-rate', t, this.poll.rate.measure(now))
-      emit(g, 'source-record-poll-total', t, this.poll.total.value)
-      emit(g, 'source-record-write-rate', t, this.write.rate.measure(now))
-      emit(g, 'source-record-write-total', t, this.write.total.value)
-      emit(g, 'poll-batch-max-time-ms', t, this.pollTime.max.measure(now))
-      emit(g, 'poll-batch-avg-time-ms', t, this.pollTime.avg.measure(now))
-      emit(g, 'source-record-active-count', t, this.active)
-      emit(g, 'source-record-active-count-max', t, this.activeStats.max.measure(now))
-      emit(g, 'source-record-active-count-avg', t, this.activeStats.avg.measure(now))
-      if (this.backlog !== undefined) emit('sluice-source-task-metrics', 'source-backlog', t, this.backlog)
+      meter(g, 'source-record-poll', this.poll)
+      meter(g, 'source-record-write', this.write)
+      maxAvg(g, 'poll-batch', '-time-ms', this.pollTime)
+      active(g, 'source')
+      const B = 'sluice-source-task-metrics'
+      if (this.backlogRecords !== undefined) emit(B, 'source-backlog-records', t, this.backlogRecords)
+      if (this.backlogBytes !== undefined) emit(B, 'source-backlog-bytes', t, this.backlogBytes)
     }
     if (this.kind === 'sink') {
       const g = 'sink-task-metrics'
-      emit(g, 'sink-record-read-rate', t, this.read.rate.measure(now))
-      emit(g, 'sink-record-read-total', t, this.read.total.value)
-      emit(g, 'sink-record-send-rate', t, this.send.rate.measure(now))
-      emit(g, 'sink-record-send-total', t, this.send.total.value)
+      meter(g, 'sink-record-read', this.read)
+      meter(g, 'sink-record-send', this.send)
       let lagMax = this.lag.size === 0 ? 0 : Number.NEGATIVE_INFINITY
       for (const l of this.lag.values()) {
         if (l.lag > lagMax) lagMax = l.lag
@@ -170,15 +165,10 @@ class TaskStats {
       emit(g, 'sink-record-lag-max', t, lagMax)
       emit(g, 'partition-count', t, this.partitions)
       emit(g, 'offset-commit-seq-no', t, this.commitSeq)
-      emit(g, 'offset-commit-completion-rate', t, this.commitCompleted.rate.measure(now))
-      emit(g, 'offset-commit-completion-total', t, this.commitCompleted.total.value)
-      emit(g, 'offset-commit-skip-rate', t, this.commitSkipped.rate.measure(now))
-      emit(g, 'offset-commit-skip-total', t, this.commitSkipped.total.value)
-      emit(g, 'put-batch-max-time-ms', t, this.putTime.max.measure(now))
-      emit(g, 'put-batch-avg-time-ms', t, this.putTime.avg.measure(now))
-      emit(g, 'sink-record-active-count', t, this.active)
-      emit(g, 'sink-record-active-count-max', t, this.activeStats.max.measure(now))
-      emit(g, 'sink-record-active-count-avg', t, this.activeStats.avg.measure(now))
+      meter(g, 'offset-commit-completion', this.commitCompleted)
+      meter(g, 'offset-commit-skip', this.commitSkipped)
+      maxAvg(g, 'put-batch', '-time-ms', this.putTime)
+      active(g, 'sink')
     }
     const e = 'task-error-metrics'
     emit(e, 'total-record-failures', t, this.failures.value)
@@ -211,6 +201,8 @@ export class ConnectMetrics {
   #rebalancing = false
   #rebalanceStart = 0
   #lastRebalance: number | undefined
+  #leader: string | undefined
+  #protocol: string | undefined
   readonly #rebalances = new Total()
   readonly #rebalanceTime: AvgMax
 
@@ -306,22 +298,14 @@ export class ConnectMetrics {
 
   recordErrors(e: RecordErrorEvent): void {
     const t = this.#task(e)
-    // Kafka counts a failure per failed attempt and an error per record that ended in error.
     t.failures.record(e.failures)
-    t.errors.record(e.failures)
+    t.errors.record(e.errors)
     t.skipped.record(e.skipped)
+    t.retries.record(e.retries)
     t.logged.record(e.logged)
-    if (e.failures > 0) t.lastErrorTime = e.time
-  }
-
-  retry(e: RetryEvent): void {
-    this.#task(e).retries.record()
-  }
-
-  deadLetter(e: DeadLetterEvent): void {
-    const t = this.#task(e)
-    t.dlqRequests.record()
-    if (!e.ok) t.dlqFailures.record()
+    t.dlqRequests.record(e.dlqRequests)
+    t.dlqFailures.record(e.dlqFailures)
+    if (e.lastErrorTime > t.lastErrorTime) t.lastErrorTime = e.lastErrorTime
   }
 
   sinkLag(e: SinkLagEvent): void {
@@ -341,11 +325,14 @@ export class ConnectMetrics {
   sourceBacklog(e: SourceBacklogEvent): void {
     const t = this.#task(e)
     t.kind = 'source'
-    t.backlog = e.records
+    if (e.records !== undefined) t.backlogRecords = e.records
+    if (e.bytes !== undefined) t.backlogBytes = e.bytes
   }
 
   rebalance(e: RebalanceEvent): void {
     if (e.epoch !== undefined) this.#epoch = e.epoch
+    if (e.leader !== undefined) this.#leader = e.leader
+    if (e.protocol !== undefined) this.#protocol = e.protocol
     if (e.phase === 'started') {
       this.#rebalancing = true
       this.#rebalanceStart = e.time
@@ -408,6 +395,9 @@ export class ConnectMetrics {
     }
     const R = 'connect-worker-rebalance-metrics'
     emit(R, 'epoch', {}, this.#epoch)
+    // Kafka's string-valued metrics as info series: 1 on the series whose label is the current value.
+    if (this.#leader !== undefined) emit(R, 'leader-name', { leader: this.#leader }, 1)
+    if (this.#protocol !== undefined) emit(R, 'connect-protocol', { protocol: this.#protocol }, 1)
     emit(R, 'completed-rebalances-total', {}, this.#rebalances.value)
     emit(R, 'rebalancing', {}, this.#rebalancing ? 1 : 0)
     emit(R, 'rebalance-max-time-ms', {}, this.#rebalanceTime.max.measure(now))

@@ -93,8 +93,6 @@ export class MetricsBridge {
         if (e.outcome !== 'skipped') stage(e, 'commit', e.durationMs)
       },
       [CHANNELS.recordErrors]: (e) => m.recordErrors(e),
-      [CHANNELS.retry]: (e) => m.retry(e),
-      [CHANNELS.deadLetter]: (e) => m.deadLetter(e),
       [CHANNELS.rebalance]: (e) => m.rebalance(e),
       [CHANNELS.sinkLag]: (e) => m.sinkLag(e),
       [CHANNELS.sinkPartitions]: (e) => m.sinkPartitions(e),

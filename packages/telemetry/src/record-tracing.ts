@@ -84,9 +84,17 @@ export class SourceRecordTrace {
     this.traceparent = formatTraceparent(send.spanContext())
   }
 
-  /** Kafka acknowledged (or rejected) the record. */
-  end(result: RecordCoordinates | Error, time = performance.timeOrigin + performance.now()): void {
-    if (result instanceof Error) {
+  /**
+   * Kafka acknowledged (or rejected) the record: its coordinates when its own delivery report gave
+   * them, undefined when only its batch's acknowledgement did (the batch produce path).
+   */
+  end(
+    result: RecordCoordinates | Error | undefined,
+    time = performance.timeOrigin + performance.now(),
+  ): void {
+    if (result === undefined) {
+      // acknowledged; the sink's process span carries the offset
+    } else if (result instanceof Error) {
       this.#send.recordException(result)
       this.#send.setStatus({ code: SpanStatusCode.ERROR, message: result.message })
       this.#root.setStatus({ code: SpanStatusCode.ERROR, message: result.message })

@@ -34,6 +34,12 @@ function series(text: string, name: string, labels: Record<string, string> = {})
   return undefined
 }
 
+/** Asserts the value of every series named in `expected` (with `labels`). */
+function assertSeries(text: string, labels: Record<string, string>, expected: Record<string, number>): void {
+  const got = Object.fromEntries(Object.keys(expected).map((name) => [name, series(text, name, labels)]))
+  assert.deepEqual(got, expected)
+}
+
 describe('MetricsBridge', () => {
   it('exports source-task metrics under the JMX exporter names, with Kafka tags', async () => {
     const now = { t: 1_000_000 }
@@ -67,10 +73,12 @@ describe('MetricsBridge', () => {
       assert.equal(series(text, 'kafka_connect_source_task_metrics_source_record_write_total', tags), 98)
       // Kafka's Rate: 10 s elapsed is fewer than (samples - 1) = 1 full window, so one window (30 s) is
       // added to the elapsed time: 150 / 40 s.
-      assert.equal(series(text, 'kafka_connect_source_task_metrics_source_record_poll_rate', tags), 3.75)
-      assert.equal(series(text, 'kafka_connect_source_task_metrics_poll_batch_max_time_ms', tags), 8)
-      assert.equal(series(text, 'kafka_connect_source_task_metrics_poll_batch_avg_time_ms', tags), 6)
-      assert.equal(series(text, 'kafka_connect_source_task_metrics_source_record_active_count', tags), 50)
+      assertSeries(text, tags, {
+        kafka_connect_source_task_metrics_source_record_poll_rate: 3.75,
+        kafka_connect_source_task_metrics_poll_batch_max_time_ms: 8,
+        kafka_connect_source_task_metrics_poll_batch_avg_time_ms: 6,
+        kafka_connect_source_task_metrics_source_record_active_count: 50,
+      })
       assert.equal(
         series(text, 'kafka_connect_source_task_metrics_source_record_active_count_max', tags),
         150,
@@ -117,18 +125,29 @@ describe('MetricsBridge', () => {
         transformMs: 1,
         putMs: 30,
       })
+      // Two batches' increments add up; the timestamp is the latest failure's.
       channel(CHANNELS.recordErrors).publish({
         ...ref,
-        stage: 'VALUE_CONVERTER',
         failures: 3,
-        skipped: 3,
-        logged: 3,
-        time: 42,
+        errors: 2,
+        skipped: 2,
+        retries: 1,
+        logged: 2,
+        dlqRequests: 2,
+        dlqFailures: 0,
+        lastErrorTime: 42,
       })
-      channel(CHANNELS.deadLetter).publish({ ...ref, ok: true })
-      channel(CHANNELS.deadLetter).publish({ ...ref, ok: true })
-      channel(CHANNELS.deadLetter).publish({ ...ref, ok: false })
-      channel(CHANNELS.retry).publish({ ...ref, stage: 'put' })
+      channel(CHANNELS.recordErrors).publish({
+        ...ref,
+        failures: 1,
+        errors: 1,
+        skipped: 1,
+        retries: 0,
+        logged: 1,
+        dlqRequests: 1,
+        dlqFailures: 1,
+        lastErrorTime: 40,
+      })
       channel(CHANNELS.offsetCommit).publish({ ...ref, kind: 'sink', outcome: 'completed', durationMs: 5 })
       channel(CHANNELS.offsetCommit).publish({ ...ref, kind: 'sink', outcome: 'failed', durationMs: 7 })
       channel(CHANNELS.offsetCommit).publish({ ...ref, kind: 'sink', outcome: 'skipped', durationMs: 0 })
@@ -141,13 +160,15 @@ describe('MetricsBridge', () => {
       })
       const text = await scrape()
       const tags = { connector: 'snk', task: '1' }
-      assert.equal(series(text, 'kafka_connect_sink_task_metrics_sink_record_read_total', tags), 10)
-      assert.equal(series(text, 'kafka_connect_sink_task_metrics_sink_record_send_total', tags), 7)
-      assert.equal(series(text, 'kafka_connect_sink_task_metrics_put_batch_max_time_ms', tags), 30)
-      assert.equal(series(text, 'kafka_connect_sink_task_metrics_partition_count', tags), 2)
-      assert.equal(series(text, 'kafka_connect_sink_task_metrics_offset_commit_completion_total', tags), 1)
-      assert.equal(series(text, 'kafka_connect_sink_task_metrics_offset_commit_skip_total', tags), 1)
-      assert.equal(series(text, 'kafka_connect_sink_task_metrics_offset_commit_seq_no', tags), 2)
+      assertSeries(text, tags, {
+        kafka_connect_sink_task_metrics_sink_record_read_total: 10,
+        kafka_connect_sink_task_metrics_sink_record_send_total: 7,
+        kafka_connect_sink_task_metrics_put_batch_max_time_ms: 30,
+        kafka_connect_sink_task_metrics_partition_count: 2,
+        kafka_connect_sink_task_metrics_offset_commit_completion_total: 1,
+        kafka_connect_sink_task_metrics_offset_commit_skip_total: 1,
+        kafka_connect_sink_task_metrics_offset_commit_seq_no: 2,
+      })
       assert.equal(
         series(text, 'kafka_connect_connector_task_metrics_offset_commit_success_percentage', tags),
         0.5,
@@ -157,12 +178,16 @@ describe('MetricsBridge', () => {
         series(text, 'kafka_connect_sluice_sink_task_metrics_consumer_lag', { ...tags, partition: '1' }),
         9,
       )
-      assert.equal(series(text, 'kafka_connect_task_error_metrics_total_record_errors', tags), 3)
-      assert.equal(series(text, 'kafka_connect_task_error_metrics_total_records_skipped', tags), 3)
-      assert.equal(series(text, 'kafka_connect_task_error_metrics_total_retries', tags), 1)
-      assert.equal(series(text, 'kafka_connect_task_error_metrics_deadletterqueue_produce_requests', tags), 3)
-      assert.equal(series(text, 'kafka_connect_task_error_metrics_deadletterqueue_produce_failures', tags), 1)
-      assert.equal(series(text, 'kafka_connect_task_error_metrics_last_error_timestamp', tags), 42)
+      assertSeries(text, tags, {
+        kafka_connect_task_error_metrics_total_record_failures: 4,
+        kafka_connect_task_error_metrics_total_errors_logged: 3,
+        kafka_connect_task_error_metrics_total_record_errors: 3,
+        kafka_connect_task_error_metrics_total_records_skipped: 3,
+        kafka_connect_task_error_metrics_total_retries: 1,
+        kafka_connect_task_error_metrics_deadletterqueue_produce_requests: 3,
+        kafka_connect_task_error_metrics_deadletterqueue_produce_failures: 1,
+        kafka_connect_task_error_metrics_last_error_timestamp: 42,
+      })
     } finally {
       close()
     }
@@ -184,7 +209,13 @@ describe('MetricsBridge', () => {
         })
       }
       channel(CHANNELS.rebalance).publish({ phase: 'started', time: now.t, epoch: 3 })
-      channel(CHANNELS.rebalance).publish({ phase: 'completed', time: now.t + 250 })
+      channel(CHANNELS.rebalance).publish({
+        phase: 'completed',
+        time: now.t + 250,
+        epoch: 3,
+        protocol: 'sessioned',
+        leader: 'http://w1:8083/',
+      })
       now.t += 1000
       const text = await scrape()
       assert.equal(series(text, 'kafka_connect_connect_worker_metrics_connector_count'), 1)
@@ -209,6 +240,18 @@ describe('MetricsBridge', () => {
       )
       assert.equal(series(text, 'kafka_connect_connect_worker_rebalance_metrics_rebalance_max_time_ms'), 250)
       assert.equal(series(text, 'kafka_connect_connect_worker_rebalance_metrics_epoch'), 3)
+      assert.equal(
+        series(text, 'kafka_connect_connect_worker_rebalance_metrics_leader_name', {
+          leader: 'http://w1:8083/',
+        }),
+        1,
+      )
+      assert.equal(
+        series(text, 'kafka_connect_connect_worker_rebalance_metrics_connect_protocol', {
+          protocol: 'sessioned',
+        }),
+        1,
+      )
       assert.equal(
         series(text, 'kafka_connect_connect_worker_rebalance_metrics_time_since_last_rebalance_ms'),
         750,
@@ -236,7 +279,14 @@ describe('MetricsBridge', () => {
         transformMs: 0,
         convertMs: 0,
       })
-      channel(CHANNELS.sourceBacklog).publish({ ...ref, records: 5 })
+      channel(CHANNELS.sourceBacklog).publish({ ...ref, records: 5, bytes: 100 })
+      channel(CHANNELS.rebalance).publish({
+        phase: 'completed',
+        time: 1,
+        epoch: 1,
+        protocol: 'sessioned',
+        leader: 'http://w:8083/',
+      })
       channel(CHANNELS.sinkBatchRead).publish({ connector: 'd', task: 0, records: 1 })
       channel(CHANNELS.sinkLag).publish({
         connector: 'd',

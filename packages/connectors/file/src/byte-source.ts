@@ -27,10 +27,15 @@ export class FileByteSource implements ByteSource {
   readonly #handle: FileHandle
   #position: number
   #closed = false
+  /** The file's size when last looked at (the backlog's end). */
+  #size = 0
+  #statAt = Number.NEGATIVE_INFINITY
 
-  constructor(handle: FileHandle, position: number) {
+  /** `size`: the file's size at open, if the caller knows it. */
+  constructor(handle: FileHandle, position: number, size = 0) {
     this.#handle = handle
     this.#position = position
+    this.#size = size
   }
 
   async read(buffer: Buffer, offset: number, length: number): Promise<number> {
@@ -40,6 +45,29 @@ export class FileByteSource implements ByteSource {
     const { bytesRead } = await this.#handle.read(buffer, offset, length, this.#position)
     this.#position += bytesRead
     return bytesRead
+  }
+
+  /**
+   * Bytes of the file not read yet, as far as known: a stat of the open file at most once a second
+   * (`now` from the task's clock), in the background, so the answer never waits for I/O and may lag a
+   * growing file by that second.
+   */
+  unread(now: number): number {
+    if (!this.#closed && now - this.#statAt >= 1000) {
+      this.#statAt = now
+      this.#handle.stat().then(
+        (st) => {
+          this.#size = st.size
+        },
+        () => undefined, // closed meanwhile: the figure stays as it was
+      )
+    }
+    return Math.max(0, this.#size - this.#position)
+  }
+
+  /** The read position (the next byte `read` copies). */
+  get position(): number {
+    return this.#position
   }
 
   waitForData(ms: number, clock: TaskClock, signals: readonly AbortSignal[]): Promise<void> {

@@ -4,6 +4,7 @@ import {
   type ConnectorProps,
   Headers,
   Schemas,
+  type SourceBacklog,
   type SourceOffset,
   type SourcePartition,
   type SourceRecord,
@@ -169,6 +170,16 @@ export class FileStreamSourceTask extends SourceTask {
     }
   }
 
+  /**
+   * The bytes of the file after the last line returned (buffered bytes included): what is left to read
+   * (undefined for standard input, whose end is unknown).
+   */
+  override backlog(): SourceBacklog | undefined {
+    const source = this.#source
+    if (!(source instanceof FileByteSource) || this.#streamOffset === null) return undefined
+    return { bytes: source.unread(this.#clock.now()) + (source.position - this.#streamOffset) }
+  }
+
   /** Unblocks a waiting poll and closes the file (standard input is left open, as in Kafka). */
   async stop(): Promise<void> {
     this.#stopping.abort()
@@ -239,7 +250,7 @@ export class FileStreamSourceTask extends SourceTask {
           'waiting for the file to grow past it (reset the connector offsets to read it from the start)',
       )
     }
-    this.#source = new FileByteSource(handle, position)
+    this.#source = new FileByteSource(handle, position, size)
     this.#streamOffset = position
     return true
   }

@@ -302,6 +302,30 @@ describe('FileStreamSourceTask on real files', () => {
     await task.stop()
   })
 
+  test('backlog(): the bytes after the last line returned, 0 at the end, the growth after a second', async () => {
+    const file = tmp.file('backlog.txt')
+    const line = `${'x'.repeat(99)}\n` // 100 bytes
+    await writeFile(file, line.repeat(50))
+    let now = 0
+    // The task's clock: its time moves by hand, its waits end at once.
+    const clock = { now: () => now, sleep: () => Promise.resolve() }
+    const task = startTask({ file, topic: TOPIC, 'batch.size': '20' }, { clock })
+    assert.equal(task.backlog(), undefined, 'nothing opened yet: unknown')
+    const signal = new AbortController().signal
+    assert.equal((await task.poll(signal))?.length, 20)
+    assert.deepEqual(task.backlog(), { bytes: 30 * 100 }, 'the file size at open minus the 20 lines returned')
+    assert.equal((await task.poll(signal))?.length, 20)
+    assert.equal((await task.poll(signal))?.length, 10)
+    assert.deepEqual(task.backlog(), { bytes: 0 })
+    // The file grows: the next look (a second later on the task's clock) sees it.
+    await appendFile(file, line.repeat(5))
+    now += 1000
+    task.backlog()
+    await new Promise((r) => setTimeout(r, 50)) // the background stat
+    assert.deepEqual(task.backlog(), { bytes: 500 })
+    await task.stop()
+  })
+
   test('tails the file: lines appended while polling arrive', async () => {
     const file = tmp.file('tail.txt')
     await writeFile(file, 'first\n')

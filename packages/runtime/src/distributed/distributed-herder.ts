@@ -32,6 +32,7 @@ import {
 import type { ClusterConfigSnapshot, ConfigChange } from '../storage/config-state.js'
 import { KafkaConfigStore, KafkaOffsetStore, KafkaStatusStore } from '../storage/kafka-stores.js'
 import type { StatusValue } from '../storage/status-records.js'
+import * as telemetry from '../telemetry/events.js'
 import type { ExactlyOnceTaskOptions, TransactionBoundary } from '../worker/exactly-once-source-task-owner.js'
 import type { ConnectorOffsetStore } from '../worker/worker.js'
 import type {
@@ -490,6 +491,7 @@ export class DistributedHerder implements Herder {
   }
 
   async #handleAssignment(a: ConnectAssignment): Promise<void> {
+    telemetry.rebalanceStarted(this.#generation) // telemetry: Kafka's onAssigned
     if (a.error !== 0) {
       this.#log.info(
         `Config mismatch (leader at config offset ${a.configOffset}); reading the config topic and rejoining`,
@@ -579,6 +581,7 @@ export class DistributedHerder implements Herder {
       if (!this.#runningTasks.has(taskKey(t)) || this.#tasksToRestart.has(taskKey(t)))
         await this.#startTask(t, snapshot)
     this.#tasksToRestart.clear()
+    telemetry.rebalanceCompleted(this.#generation, this.#protocol, a.leaderUrl) // telemetry
     if (a.revoked.connectors.length + a.revoked.tasks.length > 0) this.#rejoin = true
     if (a.delay > 0) this.#rejoinAt = this.#clock.now() + a.delay
   }

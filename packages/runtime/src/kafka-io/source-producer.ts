@@ -1,6 +1,6 @@
 import { ConnectError } from '@sluice/api'
 import type { PackedRecords } from '@sluice/kafka'
-import { forEachPacked, packedViews } from '@sluice/kafka'
+import { forEachPacked, packedViews, packRecords, type RecordToPack } from '@sluice/kafka'
 import type { RecordCoordinates } from '@sluice/telemetry'
 import { asBuffer } from '../wire/codec.js'
 import { packProduceRecords, unpackProduceRecords } from '../wire/packed-records.js'
@@ -18,6 +18,8 @@ interface PendingBatch {
   failures: RecordFailure[] | undefined
   /** Attribution of a batch produced with one opaque (see {@link Tracking}). */
   track: Tracking | undefined
+  /** telemetry, batch path: the sampled records, whose send spans end with the batch's acknowledgement. */
+  traces?: ReadonlyMap<number, TracedRecord> | undefined
 }
 
 /**
@@ -60,10 +62,14 @@ class RecordOpaque {
 /** Batch ids are the opaques of batch produce: non-negative int32s, reused after wrapping. */
 const MAX_BATCH_ID = 0x7fffffff
 
-/** A traced record (telemetry): the `traceparent` to stamp on it, and who hears its own delivery report. */
+/**
+ * A traced record (telemetry): the `traceparent` to stamp on it, and who hears of its acknowledgement:
+ * its own delivery report on the stock path (with its coordinates), its batch's on the batch path
+ * (undefined: acknowledged, coordinates unknown).
+ */
 export interface TracedRecord {
   readonly traceparent: string
-  end(result: RecordCoordinates | Error): void
+  end(result: RecordCoordinates | Error | undefined): void
 }
 
 /** The opaque of a traced record: its own delivery report is wanted, besides its batch's. */
@@ -116,10 +122,7 @@ export class SourceProducer {
   readonly #ranges = new Map<number, PendingBatch>()
   #lastRange: PendingBatch | undefined
 
-  /**
-   * `perRecordReports`: the stock path even where the binding has batch calls, because a traced
-   * record's span needs its own delivery report (telemetry's record tracing; off by default).
-   */
+  /** `perRecordReports`: the stock path (one produce and delivery report per record) even where the binding has batch calls. */
   static async open(
     factory: KafkaClientFactory,
     config: Record<string, string | number | boolean>,
@@ -319,6 +322,9 @@ export class SourceProducer {
     }
     if (t !== undefined && batch.error !== undefined) return // #resend reports it
     const e = batch.error
+    // telemetry: on the batch path a sampled record's send span ends with its batch (a failed batch's
+    // spans are ended with the error by the caller's ack).
+    if (e === undefined && batch.traces !== undefined) for (const t of batch.traces.values()) t.end(undefined)
     if (e === undefined) batch.done(undefined)
     else if (batch.failures === undefined) batch.done(this.#sendError(e))
     else
@@ -330,7 +336,8 @@ export class SourceProducer {
 
   /**
    * Produces a packed batch; `done` runs once, after the broker acknowledged (or rejected) every record.
-   * `traces` (telemetry): sampled records by index; they need a producer opened with `perRecordReports`.
+   * `traces` (telemetry): sampled records by index; they get a `traceparent` header (replacing one the
+   * connector set) and hear of their acknowledgement.
    * With `attributeFailures`, a failed batch's `done` also gets every refused record by index.
    */
   produce(
@@ -373,8 +380,14 @@ export class SourceProducer {
       return
     }
     if (this.#batchApi) {
+      let packed = records
+      if (traces !== undefined && traces.size > 0) {
+        // telemetry: only batches with a sampled record are repacked, to add its header.
+        packed = withTraceparents(records, traces)
+        batch.traces = traces
+      }
       this.#pending.set(id, batch)
-      this.#produceBatchFrom(topics, records, 0, batch)
+      this.#produceBatchFrom(topics, packed, 0, batch)
     } else this.#produceFrom(topics, records, 0, batch, traces)
   }
 
@@ -699,3 +712,32 @@ export function isFencedCode(code: number): boolean {
 
 /** W3C trace context header (telemetry's record tracing). */
 const TRACEPARENT = 'traceparent'
+
+/** A copy of `records` whose sampled ones carry their `traceparent` (any the connector set is replaced). */
+function withTraceparents(records: PackedRecords, traces: ReadonlyMap<number, TracedRecord>): PackedRecords {
+  const out: RecordToPack[] = []
+  forEachPacked(records, (r, i) => {
+    const trace = traces.get(i)
+    let headers = r.headers
+    if (trace !== undefined) {
+      const h: Array<string | Uint8Array | null> = []
+      for (let j = 0; headers !== null && j < headers.length; j += 2)
+        if (headers[j] !== TRACEPARENT) h.push(headers[j]!, headers[j + 1]!)
+      h.push(TRACEPARENT, Buffer.from(trace.traceparent, 'latin1'))
+      headers = h
+    }
+    // forEachPacked reuses its record object: each record gets its own (byte fields are copied by
+    // packRecords).
+    out.push({
+      topic: r.topic,
+      partition: r.partition,
+      offset: r.offset,
+      timestamp: r.timestamp,
+      timestampType: r.timestampType,
+      key: r.key,
+      value: r.value,
+      headers,
+    })
+  })
+  return packRecords(out)
+}

@@ -1,5 +1,6 @@
 import type { Stage } from '@sluice/api'
 import { ConfigError, ConnectError, DataError, RetriableError } from '@sluice/api'
+import { ErrorCounts } from './error-counts.js'
 
 /** Kafka Connect's `Stage` names, as written to the `__connect.errors.stage` header. */
 export type KafkaStage =
@@ -148,6 +149,8 @@ export class ErrorHandler {
   #pending: Array<Promise<void>> = []
   /** Records skipped so far (Kafka's total-records-skipped metric). */
   skipped = 0
+  /** telemetry: Kafka's task-error-metrics since the last batch (taken by the task actor). */
+  readonly counts = new ErrorCounts()
 
   constructor(spec: ErrorHandlingSpec, deps: ErrorHandlerDeps) {
     this.spec = spec
@@ -173,16 +176,20 @@ export class ErrorHandler {
   ): Promise<T | typeof SKIP> {
     let err = toError(first)
     const start = this.#deps.now()
+    this.counts.failed(start) // telemetry: every failed attempt is a failure
     for (let attempt = 1; isRetriable(err) && this.#mayRetry(start, attempt); attempt++) {
       const delay = this.#delay(start, attempt)
       await this.#deps.sleep(delay, this.#deps.signal)
       if (this.#deps.signal.aborted) throw err
+      this.counts.retries++ // telemetry
       try {
         return op()
       } catch (e) {
         err = toError(e)
+        this.counts.failed(this.#deps.now()) // telemetry
       }
     }
+    this.counts.errors++ // telemetry: the record ended in error, tolerated or not
     const stage = ErrorHandler.stageOf(err, fallbackStage)
     if (!TOLERATES_ANY.has(stage) && !isRetriable(err))
       throw new ConnectError('XC_TASK_CRASHED', 'Unhandled exception in error handler', {
@@ -201,6 +208,7 @@ export class ErrorHandler {
         },
       )
     this.skipped++
+    this.counts.skipped++ // telemetry
     const p = this.#deps.report({
       stage,
       executingClass: this.#deps.classOf(stage, err),
@@ -223,6 +231,7 @@ export class ErrorHandler {
 
   /** A report from connector code (the errant record reporter); drained with the batch. */
   reportErrant(r: ErrantReport): Promise<void> {
+    this.counts.failed(this.#deps.now()) // telemetry: Kafka's executeFailed counts a failure
     const p = this.#deps.report(r)
     this.#pending.push(p.catch(() => undefined))
     return p

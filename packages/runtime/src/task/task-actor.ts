@@ -18,7 +18,7 @@ import { ConnectError, decodeError, encodeError, RetriableError, sourceRecord } 
 import { concatMap, defer, Subject, takeUntil } from 'rxjs'
 import { hideInLogs, LOGGERS, Logger } from '../log.js'
 import { createPlugin } from '../plugins/loader.js'
-import { nowMs, type SinkBatchStats, type SourceBatchStats } from '../telemetry/events.js'
+import { nowMs, readBacklog, type SinkBatchStats, type SourceBatchStats } from '../telemetry/events.js'
 import { decode, send } from '../wire/codec.js'
 import type {
   ConsumedRecord,
@@ -30,6 +30,7 @@ import type {
   ToTask,
 } from '../wire/messages.js'
 import { packProduceRecords, unpackConsumed } from '../wire/packed-records.js'
+import type { ErrorCounts } from './error-counts.js'
 import {
   type ErrantOrigin,
   type ErrantReport,
@@ -269,6 +270,7 @@ export class TaskActor {
           throw wrap(err, 'poll')
         }
         if (records === null || records.length === 0) {
+          this.#idleBacklog(task) // telemetry
           // Let other actors on this thread run between empty polls.
           await new Promise((r) => setImmediate(r))
           continue
@@ -288,7 +290,6 @@ export class TaskActor {
         let out: ProduceRecord[] = []
         let offsets = new Map<string, readonly [SourcePartition, SourceOffset]>()
         const plugins = this.#plugins
-        let skipped = 0 // telemetry
         let from: number[] | undefined = tolerant ? [] : undefined
         let segmentStart = 0
         for (let ri = 0; ri < records.length; ri++) {
@@ -304,8 +305,7 @@ export class TaskActor {
           } catch (err) {
             p = await this.#errors.handle(err, convert, 'TRANSFORMATION', undefined, r)
           }
-          if (p === SKIP) skipped++
-          else if (p !== null) {
+          if (p !== SKIP && p !== null) {
             out.push(p)
             from?.push(ri)
           }
@@ -341,11 +341,12 @@ export class TaskActor {
         const transformEnd = nowMs()
         const stats: SourceBatchStats = {
           polled: records.length,
-          skipped,
           pollStart,
           pollEnd,
           transformEnd,
           convertEnd: transformEnd,
+          errors: this.#errors.counts.take(), // telemetry: task-error-metrics of this batch
+          backlog: readBacklog(task), // telemetry
         }
         if (tracksRecords) inFlight.set(batch, segmentStart === 0 ? records : records.slice(segmentStart))
         if (from !== undefined) sentFrom.set(batch, { records, from })
@@ -439,6 +440,23 @@ export class TaskActor {
     })
   }
 
+  /** telemetry: last idle backlog report (epoch ms) and what it said. */
+  #backlogAt = 0
+  #backlogSent = ''
+
+  /** While polls come back empty, the task's backlog at most once a second, and only when it changed. */
+  #idleBacklog(task: SourceTask): void {
+    const now = Date.now()
+    if (now - this.#backlogAt < 1000) return
+    this.#backlogAt = now
+    const backlog = readBacklog(task)
+    if (backlog === undefined) return
+    const key = `${backlog.records}/${backlog.bytes}`
+    if (key === this.#backlogSent) return
+    this.#backlogSent = key
+    this.#send({ type: 'source.backlog', backlog })
+  }
+
   #readOffsets(partitions: readonly SourcePartition[]): Promise<Array<SourceOffset | null>> {
     return this.#request<Extract<ToTask, { type: 'offsets' }>>((req) => ({
       type: 'offsets.read',
@@ -528,7 +546,6 @@ export class TaskActor {
               switch (msg.type) {
                 case 'records': {
                   const start = nowMs() // telemetry
-                  let skipped = 0
                   const records: SinkRecord[] = []
                   const plugins = this.#plugins
                   const topics = msg.topics
@@ -543,8 +560,7 @@ export class TaskActor {
                     } catch (err) {
                       r = await this.#errors.handle(err, convert, 'VALUE_CONVERTER', originOf(topics, c), c)
                     }
-                    if (r === SKIP) skipped++
-                    else if (r !== null) records.push(r)
+                    if (r !== SKIP && r !== null) records.push(r)
                   }
                   // telemetry: conversion and transforms run per record in one error-handled call, so
                   // their time is one figure, reported as the convert stage (transform as zero).
@@ -557,11 +573,11 @@ export class TaskActor {
                   const stats: SinkBatchStats = {
                     read: consumed.length,
                     sent: records.length,
-                    skipped,
                     start,
                     convertEnd,
                     transformEnd: convertEnd,
                     putEnd: nowMs(),
+                    errors: this.#errors.counts.take(), // telemetry: task-error-metrics of this batch
                   }
                   if (!this.#abort.signal.aborted)
                     this.#send({ type: 'records.done', batch: msg.batch, stats })
@@ -644,24 +660,26 @@ export class TaskActor {
   /** The KIP-298 operator of this task with `errors` settings, reporting to the log and the DLQ. */
   #errorHandler(errors: ErrorHandlingSpec): ErrorHandler {
     const spec = this.#spec
-    return new ErrorHandler(errors, {
+    const h: ErrorHandler = new ErrorHandler(errors, {
       taskId: `${spec.connector}-${spec.task}`,
       now: Date.now,
       sleep: delay,
       signal: this.#abort.signal,
-      report: (r) => this.#report(r),
+      report: (r) => this.#report(r, h.counts),
       classOf: (stage, err) => this.#executingClass(stage, err),
     })
+    return h
   }
 
   #log = new Logger(LOGGERS.logReporter)
 
   /** Log (errors.log.enable) and DLQ (errors.deadletterqueue.topic.name) for one tolerated failure. */
-  async #report(r: ErrantReport): Promise<void> {
+  async #report(r: ErrantReport, counts: ErrorCounts): Promise<void> {
     const spec = this.#spec
     if (spec.errors.logEnable) {
       const log = this.#log.forTask(spec.connector, spec.task)
       log.error(`${this.#errors.logLine(r)}\n${javaStackTrace(r.error).trimEnd()}`)
+      counts.logged++ // telemetry
     }
     if (spec.errors.dlqTopic === '') return
     const raw = r.raw
@@ -683,10 +701,12 @@ export class TaskActor {
       ...(source !== undefined && { source }),
     }
     const req = this.#nextReq++
+    counts.dlqRequests++ // telemetry
     const reply = await new Promise<Extract<ToTask, { type: 'errant.done' }>>((resolve) => {
       this.#errantReplies.set(req, resolve)
       this.#send({ type: 'errant', req, record })
     })
+    if (reply.error !== undefined) counts.dlqFailures++ // telemetry
     if (reply.error !== undefined) throw decodeError(reply.error)
   }
 
@@ -769,7 +789,13 @@ export class TaskActor {
     if (this.#finished) return
     this.#finished = true
     if (this.#plugins !== undefined) closeTaskPlugins(this.#plugins)
-    this.#send(last)
+    // telemetry: what the error handler counted since the last batch (e.g. the error that failed it).
+    const errors = this.#errors?.counts.take()
+    this.#send(
+      errors !== undefined && (last.type === 'failed' || last.type === 'stopped')
+        ? { ...last, errors }
+        : last,
+    )
     this.#port.close()
     this.#done()
   }

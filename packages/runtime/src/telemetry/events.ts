@@ -5,7 +5,7 @@
  * figures; this module decides whether anyone listens (diagnostics_channel's hasSubscribers) so the
  * hot path pays nothing when nobody does.
  */
-import type { TopicPartitionOffset } from '@sluice/api'
+import type { SourceBacklog, SourceTask, TopicPartitionOffset } from '@sluice/api'
 import { forEachPacked, INTS_PER_RECORD, type PackedRecords, packedViews } from '@sluice/kafka'
 import {
   CHANNELS,
@@ -16,37 +16,33 @@ import {
   type SourceRecordTrace,
   TRACEPARENT_HEADER,
 } from '@sluice/telemetry'
+import type { ErrorCountsDelta } from '../task/error-counts.js'
 import type { ConnectorTaskId, StatusListener } from '../worker/worker-api.js'
 
 /** What a source task actor measured for one batch (pool thread; epoch ms). */
 export interface SourceBatchStats {
   /** Records poll() returned. */
   readonly polled: number
-  /** Records skipped by errors.tolerance=all (transform or conversion failures). */
-  readonly skipped: number
   readonly pollStart: number
   readonly pollEnd: number
   readonly transformEnd: number
   readonly convertEnd: number
+  /** Kafka's task-error-metrics counted while the batch was processed (undefined: none). */
+  readonly errors?: ErrorCountsDelta | undefined
+  /** What the task reported waiting upstream after the poll ({@link SourceTask.backlog}). */
+  readonly backlog?: SourceBacklog | undefined
 }
 
 /** What a sink task actor measured for one batch (pool thread; epoch ms). */
 export interface SinkBatchStats {
   readonly read: number
   readonly sent: number
-  readonly skipped: number
   readonly start: number
   readonly convertEnd: number
   readonly transformEnd: number
   readonly putEnd: number
-}
-
-/**
- * True when sampled source records are traced: their producer then takes the per-record path (one
- * produce call and delivery report per record), which a record's own span needs.
- */
-export function recordTracingActive(): boolean {
-  return tracer !== undefined && tracer.sampleRatio > 0
+  /** Kafka's task-error-metrics counted while the batch was processed, its DLQ writes included. */
+  readonly errors?: ErrorCountsDelta | undefined
 }
 
 /** High-resolution wall-clock milliseconds; comparable across threads of one process. */
@@ -131,7 +127,8 @@ export function sourceBatch(
     transformMs: stats.transformEnd - stats.pollEnd,
     convertMs: stats.convertEnd - stats.transformEnd,
   }))
-  if (stats.skipped > 0) recordErrors(id, 'transform/convert', stats.skipped)
+  taskErrors(id, stats.errors)
+  if (stats.backlog !== undefined) sourceBacklog(id, stats.backlog)
   let traces: Map<number, SourceRecordTrace> | undefined
   if (tracer !== undefined && tracer.sampleRatio > 0) {
     // The records are packed: the producer stamps each sampled record's traceparent header as it sends
@@ -162,15 +159,27 @@ export function sourceBatch(
   }
 }
 
-export function recordErrors(id: ConnectorTaskId, stage: string, skipped: number): void {
-  publish(CHANNELS.recordErrors, () => ({
-    ...ref(id),
-    stage,
-    failures: skipped,
-    skipped,
-    logged: 0,
-    time: Date.now(),
-  }))
+/** Kafka's task-error-metrics of one batch (or of a task's last message), counted on the pool thread. */
+export function taskErrors(id: ConnectorTaskId, errors: ErrorCountsDelta | undefined): void {
+  if (errors !== undefined) publish(CHANNELS.recordErrors, () => ({ ...ref(id), ...errors }))
+}
+
+/** A source task's backlog (records and/or bytes waiting upstream). */
+export function sourceBacklog(id: ConnectorTaskId, backlog: SourceBacklog): void {
+  publish(CHANNELS.sourceBacklog, () => ({ ...ref(id), records: backlog.records, bytes: backlog.bytes }))
+}
+
+/**
+ * The task's {@link SourceTask.backlog} (pool thread), never throwing: a failing estimate is no reason
+ * to fail the task, and it is only telemetry.
+ */
+export function readBacklog(task: SourceTask): SourceBacklog | undefined {
+  try {
+    const b = task.backlog()
+    return b === undefined || (b.records === undefined && b.bytes === undefined) ? undefined : b
+  } catch {
+    return undefined
+  }
 }
 
 /** Traced records of one sink task waiting for put and commit, bounded. */
@@ -225,7 +234,7 @@ export class SinkTraces {
         transformMs: stats.transformEnd - stats.convertEnd,
         putMs: stats.putEnd - stats.transformEnd,
       }))
-      if (stats.skipped > 0) recordErrors(id, 'convert/transform', stats.skipped)
+      taskErrors(id, stats.errors)
     }
     const traces = this.#byBatch.get(batch)
     if (traces === undefined) return
@@ -280,4 +289,23 @@ export function sinkLag(
   compute: () => ReadonlyArray<{ topic: string; partition: number; lag: number }>,
 ): void {
   publish(CHANNELS.sinkLag, () => ({ ...ref(id), partitions: compute() }))
+}
+
+/**
+ * The distributed herder received an assignment (Kafka's `onAssigned`: the worker-rebalance group's
+ * rebalance starts here and lasts until the assigned work is started).
+ */
+export function rebalanceStarted(generation: number): void {
+  publish(CHANNELS.rebalance, () => ({ phase: 'started', time: Date.now(), epoch: generation }))
+}
+
+/** The herder started the work of its assignment (Kafka's `handleRebalanceCompleted`). */
+export function rebalanceCompleted(generation: number, protocol: string, leaderUrl: string): void {
+  publish(CHANNELS.rebalance, () => ({
+    phase: 'completed',
+    time: Date.now(),
+    epoch: generation,
+    protocol,
+    leader: leaderUrl,
+  }))
 }

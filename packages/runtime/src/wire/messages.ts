@@ -1,12 +1,14 @@
 import type {
   ConnectorProps,
   ErrorEnvelope,
+  SourceBacklog,
   SourceOffset,
   SourcePartition,
   TopicPartition,
   TopicPartitionOffset,
 } from '@sluice/api'
 import type { PackedRecords } from '@sluice/kafka'
+import type { ErrorCountsDelta } from '../task/error-counts.js'
 import type { ErrorHandlingSpec, KafkaStage } from '../task/error-handler.js'
 import type { SinkBatchStats, SourceBatchStats } from '../telemetry/events.js'
 import type { TargetState } from '../worker/worker-api.js'
@@ -192,6 +194,8 @@ export type FromTask =
       readonly credit?: boolean
     }
   | { readonly type: 'offsets.read'; readonly req: number; readonly partitions: readonly SourcePartition[] }
+  /** telemetry: the task's backlog while its polls come back empty (at most once a second). */
+  | { readonly type: 'source.backlog'; readonly backlog: SourceBacklog }
   | { readonly type: 'records.done'; readonly batch: number; readonly stats?: SinkBatchStats }
   | {
       readonly type: 'precommit.done'
@@ -217,8 +221,9 @@ export type FromTask =
     }
   /** The refused records of a batch were reported and skipped: its offsets are committable. */
   | { readonly type: 'produce.tolerated'; readonly batch: number }
-  | { readonly type: 'failed'; readonly error: ErrorEnvelope }
-  | { readonly type: 'stopped' }
+  /** `errors` (telemetry): what the error handler counted since the last batch. */
+  | { readonly type: 'failed'; readonly error: ErrorEnvelope; readonly errors?: ErrorCountsDelta }
+  | { readonly type: 'stopped'; readonly errors?: ErrorCountsDelta }
   | {
       readonly type: 'diagnostics'
       readonly req: number

@@ -113,7 +113,6 @@ export class ExactlyOnceSourceTaskOwner extends TaskOwner {
       this.deps.kafka,
       { ...this.deps.producerConfig, 'transactional.id': this.#eos.transactionalId },
       `${this.id.connector}-${this.id.task}`,
-      telemetry.recordTracingActive(),
     )
     try {
       await producer.transaction('init', timeout)
@@ -166,6 +165,9 @@ export class ExactlyOnceSourceTaskOwner extends TaskOwner {
           })
         return
       }
+      case 'source.backlog':
+        telemetry.sourceBacklog(this.id, msg.backlog) // telemetry
+        return
       default:
         return
     }

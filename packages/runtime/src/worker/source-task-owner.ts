@@ -52,8 +52,8 @@ export class SourceTaskOwner extends TaskOwner {
       this.deps.kafka,
       this.deps.producerConfig,
       `${this.id.connector}-${this.id.task}`,
-      // telemetry: a traced record's span needs its own delivery report (the per-record path).
-      telemetry.recordTracingActive(),
+      // The batch path also carries traced records (telemetry repacks a sampled batch with its headers).
+      false,
       // errors.tolerance=all: each refused record is reported and skipped, so it must be known by index.
       this.spec.errors.tolerance === 'all',
     )
@@ -87,6 +87,9 @@ export class SourceTaskOwner extends TaskOwner {
               this.#committable.get(JSON.stringify(p))?.[1] ?? this.deps.offsets.get(this.id.connector, p),
           ),
         })
+        return
+      case 'source.backlog':
+        telemetry.sourceBacklog(this.id, msg.backlog) // telemetry
         return
       default:
         return

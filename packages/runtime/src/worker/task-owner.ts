@@ -7,6 +7,7 @@ import { LOGGERS, Logger } from '../log.js'
 import type { TaskSupervision } from '../supervisor/connector-actor.js'
 import type { RestartPolicyOptions } from '../supervisor/restart-policy.js'
 import { TaskSupervisor } from '../supervisor/task-supervisor.js'
+import * as telemetry from '../telemetry/events.js'
 import { decode, send } from '../wire/codec.js'
 import type { FromTask, TaskSpec, ToTask } from '../wire/messages.js'
 import { DeadLetterQueue } from './dead-letter-queue.js'
@@ -187,9 +188,11 @@ export abstract class TaskOwner {
         this.setState(msg.state)
         return
       case 'failed':
+        telemetry.taskErrors(this.id, msg.errors) // telemetry
         this.fail(decodeError(msg.error))
         return
       case 'stopped':
+        telemetry.taskErrors(this.id, msg.errors) // telemetry
         this.#port = undefined
         port.close()
         this.#stoppedSignal?.()

@@ -130,6 +130,52 @@ describe('ErrorHandler (KIP-298 RetryWithToleranceOperator)', () => {
     )
   })
 
+  test("telemetry: counts as Kafka's RetryWithToleranceOperator does, taken once per batch", async () => {
+    const { h } = handler({ tolerance: 'all', retryTimeoutMs: 10_000 })
+    assert.equal(h.counts.take(), undefined, 'nothing happened yet')
+    // A record skipped at once: one failure, one error, one skip.
+    assert.equal(await h.handle(converterError(), () => 1, 'VALUE_CONVERTER', origin), SKIP)
+    // A retriable failure whose third retry succeeds: three failures (the first call and two retries),
+    // three retries, no error.
+    let n = 0
+    const op = () => {
+      if (++n < 3) throw new RetriableError('not yet')
+      return 'ok'
+    }
+    assert.equal(await h.handle(new RetriableError('first'), op, 'TRANSFORMATION', undefined), 'ok')
+    const d = h.counts.take()
+    assert.deepEqual(
+      { ...d, lastErrorTime: d!.lastErrorTime > 0 },
+      {
+        failures: 1 + 3,
+        errors: 1,
+        skipped: 1,
+        retries: 3,
+        logged: 0,
+        dlqRequests: 0,
+        dlqFailures: 0,
+        lastErrorTime: true,
+      },
+    )
+    assert.equal(h.counts.take(), undefined, 'taking resets')
+    // tolerance=none: the error that fails the task is counted before the throw.
+    const none = handler({}).h
+    await assert.rejects(none.handle(converterError(), () => 1, 'VALUE_CONVERTER', origin))
+    assert.deepEqual(
+      { failures: none.counts.failures, errors: none.counts.errors, skipped: none.counts.skipped },
+      { failures: 1, errors: 1, skipped: 0 },
+    )
+    // The errant record reporter (KIP-610) counts a failure.
+    await none.reportErrant({
+      stage: 'TASK_PUT',
+      executingClass: 'X',
+      error: new Error('e'),
+      origin,
+      raw: null,
+    })
+    assert.equal(none.counts.failures, 2)
+  })
+
   test("the log line uses Kafka's wording; messages only with errors.log.include.messages", () => {
     const r: ErrantReport = {
       stage: 'VALUE_CONVERTER',
