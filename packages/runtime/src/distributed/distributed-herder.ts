@@ -759,6 +759,12 @@ export class DistributedHerder implements Herder {
           `Could not send task configs of ${name} to the leader ${leader}: ${(err as Error).message}`,
         )
       }
+      if (this.#rejoin) {
+        // A rebalance is pending (the leader may be gone): retry after it, against the new leader,
+        // instead of holding the loop (and the group) up with backoffs.
+        this.#changes.push({ kind: 'reconfigure', connector: name })
+        return
+      }
       await new Promise((res) => setTimeout(res, wait))
     }
   }
@@ -773,6 +779,8 @@ export class DistributedHerder implements Herder {
   /** Applies config-topic changes to what runs here (Kafka's `tick` processing of config updates). */
   async #processChanges(): Promise<void> {
     while (this.#changes.length > 0 && !this.#stopping) {
+      // Task configs for the leader wait while a rebalance is pending (see #reconfigure).
+      if (this.#rejoin && this.#changes[0]?.kind === 'reconfigure') break
       const change = this.#changes.shift() as HerderEvent
       const worker = this.#requireWorker()
       const snapshot = this.#config.snapshot()
