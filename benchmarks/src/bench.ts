@@ -19,6 +19,7 @@ import {
   sourceScenarios,
   writeLines,
 } from './scenarios/connect.js'
+import { distributedScenarios } from './scenarios/distributed.js'
 import { latencyScenarios } from './scenarios/latency.js'
 import { rawScenarios } from './scenarios/raw.js'
 import { s3Scenarios } from './scenarios/s3.js'
@@ -99,6 +100,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     if (want.has('datagen') && cli.file !== undefined) scenarios.push(...(await datagenScenarios(ctx)))
     if (want.has('sink')) scenarios.push(...(await sinkScenarios(ctx, sides)))
     if (want.has('s3') && cli.file !== undefined) scenarios.push(...(await s3Scenarios(ctx)))
+    if (want.has('distributed')) scenarios.push(...(await distributedScenarios(ctx, sides)))
     if (want.has('latency')) {
       const rate = opts.latencyRate ?? latencyRate(scenarios, sides, sizes)
       log(

@@ -4,9 +4,9 @@ import type { Summary } from './stats.js'
 /** Who ran a measurement: Kafka's perf tools (the raw limit), Java Kafka Connect, or Sluice. */
 export type Side = 'raw' | 'java' | 'sluice'
 
-export type Group = 'raw' | 'source' | 'datagen' | 'sink' | 'latency' | 's3'
+export type Group = 'raw' | 'source' | 'datagen' | 'sink' | 'latency' | 's3' | 'distributed'
 
-export const GROUPS: readonly Group[] = ['raw', 'source', 'datagen', 'sink', 'latency', 's3']
+export const GROUPS: readonly Group[] = ['raw', 'source', 'datagen', 'sink', 'latency', 's3', 'distributed']
 
 /** Latency figures of one run at a fixed rate. */
 export interface LatencyFigures {
@@ -43,6 +43,12 @@ export interface RunMetrics {
   /** Connector created → first record observed (Connect workers only). */
   readonly firstRecordMs?: number
   readonly latency?: LatencyFigures
+  /** Distributed mode: kill -9 of a worker → all its tasks RUNNING on the others (ms). */
+  readonly failoverMs?: number
+  /** Distributed mode: a joining worker's REST ready → tasks balanced again (ms). */
+  readonly joinBalancedMs?: number
+  /** Distributed mode: the joining worker's process spawn → balanced (ms). */
+  readonly spawnBalancedMs?: number
 }
 
 /** The medians and spreads of a scenario's measured runs. */
@@ -56,6 +62,9 @@ export interface ScenarioSummary {
   readonly latencyP50Ms?: Summary
   readonly latencyP99Ms?: Summary
   readonly latencyMaxMs?: Summary
+  readonly failoverMs?: Summary
+  readonly joinBalancedMs?: Summary
+  readonly spawnBalancedMs?: Summary
 }
 
 export interface ScenarioResult {
