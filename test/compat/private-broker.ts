@@ -10,6 +10,8 @@ import { freePort, repoRoot } from './servers.js'
 export interface PrivateBroker {
   readonly bootstrap: string
   readonly port: number
+  /** `127.0.0.1:<port>` of the SASL_PLAINTEXT listener (PLAIN, {@link SASL_TEST_USER}), when asked for. */
+  readonly saslBootstrap?: string
   /** Controlled shutdown (SIGTERM), then start again on the same data; resolves when it answers. */
   restart(): Promise<void>
   stopBroker(): Promise<void>
@@ -18,8 +20,11 @@ export interface PrivateBroker {
   destroy(): Promise<void>
 }
 
+/** The SASL/PLAIN user of the private broker's SASL listener (scripts/lib/kafka-broker.mjs). */
+export const SASL_TEST_USER = { username: 'sluice', password: 'sluice-secret' } as const
+
 /** Runs `scripts/kafka.mjs <cmd> --port <port>` without the shared cluster's environment. */
-function kafkaScript(cmd: string, port: number): Promise<void> {
+function kafkaScript(cmd: string, port: number, extra: readonly string[] = []): Promise<void> {
   const env = { ...process.env }
   // With KAFKA_BOOTSTRAP_SERVERS set the script only probes that cluster; this one is ours.
   delete env.KAFKA_BOOTSTRAP_SERVERS
@@ -27,7 +32,7 @@ function kafkaScript(cmd: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const proc = spawn(
       process.execPath,
-      [path.join(repoRoot, 'scripts', 'kafka.mjs'), cmd, '--port', String(port)],
+      [path.join(repoRoot, 'scripts', 'kafka.mjs'), cmd, '--port', String(port), ...extra],
       {
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,22 +51,28 @@ function kafkaScript(cmd: string, port: number): Promise<void> {
   })
 }
 
-/** Starts a private single-node KRaft broker on a free port pair (N, N+1). */
-export async function startPrivateBroker(): Promise<PrivateBroker> {
+/**
+ * Starts a private single-node KRaft broker on a free port pair (N, N+1); with `sasl`, also a
+ * SASL_PLAINTEXT listener on another free port.
+ */
+export async function startPrivateBroker(options: { sasl?: boolean } = {}): Promise<PrivateBroker> {
   let port = 0
   for (let i = 0; i < 20; i++) {
     port = await freePort()
     // The controller listener takes the next port; both must be free.
     if ((await freePort(port + 1)) === port + 1) break
   }
+  const saslPort = options.sasl === true ? await freePort() : undefined
+  const startArgs = saslPort === undefined ? [] : ['--sasl-port', String(saslPort)]
   const broker: PrivateBroker = {
     bootstrap: `127.0.0.1:${port}`,
     port,
-    startBroker: () => kafkaScript('start', port),
+    ...(saslPort !== undefined && { saslBootstrap: `127.0.0.1:${saslPort}` }),
+    startBroker: () => kafkaScript('start', port, startArgs),
     stopBroker: () => kafkaScript('stop', port),
     restart: async () => {
       await kafkaScript('stop', port)
-      await kafkaScript('start', port)
+      await kafkaScript('start', port, startArgs)
     },
     destroy: async () => {
       await kafkaScript('stop', port)
