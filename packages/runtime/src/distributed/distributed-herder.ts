@@ -124,6 +124,8 @@ export interface DistributedHerderOptions {
 interface StoreLifecycle {
   start?(timeoutMs: number): Promise<void>
   stop?(): Promise<void>
+  /** Catches up with what other workers wrote (the offsets topic before a task reads its offsets). */
+  readToEnd?(timeoutMs: number): Promise<void>
 }
 
 /** The group requests the herder makes (a {@link GroupClient}; a fake coordinator in unit tests). */
@@ -674,6 +676,15 @@ export class DistributedHerder implements Herder {
     const taskConfig = snapshot.taskConfig(id)
     if (config === undefined || taskConfig === undefined) return
     this.#runningTasks.set(taskKey(id), id)
+    // Java's offset reader reads the offsets topic to its end before answering: a task that moved here
+    // resumes from what its previous owner flushed, not from this worker's older view of the topic.
+    await this.#offsets
+      .readToEnd?.(this.#s.workerSyncTimeoutMs)
+      .catch((err: unknown) =>
+        this.#log.warn(
+          `Reading the offsets topic before starting ${taskName(id)}: ${(err as Error).message}`,
+        ),
+      )
     try {
       await this.#requireWorker().startTask(
         id,
