@@ -5,8 +5,9 @@ import { brokerPaths, defaultPort, logTail, start, status, stop, wipe } from './
 import { KAFKA_VERSION, resolveKafka, resolveMirror } from './lib/kafka-dist.mjs'
 import { log } from './lib/proc.mjs'
 
-const USAGE = `usage: npm run kafka -- <start|stop|restart|status|logs|wipe|resolve|resolve-mirror> [--port N] [--lines N]
-  start    start a local KRaft broker on 127.0.0.1 (default port 9092 or $SLUICE_KAFKA_PORT) unless one runs
+const USAGE = `usage: npm run kafka -- <start|stop|restart|status|logs|wipe|resolve|resolve-mirror> [--port N] [--sasl-port N] [--lines N]
+  start    start a local KRaft broker on 127.0.0.1 (default port 9092 or $SLUICE_KAFKA_PORT) unless one runs;
+           --sasl-port N adds a SASL_PLAINTEXT listener (PLAIN, test user sluice/sluice-secret) for tests
   stop     stop the broker this project started
   status   say whether it runs and answers requests (exit 0 running, 3 stopped, 1 unresponsive)
   logs     print the last lines of the broker log
@@ -18,7 +19,12 @@ With KAFKA_BOOTSTRAP_SERVERS set, start and status only check that cluster is re
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { port: { type: 'string' }, lines: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      port: { type: 'string' },
+      'sasl-port': { type: 'string' },
+      lines: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   })
   const cmd = positionals[0]
   if (values.help || !cmd) {
@@ -30,7 +36,10 @@ async function main() {
     throw new Error(`--port ${values.port} is not a valid port`)
   switch (cmd) {
     case 'start': {
-      const r = await start({ port })
+      const saslPort = values['sasl-port'] ? Number(values['sasl-port']) : undefined
+      if (saslPort !== undefined && !(Number.isInteger(saslPort) && saslPort > 0 && saslPort <= 65535))
+        throw new Error(`--sasl-port ${values['sasl-port']} is not a valid port`)
+      const r = await start({ port, saslPort })
       if (r.external)
         log(`using the existing cluster at ${r.bootstrap} (KAFKA_BOOTSTRAP_SERVERS); it answers`)
       else if (r.foreign)

@@ -19,6 +19,7 @@ import {
   sourceScenarios,
   writeLines,
 } from './scenarios/connect.js'
+import { distributedScenarios } from './scenarios/distributed.js'
 import { errorHandlingScenarios } from './scenarios/errors.js'
 import { latencyScenarios } from './scenarios/latency.js'
 import { mysqlCdcScenarios } from './scenarios/mysql-cdc.js'
@@ -103,6 +104,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     if (want.has('s3') && cli.file !== undefined) scenarios.push(...(await s3Scenarios(ctx)))
     if (want.has('errors') && cli.file !== undefined) scenarios.push(...(await errorHandlingScenarios(ctx)))
     if (want.has('mysql')) scenarios.push(...(await mysqlCdcScenarios(ctx, sides)))
+    if (want.has('distributed')) scenarios.push(...(await distributedScenarios(ctx, sides)))
     if (want.has('latency')) {
       const rate = opts.latencyRate ?? latencyRate(scenarios, sides, sizes)
       log(

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [--profile] [--only raw,source,datagen,sink,latency,s3,mysql] [--reps N] [--latency-rate N] [--out DIR]`
+// `npm run bench [-- --quick] [--profile] [--only raw,source,datagen,sink,latency,s3,mysql,distributed,errors] [--reps N] [--latency-rate N] [--out DIR]`
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { runBench } from './bench.js'

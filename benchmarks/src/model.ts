@@ -4,7 +4,16 @@ import type { Summary } from './stats.js'
 /** Who ran a measurement: Kafka's perf tools (the raw limit), Java Kafka Connect, or Sluice. */
 export type Side = 'raw' | 'java' | 'sluice'
 
-export type Group = 'raw' | 'source' | 'datagen' | 'sink' | 'latency' | 's3' | 'mysql' | 'errors'
+export type Group =
+  | 'raw'
+  | 'source'
+  | 'datagen'
+  | 'sink'
+  | 'latency'
+  | 's3'
+  | 'mysql'
+  | 'distributed'
+  | 'errors'
 
 export const GROUPS: readonly Group[] = [
   'raw',
@@ -14,6 +23,7 @@ export const GROUPS: readonly Group[] = [
   'latency',
   's3',
   'mysql',
+  'distributed',
   'errors',
 ]
 
@@ -58,6 +68,12 @@ export interface RunMetrics {
   /** Connector created → first record observed (Connect workers only). */
   readonly firstRecordMs?: number
   readonly latency?: LatencyFigures
+  /** Distributed mode: kill -9 of a worker → all its tasks RUNNING on the others (ms). */
+  readonly failoverMs?: number
+  /** Distributed mode: a joining worker's REST ready → tasks balanced again (ms). */
+  readonly joinBalancedMs?: number
+  /** Distributed mode: the joining worker's process spawn → balanced (ms). */
+  readonly spawnBalancedMs?: number
 }
 
 /** The medians and spreads of a scenario's measured runs. */
@@ -71,6 +87,9 @@ export interface ScenarioSummary {
   readonly latencyP50Ms?: Summary
   readonly latencyP99Ms?: Summary
   readonly latencyMaxMs?: Summary
+  readonly failoverMs?: Summary
+  readonly joinBalancedMs?: Summary
+  readonly spawnBalancedMs?: Summary
 }
 
 export interface ScenarioResult {

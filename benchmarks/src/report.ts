@@ -8,6 +8,8 @@ type Metric =
   | 'restReadyMs'
   | 'latencyP50Ms'
   | 'latencyP99Ms'
+  | 'failoverMs'
+  | 'spawnBalancedMs'
 
 function find(results: readonly ScenarioResult[], id: string, side: Side): ScenarioResult | undefined {
   return results.find((r) => r.id === id && r.side === side)
@@ -53,6 +55,32 @@ export function computeRatios(results: readonly ScenarioResult[]): Ratio[] {
     add(`${id} Sluice/Java p50`, 'latencyP50Ms', s, j)
     add(`${id} Sluice/Java p99`, 'latencyP99Ms', s, j)
   }
+  add(
+    'distributed-failover Sluice/Java kill -9 → RUNNING elsewhere',
+    'failoverMs',
+    { id: 'distributed-failover', side: 'sluice' },
+    { id: 'distributed-failover', side: 'java' },
+  )
+  // Spawn → balanced, not REST ready → balanced: Java's /health answers 200 only once the worker has
+  // joined and started its assignment, Sluice's as soon as its herder started (before the first join).
+  add(
+    'distributed-failover Sluice/Java new worker spawn → balanced',
+    'spawnBalancedMs',
+    { id: 'distributed-failover', side: 'sluice' },
+    { id: 'distributed-failover', side: 'java' },
+  )
+  add(
+    'distributed-sink 2 processes / 1 process records/s',
+    'recordsPerSec',
+    { id: 'distributed-sink-2w', side: 'sluice' },
+    { id: 'distributed-sink-1w', side: 'sluice' },
+  )
+  add(
+    'distributed-sink 2 processes / 1 process CPU s per M records',
+    'cpuSecPerMillion',
+    { id: 'distributed-sink-2w', side: 'sluice' },
+    { id: 'distributed-sink-1w', side: 'sluice' },
+  )
   const raw100 = { id: 'raw-produce-100', side: 'raw' as const }
   const raw100p4 = { id: 'raw-produce-100-p4', side: 'raw' as const }
   const rawConsume = { id: 'raw-consume-100', side: 'raw' as const }
@@ -102,7 +130,7 @@ export function markdown(res: BenchResults): string {
       'See benchmarks/README.md for what each figure covers and the fairness rules.',
     '',
   )
-  const thr = res.scenarios.filter((r) => r.group !== 'latency')
+  const thr = res.scenarios.filter((r) => r.group !== 'latency' && r.id !== 'distributed-failover')
   if (thr.length > 0) {
     L.push('## Throughput', '')
     L.push(
@@ -133,6 +161,22 @@ export function markdown(res: BenchResults): string {
         `| ${r.title} | ${r.side} | ${int(Number(r.params.rate))} | ${fix(s?.latencyP50Ms?.median)} | ` +
           `${fix(s?.latencyP99Ms?.median)} | ${fix(s?.latencyMaxMs?.median)} | ${spread(s?.latencyP99Ms)} | ` +
           `${fix(s?.cpuSecPerMillion.median, 2)} | ${fix(s?.peakRssMiB.median)} | ${int(s?.restReadyMs?.median)} | ${runsCell(r)} |`,
+      )
+    }
+    L.push('')
+  }
+  const dist = res.scenarios.filter((r) => r.id === 'distributed-failover')
+  if (dist.length > 0) {
+    L.push('## Distributed mode: failover and join', '')
+    L.push(
+      '| scenario | side | kill -9 → RUNNING elsewhere ms | spread | join (REST ready) → balanced ms | spawn → balanced ms | runs |',
+      '|---|---|--:|--:|--:|--:|--:|',
+    )
+    for (const r of dist) {
+      const s = r.summary
+      L.push(
+        `| ${r.title} | ${r.side} | ${int(s?.failoverMs?.median)} | ${spread(s?.failoverMs)} | ` +
+          `${int(s?.joinBalancedMs?.median)} | ${int(s?.spawnBalancedMs?.median)} | ${runsCell(r)} |`,
       )
     }
     L.push('')

@@ -46,17 +46,31 @@ function readPid(p) {
   return Number.isInteger(pid) && pid > 0 ? pid : null
 }
 
-function serverProperties(p, port, controllerPort) {
+/**
+ * Test-only credentials of the optional SASL_PLAINTEXT listener (`saslPort`): mechanism PLAIN, user
+ * `sluice` / `sluice-secret`. Only a private test broker (never the shared one) gets this listener.
+ */
+export const SASL_TEST_USER = { username: 'sluice', password: 'sluice-secret' }
+
+function serverProperties(p, port, controllerPort, saslPort) {
+  const sasl = saslPort !== undefined
+  const listeners = [`PLAINTEXT://${HOST}:${port}`, ...(sasl ? [`SASL_PLAINTEXT://${HOST}:${saslPort}`] : [])]
   return `${[
     '# Written by scripts/lib/kafka-broker.mjs: one combined broker+controller for local tests.',
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@${HOST}:${controllerPort}`,
-    `listeners=PLAINTEXT://${HOST}:${port},CONTROLLER://${HOST}:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${HOST}:${port}`,
+    `listeners=${listeners.join(',')},CONTROLLER://${HOST}:${controllerPort}`,
+    `advertised.listeners=${listeners.join(',')}`,
     'inter.broker.listener.name=PLAINTEXT',
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    `listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT${sasl ? ',SASL_PLAINTEXT:SASL_PLAINTEXT' : ''}`,
+    ...(sasl
+      ? [
+          'sasl.enabled.mechanisms=PLAIN',
+          `listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${SASL_TEST_USER.username}="${SASL_TEST_USER.password}";`,
+        ]
+      : []),
     `log.dirs=${p.data}`,
     'num.partitions=1',
     'num.network.threads=3',
@@ -121,7 +135,12 @@ async function waitReady(port, pid, timeoutMs) {
  * Starts the broker unless it already runs; resolves with `{ started, pid, port, readyMs }`.
  * With `KAFKA_BOOTSTRAP_SERVERS` set it only checks that cluster is reachable.
  */
-export async function start({ port = defaultPort(), controllerPort = port + 1, timeoutMs = 90_000 } = {}) {
+export async function start({
+  port = defaultPort(),
+  controllerPort = port + 1,
+  timeoutMs = 90_000,
+  saslPort = undefined,
+} = {}) {
   if (process.env.KAFKA_BOOTSTRAP_SERVERS) {
     const md = await probeCluster(process.env.KAFKA_BOOTSTRAP_SERVERS)
     return { started: false, external: true, bootstrap: process.env.KAFKA_BOOTSTRAP_SERVERS, detail: md }
@@ -133,13 +152,13 @@ export async function start({ port = defaultPort(), controllerPort = port + 1, t
     'starting the broker',
   )
   try {
-    return await startLocked(port, controllerPort, timeoutMs)
+    return await startLocked(port, controllerPort, timeoutMs, saslPort)
   } finally {
     release()
   }
 }
 
-async function startLocked(port, controllerPort, timeoutMs) {
+async function startLocked(port, controllerPort, timeoutMs, saslPort) {
   const p = brokerPaths(port)
   const st = await status(port)
   if (st.state === 'running') return { started: false, pid: st.pid, port, bootstrap: `${HOST}:${port}` }
@@ -156,7 +175,7 @@ async function startLocked(port, controllerPort, timeoutMs) {
 
   await resolveKafka()
   mkdirSync(p.logs, { recursive: true })
-  writeFileSync(p.properties, serverProperties(p, port, controllerPort))
+  writeFileSync(p.properties, serverProperties(p, port, controllerPort, saslPort))
   writeLog4jConfig(p.log4j, {
     quiet: [
       'kafka.request.logger',

@@ -146,7 +146,13 @@ export function summaryOf(runs: readonly RunMetrics[]): ScenarioSummary {
     runs.map(f).filter((x): x is number => x !== undefined)
   const rest = pick((r) => r.restReadyMs)
   const lat = runs.filter((r) => r.latency !== undefined)
+  const failover = pick((r) => r.failoverMs)
+  const join = pick((r) => r.joinBalancedMs)
+  const spawnJoin = pick((r) => r.spawnBalancedMs)
   return {
+    ...(failover.length > 0 ? { failoverMs: summarize(failover) } : {}),
+    ...(join.length > 0 ? { joinBalancedMs: summarize(join) } : {}),
+    ...(spawnJoin.length > 0 ? { spawnBalancedMs: summarize(spawnJoin) } : {}),
     recordsPerSec: summarize(pick((r) => r.recordsPerSec)),
     mibPerSec: summarize(pick((r) => r.mibPerSec)),
     cpuSecPerMillion: summarize(pick((r) => r.cpuSecPerMillion)),
@@ -196,6 +202,7 @@ export async function measureCases(ctx: Context, cases: readonly Case[]): Promis
           `  ${m.recordsPerSec.toLocaleString('en-US')} rec/s, ${m.cpuSecPerMillion} CPU s/M, ` +
             `${m.peakRssMiB} MiB peak RSS${m.restReadyMs !== undefined ? `, REST ready ${m.restReadyMs} ms` : ''}` +
             `${m.latency ? `, p50 ${m.latency.p50Ms} ms p99 ${m.latency.p99Ms} ms max ${m.latency.maxMs} ms` : ''}` +
+            `${m.failoverMs !== undefined ? `, failover ${m.failoverMs} ms, join → balanced ${m.joinBalancedMs} ms` : ''}` +
             `${m.complete ? '' : ' (INCOMPLETE: timed out)'}`,
         )
       } catch (err) {

@@ -1,5 +1,5 @@
 import { ConfigDef, ConfigError, ConnectError } from '@sluice/api'
-import { clusterId } from '@sluice/kafka'
+import { clusterId, connectionSecurity } from '@sluice/kafka'
 import { createRestServer, LoggerLevels, REST_CONFIG_DEF } from '@sluice/rest'
 import {
   createWorker,
@@ -103,7 +103,7 @@ export async function startDistributed(options: {
     bootstrapServers: bootstrap,
     restUrl: rest.advertisedUrl(),
     worker: (listener, offsetStore) => createWorker({ props, listener, offsetStore }),
-    kafkaClusterId: () => clusterId(bootstrap),
+    kafkaClusterId: () => clusterId(bootstrap, connectionSecurity(clientProps)),
     onLoggerLevel: (namespace, level) =>
       loggers.setLevel(namespace, level as Parameters<LoggerLevels['setLevel']>[1]),
     logger: {

@@ -1,6 +1,8 @@
 import type * as Rd from '@confluentinc/kafka-javascript'
+import type { ConnectionOptions } from '@platformatic/kafka'
 import { kafkaBinding } from './binding.js'
 import { createConsumer } from './factory.js'
+import { librdkafkaSecurity } from './group-client.js'
 import { type ConfigEntry, deleteGroupPartitionOffsets, describeConfigs, RESOURCE_TOPIC } from './wire.js'
 
 export interface NewTopicSpec {
@@ -44,8 +46,18 @@ function toError(err: Rd.LibrdKafkaError | Error): Error {
 export class KafkaAdmin {
   readonly #client: Rd.IAdminClient
   readonly #servers: string
+  /** The create config: its TLS/SASL keys also reach the consumer that commits altered offsets. */
+  readonly #config: Readonly<Record<string, string | number | boolean>>
+  /** The same TLS/SASL settings for the requests sent with `@platformatic/kafka` (wire.ts). */
+  readonly #security: ConnectionOptions
 
-  private constructor(client: Rd.IAdminClient, servers: string) {
+  private constructor(
+    client: Rd.IAdminClient,
+    servers: string,
+    config: Readonly<Record<string, string | number | boolean>>,
+  ) {
+    this.#config = config
+    this.#security = librdkafkaSecurity(config)
     this.#client = client
     this.#servers = servers
   }
@@ -54,7 +66,7 @@ export class KafkaAdmin {
     const servers = String(config['bootstrap.servers'] ?? '')
     if (servers === '') throw new Error('KafkaAdmin needs bootstrap.servers')
     const client = kafkaBinding().AdminClient.create(config as Rd.GlobalConfig)
-    return new KafkaAdmin(client, servers)
+    return new KafkaAdmin(client, servers, { ...config })
   }
 
   /** Creates a topic; `ifNotExists` turns "already exists" into a no-op. */
@@ -110,7 +122,7 @@ export class KafkaAdmin {
 
   /** Every config entry of a topic (DescribeConfigs), defaults included. */
   async topicConfigs(topic: string): Promise<Map<string, ConfigEntry>> {
-    const entries = await describeConfigs(this.#servers, RESOURCE_TOPIC, topic)
+    const entries = await describeConfigs(this.#servers, RESOURCE_TOPIC, topic, this.#security)
     return new Map(entries.map((e) => [e.name, e]))
   }
 
@@ -140,11 +152,13 @@ export class KafkaAdmin {
   ): Promise<void> {
     const toDelete = offsets.filter((o) => o.offset === null)
     const toSet = offsets.filter((o): o is TopicPartitionOffset => o.offset !== null)
-    if (toDelete.length > 0) await deleteGroupPartitionOffsets(this.#servers, groupId, toDelete)
+    if (toDelete.length > 0)
+      await deleteGroupPartitionOffsets(this.#servers, groupId, toDelete, this.#security)
     if (toSet.length === 0) return
     // A consumer that never joins the group commits with generation -1, which the coordinator accepts
     // only while the group has no members: exactly Kafka Connect's rule for altering sink offsets.
     const consumer = createConsumer({
+      ...this.#config,
       'bootstrap.servers': this.#servers,
       'group.id': groupId,
       'enable.auto.commit': false,

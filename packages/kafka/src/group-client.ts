@@ -107,6 +107,50 @@ export function connectionSecurity(props: Readonly<Record<string, string>>): Con
   return out
 }
 
+/**
+ * The TLS/SASL settings of a librdkafka config map (what `KafkaAdmin` and `KafkaLog` are created with) as
+ * `@platformatic/kafka` connection options, for the admin requests librdkafka does not expose: the same
+ * cluster, the same credentials.
+ */
+export function librdkafkaSecurity(
+  config: Readonly<Record<string, string | number | boolean>>,
+): ConnectionOptions {
+  const str = (k: string) => (config[k] === undefined ? undefined : String(config[k]))
+  const protocol = (str('security.protocol') ?? 'PLAINTEXT').toUpperCase()
+  const out: ConnectionOptions = {}
+  if (protocol === 'SSL' || protocol === 'SASL_SSL') {
+    const tls: TlsOptions = {}
+    const ca = str('ssl.ca.location')
+    if (ca !== undefined && ca !== '') tls.ca = readFileSync(ca)
+    const caPem = str('ssl.ca.pem')
+    if (caPem !== undefined) tls.ca = caPem
+    const cert = str('ssl.certificate.location')
+    if (cert !== undefined && cert !== '') tls.cert = readFileSync(cert)
+    const key = str('ssl.key.location')
+    if (key !== undefined && key !== '') tls.key = readFileSync(key)
+    const pass = str('ssl.key.password')
+    if (pass !== undefined) tls.passphrase = pass
+    if (str('enable.ssl.certificate.verification') === 'false') tls.rejectUnauthorized = false
+    if (str('ssl.endpoint.identification.algorithm') === 'none') tls.checkServerIdentity = () => undefined
+    out.tls = tls
+  }
+  if (protocol.startsWith('SASL_')) {
+    const mechanism = (str('sasl.mechanism') ?? str('sasl.mechanisms') ?? 'GSSAPI').toUpperCase()
+    const username = str('sasl.username')
+    const password = str('sasl.password')
+    if (
+      !['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'].includes(mechanism) ||
+      username === undefined ||
+      password === undefined
+    )
+      throw new Error(
+        `sasl.mechanism=${mechanism}: admin requests need PLAIN or SCRAM credentials (sasl.jaas.config with username="…" password="…")`,
+      )
+    out.sasl = { mechanism: mechanism as 'PLAIN', username, password }
+  }
+  return out
+}
+
 function tlsOptions(props: Readonly<Record<string, string>>): TlsOptions {
   const tls: TlsOptions = {}
   const read = (key: string) => {

@@ -17,7 +17,7 @@ export { FenceError, FenceErrors, fenceProducers } from './fence-producers.js'
 export type { GroupClientOptions, JoinedGroup } from './group-client.js'
 export { connectionSecurity, GroupClient, GroupErrors, GroupProtocolError } from './group-client.js'
 export type { InternalTopicSpec, KafkaLogOptions, LogRecord } from './kafka-log.js'
-export { ensureInternalTopic, KafkaLog } from './kafka-log.js'
+export { ensureInternalTopic, KafkaLog, KafkaWriteError } from './kafka-log.js'
 export type { PackedRecords, PackedViews, RecordToPack, UnpackedRecord } from './packed.js'
 export {
   forEachPacked,

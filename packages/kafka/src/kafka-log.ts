@@ -3,6 +3,36 @@ import { KafkaAdmin } from './admin.js'
 import { createConsumer, createProducer } from './factory.js'
 
 /**
+ * librdkafka error codes of a failed delivery that a resend can fix (Java's `RetriableException`s):
+ * timeouts, transport, leader moves, too few in-sync replicas, a topic that is still being created.
+ */
+const RETRIABLE_CODES: ReadonlySet<number> = new Set([
+  -195, // _TRANSPORT
+  -192, // _MSG_TIMED_OUT
+  -187, // _ALL_BROKERS_DOWN
+  -185, // _TIMED_OUT
+  3, // UNKNOWN_TOPIC_OR_PART
+  5, // LEADER_NOT_AVAILABLE
+  6, // NOT_LEADER_FOR_PARTITION
+  7, // REQUEST_TIMED_OUT
+  19, // NOT_ENOUGH_REPLICAS
+  20, // NOT_ENOUGH_REPLICAS_AFTER_APPEND
+])
+
+/** A record the broker did not take; `retriable` says whether sending it again may succeed. */
+export class KafkaWriteError extends Error {
+  readonly retriable: boolean
+  readonly code: number | undefined
+  constructor(topic: string, cause: { message: string; code?: number; isRetriable?: boolean }) {
+    super(`write to ${topic} failed: ${cause.message}`, { cause })
+    this.name = 'KafkaWriteError'
+    this.code = cause.code
+    this.retriable =
+      cause.isRetriable === true || (cause.code !== undefined && RETRIABLE_CODES.has(cause.code))
+  }
+}
+
+/**
  * A topic read from the beginning by every worker and appended to by some (Kafka Connect's
  * `KafkaBasedLog`): the Connect config, offsets and status topics. The consumer is assigned every
  * partition (no consumer group), so each worker sees every record; `readToEnd()` resolves once every
@@ -85,7 +115,7 @@ export class KafkaLog {
       const p = this.#pending.get(report.opaque as number)
       if (p === undefined) return
       this.#pending.delete(report.opaque as number)
-      if (err) p.reject(new Error(`write to ${this.#options.topic} failed: ${err.message}`))
+      if (err) p.reject(new KafkaWriteError(this.#options.topic, err))
       else p.resolve()
     })
     await promisify<unknown>((cb) => producer.connect({}, cb))

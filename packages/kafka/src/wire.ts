@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from '@platformatic/kafka'
 import { describeConfigsV4, findCoordinatorV6, metadataV12, offsetDeleteV0 } from '@platformatic/kafka'
 import { codeOf, withBootstrapConnection } from './group-client.js'
 
@@ -10,6 +11,12 @@ import { codeOf, withBootstrapConnection } from './group-client.js'
 
 const CLIENT_ID = 'sluice-admin'
 const OPTIONS = { connectTimeout: 10_000, requestTimeout: 30_000 }
+
+/** Connection options with the cluster's TLS/SASL settings (see `connectionSecurity`). */
+const withSecurity = (security: ConnectionOptions | undefined): ConnectionOptions => ({
+  ...OPTIONS,
+  ...security,
+})
 
 /** Kafka error names for the codes these requests return. */
 const ERROR_NAMES: Record<number, string> = {
@@ -45,12 +52,13 @@ export async function deleteGroupPartitionOffsets(
   servers: string,
   groupId: string,
   partitions: ReadonlyArray<{ topic: string; partition: number }>,
+  security?: ConnectionOptions,
 ): Promise<void> {
   const byTopic = new Map<string, number[]>()
   for (const p of partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition])
   let coordinator: { host: string; port: number } | undefined
   for (let attempt = 0; coordinator === undefined; attempt++) {
-    const found = await withBootstrapConnection(servers, CLIENT_ID, OPTIONS, (c) =>
+    const found = await withBootstrapConnection(servers, CLIENT_ID, withSecurity(security), (c) =>
       findCoordinatorV6.api.async(c, 0, [groupId]).catch((err: unknown) => {
         const code = codeOf(err)
         if (code === undefined) throw err
@@ -77,7 +85,7 @@ export async function deleteGroupPartitionOffsets(
     response = await withBootstrapConnection(
       `${coordinator.host}:${coordinator.port}`,
       CLIENT_ID,
-      OPTIONS,
+      withSecurity(security),
       (c) => offsetDeleteV0.api.async(c, groupId, topics),
     )
   } catch (err) {
@@ -119,11 +127,12 @@ export async function describeConfigs(
   servers: string,
   resourceType: number,
   name: string,
+  security?: ConnectionOptions,
 ): Promise<ConfigEntry[]> {
   let results: Awaited<ReturnType<typeof describeConfigsV4.api.async>>['results']
   try {
     results = (
-      await withBootstrapConnection(servers, CLIENT_ID, OPTIONS, (c) =>
+      await withBootstrapConnection(servers, CLIENT_ID, withSecurity(security), (c) =>
         describeConfigsV4.api.async(
           c,
           [{ resourceType: resourceType as 2, resourceName: name }],
@@ -159,8 +168,8 @@ export async function describeConfigs(
  * The cluster id (Kafka Connect's `lookupKafkaClusterId` for `GET /`), from a Metadata request with no
  * topics to the first bootstrap broker that answers; librdkafka's binding does not expose it.
  */
-export async function clusterId(servers: string): Promise<string | null> {
-  const r = await withBootstrapConnection(servers, CLIENT_ID, OPTIONS, (c) =>
+export async function clusterId(servers: string, security?: ConnectionOptions): Promise<string | null> {
+  const r = await withBootstrapConnection(servers, CLIENT_ID, withSecurity(security), (c) =>
     metadataV12.api.async(c, [], false, false),
   )
   return r.clusterId ?? null

@@ -1,13 +1,12 @@
 import type { ConfigInfos, ConfigKeyInfo, ConnectorProps, SourceConnector } from '@sluice/api'
-import { AlreadyExistsError, BadRequestError, ConnectError, NotFoundError } from '@sluice/api'
+import { AlreadyExistsError, BadRequestError, ConnectError, errorTrace, NotFoundError } from '@sluice/api'
 import { ensureInternalTopic, GroupClient, GroupErrors, GroupProtocolError } from '@sluice/kafka'
 import { type Clock, type ClockTimer, systemClock } from '../clock.js'
 import { CONNECTOR_CLASS_CONFIG } from '../herder/connector-config.js'
-import { connectorTypeOf, invalidConnectorConfigError } from '../herder/connector-validation.js'
+import { connectorTypeOf } from '../herder/connector-validation.js'
 import type {
   ConnectorInfo,
   ConnectorOffsets,
-  ConnectorState,
   ConnectorStateInfo,
   Herder,
   InitialState,
@@ -17,8 +16,18 @@ import type {
   TaskInfo,
   TaskState,
 } from '../herder/herder-api.js'
+import {
+  checkOffsetsRequest,
+  connectorStatusInfo,
+  HerderCore,
+  notStoppedError,
+  restartPlan,
+  taskName,
+  taskStatusInfo,
+  tasksMaxError,
+} from '../herder/herder-core.js'
 import { javaHashOrder, javaPatchedConfig } from '../herder/java-format.js'
-import { StandaloneHerder } from '../herder/standalone-herder.js'
+import type { ConfigBackingStore, OffsetBackingStore, StatusBackingStore } from '../storage/backing-stores.js'
 import {
   commitRecord,
   connectorConfigRecord,
@@ -103,7 +112,29 @@ export interface DistributedHerderOptions {
   readonly logger: DistributedHerderLogger
   /** Applies a cluster-scope logger level (`logger-cluster-*` records, written by any worker). */
   readonly onLoggerLevel?: (namespace: string, level: string) => void
+  /**
+   * The backing stores; the Kafka-topic stores on `config/offset/status.storage.topic` when omitted (then
+   * the internal topics are created and checked at start). Tests pass memory stores shared by "workers".
+   */
+  readonly stores?: {
+    readonly config: ConfigBackingStore & StoreLifecycle
+    readonly status: StatusBackingStore & StoreLifecycle
+    readonly offsets: OffsetBackingStore & StoreLifecycle
+  }
+  /** The group client; a {@link GroupClient} to the coordinator of `group.id` when omitted. */
+  readonly group?: GroupMembership
 }
+
+/** A backing store the herder starts (reads its topic to the end) and stops; memory stores need neither. */
+interface StoreLifecycle {
+  start?(timeoutMs: number): Promise<void>
+  stop?(): Promise<void>
+  /** Catches up with what other workers wrote (the offsets topic before a task reads its offsets). */
+  readToEnd?(timeoutMs: number): Promise<void>
+}
+
+/** The group requests the herder makes (a {@link GroupClient}; a fake coordinator in unit tests). */
+export type GroupMembership = Pick<GroupClient, 'join' | 'sync' | 'heartbeat' | 'leave' | 'disconnect'>
 
 /** What the loop reacts to: config-topic changes, and a running connector asking for new task configs. */
 type HerderEvent = ConfigChange | { readonly kind: 'reconfigure'; readonly connector: string }
@@ -115,8 +146,6 @@ const REJOIN_ERRORS: readonly number[] = [
   GroupErrors.UNKNOWN_MEMBER_ID,
   GroupErrors.MEMBER_ID_REQUIRED,
 ]
-
-const taskName = (id: ConnectorTaskId) => `${id.connector}-${id.task}`
 
 function sameConfigs(
   a: readonly Record<string, string>[],
@@ -143,17 +172,19 @@ export class DistributedHerder implements Herder {
   readonly #s: DistributedSettings
   readonly #log: DistributedHerderLogger
   readonly #clock: Clock
-  readonly #config: KafkaConfigStore
-  readonly #status: KafkaStatusStore
-  readonly #offsets: KafkaOffsetStore
-  readonly #group: GroupClient
+  readonly #config: ConfigBackingStore & StoreLifecycle
+  readonly #status: StatusBackingStore & StoreLifecycle
+  readonly #offsets: OffsetBackingStore & StoreLifecycle
+  readonly #group: GroupMembership
   /** KIP-618 duties (transactional config writes, fencing), kept in their own module. */
   readonly #eos: HerderExactlyOnce
+  /** The offsets topic's store, which exactly-once writes to in transactions; undefined with injected stores. */
+  readonly #kafkaOffsets: KafkaOffsetStore | undefined
   /** The leader's assignor follows the protocol the group settled on (eager for `default`). */
   readonly #eagerAssignor: ConnectAssignor = new EagerAssignor()
   readonly #cooperativeAssignor: ConnectAssignor
-  /** Validation, plugin listings and config defaults are the standalone herder's (one implementation). */
-  #local: StandaloneHerder | undefined
+  /** Validation, plugin listings, restart plans and the tasks.max check, shared with the standalone herder. */
+  readonly #core: HerderCore
   #worker: ConnectWorker | undefined
   readonly workerId: string
 
@@ -179,6 +210,8 @@ export class DistributedHerder implements Herder {
   #unsyncRetries = 5
   #joining = false
   #heartbeatTimer: ClockTimer | undefined
+  /** When the loop last polled the group (Java's `poll()`), for the `rebalance.timeout.ms` watchdog. */
+  #lastPoll = 0
 
   constructor(options: DistributedHerderOptions) {
     this.#o = options
@@ -189,11 +222,18 @@ export class DistributedHerder implements Herder {
     const u = new URL(options.restUrl)
     this.workerId = `${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`
     const storeLog = { warn: (m: string) => this.#log.warn(m) }
+    const stores = options.stores
     // Java reads the config and offsets topics read_committed only with exactly-once source enabled.
     const readCommitted = this.#s.exactlyOnceSourceSupport === 'enabled'
-    this.#config = new KafkaConfigStore(this.#s.configTopic, options.kafkaClient, storeLog, readCommitted)
-    this.#status = new KafkaStatusStore(this.#s.statusTopic, options.kafkaClient, storeLog)
-    this.#offsets = new KafkaOffsetStore(this.#s.offsetTopic, options.kafkaClient, storeLog, readCommitted)
+    this.#config =
+      stores?.config ??
+      new KafkaConfigStore(this.#s.configTopic, options.kafkaClient, storeLog, readCommitted)
+    this.#status = stores?.status ?? new KafkaStatusStore(this.#s.statusTopic, options.kafkaClient, storeLog)
+    this.#kafkaOffsets =
+      stores?.offsets === undefined
+        ? new KafkaOffsetStore(this.#s.offsetTopic, options.kafkaClient, storeLog, readCommitted)
+        : undefined
+    this.#offsets = stores?.offsets ?? (this.#kafkaOffsets as KafkaOffsetStore)
     this.#eos = new HerderExactlyOnce({
       settings: this.#s,
       kafkaClient: options.kafkaClient,
@@ -208,17 +248,20 @@ export class DistributedHerder implements Herder {
       isSourceConnector: (c) =>
         connectorTypeOf(this.#worker?.plugins, this.#config.snapshot().connectorConfig(c)) === 'source',
     })
-    this.#group = new GroupClient({
-      bootstrapServers: options.bootstrapServers,
-      clientId: this.#s.clientId ?? `connect-${this.workerId}`,
-      groupId: this.#s.groupId,
-      security: options.securityProps,
-      requestTimeoutMs: Math.max(this.#s.requestTimeoutMs, this.#s.rebalanceTimeoutMs + 5_000),
-    })
+    this.#group =
+      options.group ??
+      new GroupClient({
+        bootstrapServers: options.bootstrapServers,
+        clientId: this.#s.clientId ?? `connect-${this.workerId}`,
+        groupId: this.#s.groupId,
+        security: options.securityProps,
+        requestTimeoutMs: Math.max(this.#s.requestTimeoutMs, this.#s.rebalanceTimeoutMs + 5_000),
+      })
     this.#cooperativeAssignor = new IncrementalCooperativeAssignor({
       clock: this.#clock,
       maxDelayMs: this.#s.scheduledRebalanceMaxDelayMs,
     })
+    this.#core = new HerderCore({ workerProps: options.workerProps, worker: () => this.#requireWorker() })
     this.#config.onChange((change) => {
       this.#changes.push(change)
       this.#wake?.()
@@ -242,6 +285,34 @@ export class DistributedHerder implements Herder {
   /** Internal topics (created compacted and checked), stores read to the end, worker, then the group. */
   async start(): Promise<void> {
     const s = this.#s
+    if (this.#o.stores === undefined) await this.#ensureInternalTopics()
+    const timeout = Math.max(30_000, s.workerSyncTimeoutMs)
+    const t0 = this.#clock.now()
+    // Offsets, then statuses, then configs (Kafka's startup order); the three reads run side by side.
+    await Promise.all([
+      this.#offsets.start?.(timeout),
+      this.#status.start?.(timeout),
+      this.#config.start?.(timeout),
+    ])
+    this.#log.info(
+      `Read the internal topics ${s.offsetTopic}, ${s.statusTopic}, ${s.configTopic} to their end in ${this.#clock.now() - t0} ms (config offset ${this.#config.snapshot().offset})`,
+    )
+    const listener: StatusListener = {
+      onConnectorState: (c, state, trace) => this.#onConnectorState(c, state, trace),
+      onTaskState: (id, state, trace) => this.#onTaskState(id, state, trace),
+    }
+    this.#worker = await this.#o.worker(listener, this.#offsets)
+    this.#worker.onTaskReconfigurationRequest = (c) => {
+      this.#changes.push({ kind: 'reconfigure', connector: c })
+      this.#wake?.()
+    }
+    this.#loop = this.#run()
+    this.#ready = true
+  }
+
+  /** The three internal topics, created compacted if missing and checked (the config topic has 1 partition). */
+  async #ensureInternalTopics(): Promise<void> {
+    const s = this.#s
     const client = this.#o.kafkaClient
     await ensureInternalTopic(
       client,
@@ -259,35 +330,6 @@ export class DistributedHerder implements Herder {
       'config.storage.topic',
       1,
     )
-    const timeout = Math.max(30_000, s.workerSyncTimeoutMs)
-    const t0 = this.#clock.now()
-    // Offsets, then statuses, then configs (Kafka's startup order); the three reads run side by side.
-    await Promise.all([
-      this.#offsets.start(timeout),
-      this.#status.start(timeout),
-      this.#config.start(timeout),
-    ])
-    this.#log.info(
-      `Read the internal topics ${s.offsetTopic}, ${s.statusTopic}, ${s.configTopic} to their end in ${this.#clock.now() - t0} ms (config offset ${this.#config.snapshot().offset})`,
-    )
-    const listener: StatusListener = {
-      onConnectorState: (c, state, trace) => this.#onConnectorState(c, state, trace),
-      onTaskState: (id, state, trace) => this.#onTaskState(id, state, trace),
-    }
-    this.#worker = await this.#o.worker(listener, this.#offsets)
-    this.#local = new StandaloneHerder({
-      workerProps: this.#o.workerProps,
-      worker: this.#worker,
-      workerId: this.workerId,
-    })
-    await this.#local.start()
-    // After the local helper's start(), which installs its own handler.
-    this.#worker.onTaskReconfigurationRequest = (c) => {
-      this.#changes.push({ kind: 'reconfigure', connector: c })
-      this.#wake?.()
-    }
-    this.#loop = this.#run()
-    this.#ready = true
   }
 
   async stop(): Promise<void> {
@@ -301,16 +343,18 @@ export class DistributedHerder implements Herder {
     await this.#group.disconnect()
     await this.#eos.releaseWritePrivileges()
     await this.#worker?.stop()
-    await this.#offsets.stop()
-    await this.#status.stop()
-    await this.#config.stop()
+    await this.#offsets.stop?.()
+    await this.#status.stop?.()
+    await this.#config.stop?.()
   }
 
   // ---- the herder loop -------------------------------------------------------------------------
 
   async #run(): Promise<void> {
     let backoff = 0
+    this.#lastPoll = this.#clock.now()
     while (!this.#stopping) {
+      this.#lastPoll = this.#clock.now()
       try {
         if (backoff > 0) {
           await this.#sleep(backoff)
@@ -323,12 +367,16 @@ export class DistributedHerder implements Herder {
         }
         if (this.#rejoin) {
           this.#joining = true
+          let mine: ConnectAssignment
           try {
-            await this.#rebalance()
+            mine = await this.#rebalance()
           } finally {
             this.#joining = false
+            this.#lastPoll = this.#clock.now()
           }
+          // Heartbeats (and the poll watchdog) run while the assignment's work starts, as Java's thread does.
           this.#scheduleHeartbeat()
+          await this.#handleAssignment(mine)
         }
         await this.#processChanges()
         if (this.#rejoin || this.#stopping) continue
@@ -361,6 +409,11 @@ export class DistributedHerder implements Herder {
     this.#heartbeatTimer = this.#clock.setTimeout(() => {
       this.#heartbeatTimer = undefined
       if (this.#stopping) return
+      if (this.#pollTimeoutExpired()) {
+        void this.#leaveOnPollTimeout()
+        this.#scheduleHeartbeat()
+        return
+      }
       if (this.#joining || this.#rejoin) {
         this.#scheduleHeartbeat()
         return
@@ -388,6 +441,33 @@ export class DistributedHerder implements Herder {
     }, this.#s.heartbeatIntervalMs)
   }
 
+  /**
+   * Java's heartbeat thread checks `pollTimeoutExpired`: a member whose herder loop has not polled the
+   * group for `rebalance.timeout.ms` (busy stopping or starting work while a rebalance waits for it) is
+   * holding the whole group up, so it leaves; the loop rejoins as a new member once it polls again.
+   */
+  #pollTimeoutExpired(): boolean {
+    return (
+      !this.#joining &&
+      this.#memberId !== '' &&
+      this.#clock.now() - this.#lastPoll > this.#s.rebalanceTimeoutMs
+    )
+  }
+
+  async #leaveOnPollTimeout(): Promise<void> {
+    const memberId = this.#memberId
+    this.#log.warn(
+      `Member ${memberId} has not polled group ${this.#s.groupId} for more than rebalance.timeout.ms (${this.#s.rebalanceTimeoutMs} ms): the herder loop is spending too long starting or stopping work; leaving the group (it rejoins as a new member). Consider raising rebalance.timeout.ms.`,
+    )
+    this.#memberId = ''
+    this.#generation = -1
+    this.#rejoin = true
+    this.#rebalancing = true
+    await this.#group
+      .leave(memberId, 'consumer poll timeout has expired.')
+      .catch((err: unknown) => this.#log.warn(`LeaveGroup failed: ${(err as Error).message}`))
+  }
+
   /** Kafka's leader tick: a new session key once the current one is older than `inter.worker.key.ttl.ms`. */
   async #rotateSessionKey(): Promise<void> {
     if (this.#protocol !== 'sessioned') return
@@ -396,17 +476,20 @@ export class DistributedHerder implements Herder {
     await this.#eos.privilegedWrite([sessionKeyRecord(newSessionKey(this.#clock.now()))])
   }
 
+  /** Waits for a change, a wake-up or `ms`; the loop is polling the group meanwhile (Java's `poll(timeout)`). */
   #sleep(ms: number): Promise<void> {
     if (this.#changes.length > 0 || this.#stopping) return Promise.resolve()
+    this.#lastPoll = this.#clock.now()
     return new Promise((resolve) => {
-      const t = setTimeout(() => {
+      const done = () => {
         this.#wake = undefined
+        this.#lastPoll = this.#clock.now()
         resolve()
-      }, ms)
+      }
+      const t = setTimeout(done, ms)
       this.#wake = () => {
         clearTimeout(t)
-        this.#wake = undefined
-        resolve()
+        done()
       }
     })
   }
@@ -426,7 +509,8 @@ export class DistributedHerder implements Herder {
     })
   }
 
-  async #rebalance(): Promise<void> {
+  /** Joins and syncs; resolves with this member's assignment (applied by the caller). */
+  async #rebalance(): Promise<ConnectAssignment> {
     this.#rebalancing = true
     if (this.#s.protocol === 'default' || this.#protocol === 'default') {
       // Eager: everything stops before the member rejoins (onJoinPrepare).
@@ -487,7 +571,7 @@ export class DistributedHerder implements Herder {
     this.#log.info(
       `Joined group ${this.#s.groupId} at generation ${joined.generation} (${joined.protocol}) as ${joined.memberId}${joined.leaderId === joined.memberId ? ', leader' : ''}; assigned ${mine.assigned.connectors.length} connectors, ${mine.assigned.tasks.length} tasks, revoked ${mine.revoked.connectors.length}/${mine.revoked.tasks.length}, delay ${mine.delay}`,
     )
-    await this.#handleAssignment(mine)
+    return mine
   }
 
   async #handleAssignment(a: ConnectAssignment): Promise<void> {
@@ -629,6 +713,15 @@ export class DistributedHerder implements Herder {
     const taskConfig = snapshot.taskConfig(id)
     if (config === undefined || taskConfig === undefined) return
     this.#runningTasks.set(taskKey(id), id)
+    // Java's offset reader reads the offsets topic to its end before answering: a task that moved here
+    // resumes from what its previous owner flushed, not from this worker's older view of the topic.
+    await this.#offsets
+      .readToEnd?.(this.#s.workerSyncTimeoutMs)
+      .catch((err: unknown) =>
+        this.#log.warn(
+          `Reading the offsets topic before starting ${taskName(id)}: ${(err as Error).message}`,
+        ),
+      )
     const exactlyOnce =
       this.#eos.enabled && connectorTypeOf(this.#worker?.plugins, config) === 'source'
         ? this.#exactlyOnceTask(id, config, snapshot)
@@ -674,6 +767,14 @@ export class DistributedHerder implements Herder {
       this.#log.error(`Failed to generate task configs for ${name}`, err)
       return
     }
+    const connectorConfig = snapshot.connectorConfig(name) ?? {}
+    const tooMany = tasksMaxError(name, connectorConfig, configs.length, this.#log)
+    if (tooMany !== null) {
+      // Kafka fails the connector (Worker.checkTasksMax); its existing tasks keep their configs.
+      this.#log.error(`Failed to reconfigure connector ${name}`, tooMany)
+      this.#onConnectorState(name, 'FAILED', errorTrace(tooMany))
+      return
+    }
     const current = snapshot.tasks(name).map((t) => snapshot.taskConfig(t))
     if (sameConfigs(configs, current) && !snapshot.inconsistent.has(name)) return
     if (this.isLeader) {
@@ -711,6 +812,12 @@ export class DistributedHerder implements Herder {
           `Could not send task configs of ${name} to the leader ${leader}: ${(err as Error).message}`,
         )
       }
+      if (this.#rejoin) {
+        // A rebalance is pending (the leader may be gone): retry after it, against the new leader,
+        // instead of holding the loop (and the group) up with backoffs.
+        this.#changes.push({ kind: 'reconfigure', connector: name })
+        return
+      }
       await new Promise((res) => setTimeout(res, wait))
     }
   }
@@ -725,6 +832,8 @@ export class DistributedHerder implements Herder {
   /** Applies config-topic changes to what runs here (Kafka's `tick` processing of config updates). */
   async #processChanges(): Promise<void> {
     while (this.#changes.length > 0 && !this.#stopping) {
+      // Task configs for the leader wait while a rebalance is pending (see #reconfigure).
+      if (this.#rejoin && this.#changes[0]?.kind === 'reconfigure') break
       const change = this.#changes.shift() as HerderEvent
       const worker = this.#requireWorker()
       const snapshot = this.#config.snapshot()
@@ -841,31 +950,30 @@ export class DistributedHerder implements Herder {
   }
 
   /**
-   * Kafka's `putSafe` for UNASSIGNED and FAILED: never overwrite what another worker reported in a newer
-   * generation (the item has moved there meanwhile).
+   * Kafka's `put` for RUNNING, PAUSED, STOPPED and RESTARTING; `putSafe` for UNASSIGNED and FAILED, which
+   * never overwrites what another worker reported in a newer generation (the item has moved there).
    */
-  #unsafe(state: State, current: StatusValue | undefined): boolean {
-    if (state !== 'UNASSIGNED' && state !== 'FAILED') return false
-    return (
-      current !== undefined && current.workerId !== this.workerId && current.generation > this.#generation
-    )
+  static #safe(state: State): boolean {
+    return state === 'UNASSIGNED' || state === 'FAILED'
   }
 
   #onConnectorState(connector: string, state: State, trace: string | undefined): void {
     if (this.#config.snapshot().connectorConfig(connector) === undefined) return
-    if (this.#unsafe(state, this.#status.connector(connector))) return
-    this.#status
-      .putConnector(connector, this.#statusValue(connector, state, trace, false))
-      .catch((err) => this.#log.warn(`status write for ${connector} failed: ${(err as Error).message}`))
+    const value = this.#statusValue(connector, state, trace, false)
+    const write = DistributedHerder.#safe(state)
+      ? this.#status.putConnectorSafe(connector, value)
+      : this.#status.putConnector(connector, value)
+    write.catch((err) => this.#log.warn(`status write for ${connector} failed: ${(err as Error).message}`))
   }
 
   #onTaskState(id: ConnectorTaskId, state: State, trace: string | undefined): void {
     if (this.#config.snapshot().taskConfig(id) === undefined) return
     const s = state === 'STOPPED' ? 'UNASSIGNED' : state
-    if (this.#unsafe(s, this.#status.task(id))) return
-    this.#status
-      .putTask(id, this.#statusValue(id.connector, s, trace, true))
-      .catch((err) => this.#log.warn(`status write for ${taskName(id)} failed: ${(err as Error).message}`))
+    const value = this.#statusValue(id.connector, s, trace, true)
+    const write = DistributedHerder.#safe(s)
+      ? this.#status.putTaskSafe(id, value)
+      : this.#status.putTask(id, value)
+    write.catch((err) => this.#log.warn(`status write for ${taskName(id)} failed: ${(err as Error).message}`))
   }
 
   // ---- REST: reads (any worker) ----------------------------------------------------------------
@@ -891,7 +999,7 @@ export class DistributedHerder implements Herder {
       name,
       config: { ...config },
       tasks: snapshot.tasks(name),
-      type: connectorTypeOf(this.#worker?.plugins, config),
+      type: this.#core.connectorType(config),
     }
   }
 
@@ -900,20 +1008,15 @@ export class DistributedHerder implements Herder {
   }
 
   async connectorStatus(name: string): Promise<ConnectorStateInfo> {
-    const status = this.#status.connector(name)
-    if (status === undefined) throw new NotFoundError(`No status found for connector ${name}`)
-    return {
+    return connectorStatusInfo(
       name,
-      connector: stateOf(status),
-      tasks: this.#status.tasks(name).map(({ task, status: s }) => ({ id: task, ...stateOf(s) })),
-      type: connectorTypeOf(this.#worker?.plugins, this.#config.snapshot().connectorConfig(name)),
-    }
+      this.#status,
+      this.#core.connectorType(this.#config.snapshot().connectorConfig(name)),
+    )
   }
 
   async taskStatus(id: ConnectorTaskId): Promise<TaskState> {
-    const status = this.#status.task(id)
-    if (status === undefined) throw new NotFoundError(`No status found for task ${taskName(id)}`)
-    return { id: id.task, ...stateOf(status) }
+    return taskStatusInfo(id, this.#status)
   }
 
   async taskConfigs(name: string): Promise<TaskInfo[]> {
@@ -944,9 +1047,7 @@ export class DistributedHerder implements Herder {
     config: Record<string, string>,
     options: { allowReplace: boolean; initialState?: InitialState },
   ): Promise<PutConnectorResult> {
-    const infos = await this.validateConnectorConfig(config)
-    const invalid = invalidConnectorConfigError(infos)
-    if (invalid !== null) throw invalid
+    await this.#core.validateOrThrow(config)
     this.#requireLeader('Only the leader can set connector configs.')
     const exists = this.#config.snapshot().connectorConfig(name) !== undefined
     if (exists && !options.allowReplace) throw new AlreadyExistsError(`Connector ${name} already exists`)
@@ -1005,20 +1106,13 @@ export class DistributedHerder implements Herder {
     }
     this.#requireLeader('Only the leader can process restart requests.')
     this.#connectorConfig(name)
-    const status = this.#status.connector(name)
-    if (status === undefined) throw new NotFoundError(`Status for connector ${name} not found`)
-    const restartConnector = !request.onlyFailed || status.state === 'FAILED'
-    const plan: ConnectorStateInfo = {
-      name,
-      connector: stateOf(status, restartConnector ? 'RESTARTING' : undefined),
-      tasks: this.#status.tasks(name).map(({ task, status: s }) => {
-        const restart = request.includeTasks && (!request.onlyFailed || s.state === 'FAILED')
-        return { id: task, ...stateOf(s, restart ? 'RESTARTING' : undefined) }
-      }),
-      type: connectorTypeOf(this.#worker?.plugins, this.#config.snapshot().connectorConfig(name)),
-    }
+    const plan = restartPlan(
+      request,
+      this.#status,
+      this.#core.connectorType(this.#config.snapshot().connectorConfig(name)),
+    )
     await this.#writeAndRead([restartRecord(name, request.includeTasks, request.onlyFailed)])
-    return plan
+    return plan.info
   }
 
   async restartTask(id: ConnectorTaskId): Promise<void> {
@@ -1084,8 +1178,8 @@ export class DistributedHerder implements Herder {
         interval === undefined || interval.trim() === ''
           ? Number(this.#o.workerProps['offset.flush.interval.ms'] ?? 60_000)
           : Number(interval),
-      offsetsTopic: this.#offsets.topic,
-      offsetsPartitions: this.#offsets.partitionCount,
+      offsetsTopic: this.#kafkaOffsetStore().topic,
+      offsetsPartitions: this.#kafkaOffsetStore().partitionCount,
       preflight: (stopped) => this.#eos.preflightFence(id, stopped),
       verify: async () => {
         await this.#config.readToEnd(this.#s.workerSyncTimeoutMs)
@@ -1100,8 +1194,15 @@ export class DistributedHerder implements Herder {
             `Cannot start source task ${taskName(id)} as it has already been revoked from this worker`,
           )
       },
-      readOffsetsToEnd: () => this.#offsets.readToEnd(this.#s.workerSyncTimeoutMs),
+      readOffsetsToEnd: () => this.#kafkaOffsetStore().readToEnd(this.#s.workerSyncTimeoutMs),
     }
+  }
+
+  /** Exactly-once writes offsets in the task's transactions, to the offsets topic itself. */
+  #kafkaOffsetStore(): KafkaOffsetStore {
+    if (this.#kafkaOffsets === undefined)
+      throw new ConnectError('XC_ILLEGAL_STATE', 'exactly-once source tasks need the Kafka offsets store')
+    return this.#kafkaOffsets
   }
 
   async connectorOffsets(name: string): Promise<ConnectorOffsets> {
@@ -1113,16 +1214,13 @@ export class DistributedHerder implements Herder {
     name: string,
     offsets: ReadonlyArray<SourceOffsetEntry | SinkOffsetEntry> | null,
   ): Promise<string> {
-    if (offsets !== null && offsets.length === 0)
-      throw new ConnectError('XC_CONNECT', 'The offsets to be altered may not be null or empty')
+    checkOffsetsRequest(offsets)
     this.#requireLeader('Only the leader can modify connector offsets.')
     await this.#config.readToEnd(this.#s.workerSyncTimeoutMs)
     const snapshot = this.#config.snapshot()
     const config = this.#connectorConfig(name)
     if (snapshot.targetState(name) !== 'STOPPED' || snapshot.taskCount(name) !== 0)
-      throw new BadRequestError(
-        `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`,
-      )
+      throw notStoppedError(name)
     // KIP-875 under KIP-618: no zombie of the connector may commit offsets after ours; they are then
     // written with task 0's transactional id.
     if (this.#eos.enabled && connectorTypeOf(this.#worker?.plugins, config) === 'source') {
@@ -1135,12 +1233,13 @@ export class DistributedHerder implements Herder {
           { cause: err },
         )
       }
+      const kafkaOffsets = this.#kafkaOffsetStore()
       const entries =
         offsets === null
-          ? this.#offsets.getAll(name).map((e) => ({ partition: e.partition, offset: null }))
+          ? kafkaOffsets.getAll(name).map((e) => ({ partition: e.partition, offset: null }))
           : (offsets as SourceOffsetEntry[]).map((o) => ({ partition: o.partition, offset: o.offset }))
-      await this.#eos.writeOffsetsAsTask0(name, entries, this.#offsets.topic, this.#offsets.partitionCount)
-      await this.#offsets.readToEnd(this.#s.workerSyncTimeoutMs)
+      await this.#eos.writeOffsetsAsTask0(name, entries, kafkaOffsets.topic, kafkaOffsets.partitionCount)
+      await kafkaOffsets.readToEnd(this.#s.workerSyncTimeoutMs)
       return offsets === null
         ? 'The offsets for this connector have been reset successfully'
         : 'The offsets for this connector have been altered successfully'
@@ -1149,24 +1248,24 @@ export class DistributedHerder implements Herder {
   }
 
   async connectorActiveTopics(name: string): Promise<string[]> {
-    return this.#requireLocal().connectorActiveTopics(name)
+    return this.#core.connectorActiveTopics(name)
   }
 
   async resetConnectorActiveTopics(name: string): Promise<void> {
-    return this.#requireLocal().resetConnectorActiveTopics(name)
+    this.#core.resetConnectorActiveTopics(name)
   }
 
   plugins(connectorsOnly: boolean): PluginInfo[] {
-    return this.#requireLocal().plugins(connectorsOnly)
+    return this.#core.plugins(connectorsOnly)
   }
 
   pluginConfig(pluginName: string, version?: string): ConfigKeyInfo[] {
-    return this.#requireLocal().pluginConfig(pluginName, version)
+    return this.#core.pluginConfig(pluginName, version)
   }
 
-  /** The standalone validation plus Java's distributed source checks (KIP-618 keys). */
+  /** The shared validation plus Java's distributed source checks (KIP-618 keys). */
   async validateConnectorConfig(config: Record<string, string>): Promise<ConfigInfos> {
-    const infos = await this.#requireLocal().validateConnectorConfig(config)
+    const infos = await this.#core.validateConnectorConfig(config)
     let connector: SourceConnector | undefined
     try {
       const entry = this.#worker?.plugins.resolve(config[CONNECTOR_CLASS_CONFIG] ?? '')
@@ -1186,19 +1285,5 @@ export class DistributedHerder implements Herder {
   #requireWorker(): ConnectWorker {
     if (this.#worker === undefined) throw new ConnectError('XC_ILLEGAL_STATE', 'Worker is still starting up.')
     return this.#worker
-  }
-
-  #requireLocal(): StandaloneHerder {
-    if (this.#local === undefined) throw new ConnectError('XC_ILLEGAL_STATE', 'Worker is still starting up.')
-    return this.#local
-  }
-}
-
-function stateOf(s: StatusValue, override?: State): ConnectorState {
-  return {
-    state: override ?? s.state,
-    worker_id: s.workerId,
-    ...(s.trace !== null && { trace: s.trace }),
-    ...(s.version !== null && { version: s.version }),
   }
 }

@@ -1,44 +1,29 @@
-import type { ConfigInfos, ConfigKey, ConfigKeyInfo, Connector, ConnectorProps } from '@sluice/api'
-import {
-  AlreadyExistsError,
-  BadRequestError,
-  type ConfigDef,
-  ConnectError,
-  configKeyInfo,
-  errorTrace,
-  ForbiddenError,
-  NotFoundError,
-} from '@sluice/api'
+import type { ConfigInfos, ConfigKeyInfo, ConnectorProps } from '@sluice/api'
+import { AlreadyExistsError, BadRequestError, ConnectError, errorTrace, NotFoundError } from '@sluice/api'
 import { reverseTransform } from '../config/config-transformer.js'
 import type { WorkerConfigTransformer } from '../config/worker-config-transformer.js'
+import {
+  commitRecord,
+  connectorConfigRecord,
+  type EncodedRecord,
+  targetStateRecord,
+  taskConfigRecord,
+} from '../storage/config-records.js'
+import { MemoryConfigStore, MemoryStatusStore } from '../storage/memory-stores.js'
+import type { StatusValue } from '../storage/status-records.js'
 import type {
   ConnectorTaskId,
   ConnectWorker,
   DlqReplayResult,
-  PluginEntry,
   SinkOffsetEntry,
   SourceOffsetEntry,
   State,
   StatusListener,
   TargetState,
 } from '../worker/worker-api.js'
-import {
-  CONNECTOR_CLASS_CONFIG,
-  sinkConnectorConfigDef,
-  sourceConnectorConfigDef,
-  TASKS_MAX_CONFIG,
-  TASKS_MAX_ENFORCE_CONFIG,
-} from './connector-config.js'
-import {
-  connectorTypeOf,
-  invalidConnectorConfigError,
-  type RawConnectorProps,
-  validateConnectorConfig,
-} from './connector-validation.js'
 import type {
   ConnectorInfo,
   ConnectorOffsets,
-  ConnectorState,
   ConnectorStateInfo,
   Herder,
   InitialState,
@@ -48,16 +33,18 @@ import type {
   TaskInfo,
   TaskState,
 } from './herder-api.js'
-import { javaHashOrder, javaPatchedConfig } from './java-format.js'
 import {
-  comparePluginEntries,
-  entriesOf,
-  findInRange,
-  latestVersion,
-  PLUGIN_KIND_ORDER,
-} from './plugin-lookup.js'
-import { VersionRange } from './plugin-versions.js'
-import { MemoryStatusStore, type StatusRecord } from './status-store.js'
+  checkOffsetsRequest,
+  connectorStatusInfo,
+  HerderCore,
+  notStoppedError,
+  restartPlan,
+  sameStringMap,
+  taskName,
+  taskStatusInfo,
+  tasksMaxError,
+} from './herder-core.js'
+import { javaHashOrder, javaPatchedConfig } from './java-format.js'
 
 /** Where the herder reports what it does (Kafka Connect logs these). */
 export interface HerderLogger {
@@ -100,28 +87,20 @@ export interface StandaloneHerderOptions {
   readonly configTransformer?: WorkerConfigTransformer | undefined
 }
 
-/** One connector in the config store (Kafka's `MemoryConfigBackingStore.ConnectorState`). */
+/** One connector as the config store holds it (a read-only view of the store's snapshot). */
 interface ConnectorEntry {
-  config: Record<string, string>
-  target: TargetState
+  readonly config: Readonly<Record<string, string>>
+  readonly target: TargetState
   /** Task configs by task id; empty while the connector is stopped. */
-  taskConfigs: Array<Record<string, string>>
+  readonly taskConfigs: ReadonlyArray<Readonly<Record<string, string>>>
   /** The connector config the task configs were generated from (Kafka's applied connector config). */
-  applied: Record<string, string> | null
+  readonly applied: Readonly<Record<string, string>> | null
 }
 
 const consoleLogger: HerderLogger = {
   info: () => {},
   error: (message, err) => console.error(err === undefined ? message : `${message}: ${errorTrace(err)}`),
 }
-
-function sameStringMap(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
-  const ka = Object.keys(a)
-  if (ka.length !== Object.keys(b).length) return false
-  return ka.every((k) => Object.hasOwn(b, k) && a[k] === b[k])
-}
-
-const taskName = (id: ConnectorTaskId): string => `${id.connector}-${id.task}`
 
 /**
  * Kafka Connect's `StandaloneHerder`: one worker, connector configs in memory, statuses fed by the worker's
@@ -143,9 +122,12 @@ const taskName = (id: ConnectorTaskId): string => `${id.connector}-${id.task}`
 export class StandaloneHerder implements Herder {
   readonly #options: StandaloneHerderOptions
   readonly #log: HerderLogger
-  readonly #configs = new Map<string, ConnectorEntry>()
+  /** Kafka's `MemoryConfigBackingStore`: the same records a cluster's config topic holds. */
+  readonly #configs = new MemoryConfigStore()
+  /** The connector config each connector's current task configs were generated from. */
+  readonly #applied = new Map<string, Readonly<Record<string, string>>>()
   readonly #status = new MemoryStatusStore()
-  readonly #connectorCache = new Map<string, Connector>()
+  readonly #core: HerderCore
   #worker: ConnectWorker | undefined
   #queue: Promise<unknown> = Promise.resolve()
   #ready = false
@@ -161,11 +143,16 @@ export class StandaloneHerder implements Herder {
     this.#options = options
     this.#log = options.logger ?? consoleLogger
     if (typeof options.worker !== 'function') this.#worker = options.worker
+    this.#core = new HerderCore({
+      workerProps: options.workerProps,
+      worker: () => this.worker,
+      configTransformer: options.configTransformer,
+    })
     const transformer = options.configTransformer
     if (transformer !== undefined) {
       // A provider value with a TTL expired: Kafka restarts the connector (config.action.reload=restart).
       transformer.onReload = async (name) => {
-        if (this.#configs.has(name))
+        if (this.#has(name))
           await this.restartConnector({ connector: name, includeTasks: false, onlyFailed: false })
       }
     }
@@ -210,7 +197,7 @@ export class StandaloneHerder implements Herder {
       this.#ready = false
       const worker = this.#worker
       if (worker === undefined) return
-      for (const name of [...this.#configs.keys()]) {
+      for (const name of this.#configs.connectorNames()) {
         await this.#removeConnectorTasks(name)
         await worker.stopConnector(name)
       }
@@ -232,7 +219,7 @@ export class StandaloneHerder implements Herder {
 
   async connectors(): Promise<string[]> {
     // Kafka Connect lists them out of a HashMap.
-    return javaHashOrder(this.#configs.keys())
+    return javaHashOrder(this.#configs.connectorNames())
   }
 
   async connectorInfo(name: string): Promise<ConnectorInfo> {
@@ -245,20 +232,15 @@ export class StandaloneHerder implements Herder {
   }
 
   async connectorStatus(name: string): Promise<ConnectorStateInfo> {
-    const status = this.#status.connector(name)
-    if (status === undefined) throw new NotFoundError(`No status found for connector ${name}`)
-    return {
+    return connectorStatusInfo(
       name,
-      connector: stateOf(status),
-      tasks: this.#status.tasks(name).map(({ task, status: s }) => ({ id: task, ...stateOf(s) })),
-      type: connectorTypeOf(this.#worker?.plugins, this.#configs.get(name)?.config),
-    }
+      this.#status,
+      this.#core.connectorType(this.#configs.snapshot().connectorConfig(name)),
+    )
   }
 
   async taskStatus(id: ConnectorTaskId): Promise<TaskState> {
-    const status = this.#status.task(id)
-    if (status === undefined) throw new NotFoundError(`No status found for task ${taskName(id)}`)
-    return { id: id.task, ...stateOf(status) }
+    return taskStatusInfo(id, this.#status)
   }
 
   async taskConfigs(name: string): Promise<TaskInfo[]> {
@@ -273,17 +255,17 @@ export class StandaloneHerder implements Herder {
     config: Record<string, string>,
     options: { allowReplace: boolean; initialState?: InitialState },
   ): Promise<PutConnectorResult> {
-    // Validation runs before the request is serialized, as in Kafka Connect.
-    const infos = await this.validateConnectorConfig(config)
-    return this.#serial(() => this.#put(name, config, infos, options.allowReplace, options.initialState))
+    // Validation runs before the request is serialized, as in Kafka Connect; invalid wins over exists.
+    await this.#core.validateOrThrow(config)
+    return this.#serial(() => this.#put(name, config, options.allowReplace, options.initialState))
   }
 
   async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo> {
     const entry = this.#entry(name, `Connector ${name} not found`)
     // Kafka patches a HashMap copy, so the stored config comes back in that map's order.
     const patched = javaPatchedConfig(entry.config, patch)
-    const infos = await this.validateConnectorConfig(patched)
-    const result = await this.#serial(() => this.#put(name, patched, infos, true, undefined))
+    await this.#core.validateOrThrow(patched)
+    const result = await this.#serial(() => this.#put(name, patched, true, undefined))
     return result.info
   }
 
@@ -292,8 +274,9 @@ export class StandaloneHerder implements Herder {
       this.#entry(name, `Connector ${name} not found`)
       await this.#removeConnectorTasks(name)
       await this.worker.stopConnector(name)
-      this.#configs.delete(name)
-      this.#status.removeConnector(name)
+      await this.#configs.write([connectorConfigRecord(name, null)])
+      this.#applied.delete(name)
+      void this.#status.putConnector(name, null)
     })
   }
 
@@ -316,7 +299,7 @@ export class StandaloneHerder implements Herder {
   async stopConnector(name: string): Promise<void> {
     await this.#serial(async () => {
       await this.#removeConnectorTasks(name)
-      if (!this.#configs.has(name)) {
+      if (!this.#has(name)) {
         // Kafka's standalone herder answers 500 with its config store's message here, not 404.
         throw new ConnectError('XC_CONNECT', `No connector \`${name}\` configured`)
       }
@@ -371,16 +354,10 @@ export class StandaloneHerder implements Herder {
     name: string,
     offsets: ReadonlyArray<SourceOffsetEntry | SinkOffsetEntry> | null,
   ): Promise<string> {
-    if (offsets !== null && offsets.length === 0) {
-      throw new ConnectError('XC_CONNECT', 'The offsets to be altered may not be null or empty')
-    }
+    checkOffsetsRequest(offsets)
     return this.#serial(async () => {
       const entry = this.#entry(name, `Connector ${name} not found`)
-      if (entry.target !== 'STOPPED' || entry.taskConfigs.length !== 0) {
-        throw new BadRequestError(
-          `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`,
-        )
-      }
+      if (entry.target !== 'STOPPED' || entry.taskConfigs.length !== 0) throw notStoppedError(name)
       return this.worker.modifyConnectorOffsets(name, await this.#resolve(name, entry.config), offsets)
     })
   }
@@ -388,77 +365,25 @@ export class StandaloneHerder implements Herder {
   // ---- topic tracking ------------------------------------------------------------------------
 
   async connectorActiveTopics(name: string): Promise<string[]> {
-    if (!this.#flag('topic.tracking.enable')) throw new ForbiddenError('Topic tracking is disabled.')
-    // Like Kafka Connect, an unknown connector simply has no active topics.
-    return javaHashOrder(this.worker.activeTopics(name))
+    return this.#core.connectorActiveTopics(name)
   }
 
   async resetConnectorActiveTopics(name: string): Promise<void> {
-    if (!this.#flag('topic.tracking.enable')) throw new ForbiddenError('Topic tracking is disabled.')
-    if (!this.#flag('topic.tracking.allow.reset'))
-      throw new ForbiddenError('Topic tracking reset is disabled.')
-    this.worker.resetActiveTopics(name)
+    this.#core.resetConnectorActiveTopics(name)
   }
 
   // ---- plugins -------------------------------------------------------------------------------
 
   plugins(connectorsOnly: boolean): PluginInfo[] {
-    const kinds = connectorsOnly ? PLUGIN_KIND_ORDER.slice(0, 2) : PLUGIN_KIND_ORDER
-    const seen = new Set<string>()
-    const out: PluginInfo[] = []
-    for (const kind of kinds) {
-      for (const e of [...this.worker.plugins.list(kind)].sort(comparePluginEntries)) {
-        const key = `${e.className}\u0000${kind}\u0000${e.version}`
-        if (seen.has(key)) continue
-        seen.add(key)
-        out.push({ class: e.className, type: kind, ...(e.version !== 'undefined' && { version: e.version }) })
-      }
-    }
-    return out
+    return this.#core.plugins(connectorsOnly)
   }
 
   pluginConfig(pluginName: string, version?: string): ConfigKeyInfo[] {
-    let range: VersionRange | null
-    try {
-      range = VersionRange.requirement(version)
-    } catch {
-      throw new BadRequestError(`Invalid version specification: ${version}`)
-    }
-    const plugins = this.worker.plugins
-    const entries = entriesOf(plugins, pluginName)
-    // Kafka tests the plugin's interfaces in this order.
-    const kind = (
-      ['sink', 'source', 'converter', 'header_converter', 'transformation', 'predicate'] as const
-    ).find((k) => entries.some((e) => e.kind === k))
-    if (kind === undefined) throw new NotFoundError(`Unknown plugin ${pluginName}.`)
-    let entry: PluginEntry
-    try {
-      entry = findInRange(plugins, pluginName, [kind], range) as PluginEntry
-    } catch (err) {
-      throw new BadRequestError((err as Error).message)
-    }
-    const instance = entry.definition.create() as { config(): ConfigDef }
-    const keys = new Map<string, ConfigKey>(instance.config().configKeys())
-    if (kind === 'sink' || kind === 'source') {
-      const options = { connectorVersion: latestVersion(plugins, entry.className, ['source', 'sink']) }
-      const base = kind === 'sink' ? sinkConnectorConfigDef(options) : sourceConnectorConfigDef(options)
-      // The plugin's definition of a key wins; the framework's keys follow the plugin's.
-      for (const [k, v] of base.configKeys()) if (!keys.has(k)) keys.set(k, v)
-    }
-    return [...keys.values()].map((k) => configKeyInfo(k))
+    return this.#core.pluginConfig(pluginName, version)
   }
 
   async validateConnectorConfig(config: Record<string, string>): Promise<ConfigInfos> {
-    // Kafka validates the resolved config (WorkerConfigTransformer.transform without a connector name).
-    const resolved = (await this.#options.configTransformer?.resolve(config)) ?? config
-    return validateConnectorConfig(
-      {
-        plugins: this.worker.plugins,
-        workerProps: this.#options.workerProps,
-        connectorInstance: (entry) => this.#connectorInstance(entry),
-      },
-      resolved as RawConnectorProps,
-    )
+    return this.#core.validateConnectorConfig(config)
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -486,7 +411,7 @@ export class StandaloneHerder implements Herder {
   async #startTask(
     id: ConnectorTaskId,
     entry: ConnectorEntry,
-    taskConfig: Record<string, string>,
+    taskConfig: Readonly<Record<string, string>>,
   ): Promise<void> {
     let connectorConfig: Record<string, string>
     let resolvedTask: Record<string, string>
@@ -500,8 +425,25 @@ export class StandaloneHerder implements Herder {
     await this.worker.startTask(id, connectorConfig as ConnectorProps, resolvedTask, entry.target)
   }
 
+  #has(name: string): boolean {
+    return this.#configs.snapshot().connectorConfig(name) !== undefined
+  }
+
+  /** The connector as the config store has it now (a fresh view after every write). */
+  #find(name: string): ConnectorEntry | undefined {
+    const snapshot = this.#configs.snapshot()
+    const config = snapshot.connectorConfig(name)
+    if (config === undefined) return undefined
+    return {
+      config,
+      target: snapshot.targetState(name) ?? 'STARTED',
+      taskConfigs: snapshot.tasks(name).map((id) => snapshot.taskConfig(id) ?? {}),
+      applied: this.#applied.get(name) ?? null,
+    }
+  }
+
   #entry(name: string, notFound: string): ConnectorEntry {
-    const entry = this.#configs.get(name)
+    const entry = this.#find(name)
     if (entry === undefined) throw new NotFoundError(notFound)
     return entry
   }
@@ -511,83 +453,59 @@ export class StandaloneHerder implements Herder {
       name,
       config: { ...entry.config },
       tasks: entry.taskConfigs.map((_c, task) => ({ connector: name, task })),
-      type: connectorTypeOf(this.#worker?.plugins, entry.config),
+      type: this.#core.connectorType(entry.config),
     }
-  }
-
-  #flag(key: string): boolean {
-    return (this.#options.workerProps[key] ?? 'true').trim().toLowerCase() !== 'false'
-  }
-
-  #connectorInstance(entry: PluginEntry): Connector {
-    const key = `${entry.className}\u0000${entry.version}`
-    let c = this.#connectorCache.get(key)
-    if (c === undefined) {
-      c = entry.definition.create() as Connector
-      this.#connectorCache.set(key, c)
-    }
-    return c
-  }
-
-  #pluginVersion(config: Readonly<Record<string, string>> | undefined): string | undefined {
-    const cls = config?.[CONNECTOR_CLASS_CONFIG]
-    if (cls === undefined || this.#worker === undefined) return undefined
-    return latestVersion(this.#worker.plugins, cls, ['source', 'sink']) ?? undefined
   }
 
   #onConnectorState(connector: string, state: State, trace: string | undefined): void {
-    const entry = this.#configs.get(connector)
+    const config = this.#configs.snapshot().connectorConfig(connector)
     // Late reports about a deleted connector must not bring its status back.
-    if (entry === undefined) return
-    this.#status.putConnector(connector, this.#record(state, trace, entry.config))
+    if (config === undefined) return
+    void this.#status.putConnector(connector, this.#record(state, trace, config))
   }
 
   #onTaskState(id: ConnectorTaskId, state: State, trace: string | undefined): void {
-    const entry = this.#configs.get(id.connector)
-    if (entry === undefined || entry.taskConfigs[id.task] === undefined) return
+    const snapshot = this.#configs.snapshot()
+    const config = snapshot.connectorConfig(id.connector)
+    if (config === undefined || snapshot.taskConfig(id) === undefined) return
     // STOPPED is a connector state; Kafka reports a task that was shut down as UNASSIGNED.
-    this.#status.putTask(id, this.#record(state === 'STOPPED' ? 'UNASSIGNED' : state, trace, entry.config))
+    void this.#status.putTask(id, this.#record(state === 'STOPPED' ? 'UNASSIGNED' : state, trace, config))
   }
 
-  #record(state: State, trace: string | undefined, config: Readonly<Record<string, string>>): StatusRecord {
+  #record(state: State, trace: string | undefined, config: Readonly<Record<string, string>>): StatusValue {
     return {
       state,
+      trace: trace === undefined || trace === '' ? null : trace,
       workerId: this.#options.workerId ?? this.#worker?.workerId ?? '',
-      ...(trace !== undefined && trace !== '' && { trace }),
-      version: this.#pluginVersion(config),
+      // One worker, no group: Kafka's standalone herder reports generation 0.
+      generation: 0,
+      version: this.#core.pluginVersion(config) ?? null,
     }
   }
 
   async #put(
     name: string,
     config: Record<string, string>,
-    infos: ConfigInfos,
     allowReplace: boolean,
     initialState: InitialState | undefined,
   ): Promise<PutConnectorResult> {
-    const invalid = invalidConnectorConfigError(infos)
-    if (invalid !== null) throw invalid
     const worker = this.worker
-    const existing = this.#configs.get(name)
-    let created: boolean
-    if (existing !== undefined) {
+    const exists = this.#has(name)
+    const records: EncodedRecord[] = []
+    if (exists) {
       if (!allowReplace) throw new AlreadyExistsError(`Connector ${name} already exists`)
       await worker.stopConnector(name)
-      existing.config = { ...config }
-      if (initialState !== undefined) existing.target = initialState
-      created = false
+      records.push(connectorConfigRecord(name, config))
+      if (initialState !== undefined) records.push(targetStateRecord(name, initialState))
     } else {
-      this.#configs.set(name, {
-        config: { ...config },
-        target: initialState ?? 'STARTED',
-        taskConfigs: [],
-        applied: null,
-      })
-      created = true
+      // The target state goes first, as in a cluster: the connector never runs in the wrong state.
+      if (initialState !== undefined) records.push(targetStateRecord(name, initialState))
+      records.push(connectorConfigRecord(name, config))
     }
+    await this.#configs.write(records)
     await this.#startConnector(name)
     await this.#updateConnectorTasks(name)
-    return { created, info: this.#info(name, this.#entry(name, `Connector ${name} not found`)) }
+    return { created: !exists, info: this.#info(name, this.#entry(name, `Connector ${name} not found`)) }
   }
 
   /** Starts the connector instance in its target state; a failure has already been reported as FAILED. */
@@ -623,7 +541,7 @@ export class StandaloneHerder implements Herder {
    * restarts its tasks when they (or the connector config they came from) changed.
    */
   async #updateConnectorTasks(name: string): Promise<void> {
-    const entry = this.#configs.get(name)
+    const entry = this.#find(name)
     if (entry === undefined) return
     if (!this.#isRunning(name)) {
       this.#log.info(`Skipping update of tasks for connector ${name} since it is not running`)
@@ -637,7 +555,11 @@ export class StandaloneHerder implements Herder {
     }
     // Generated from the resolved config: the raw `${…}` text goes back in before they are stored.
     const newConfigs = reverseTransform(entry.config, await this.worker.connectorTaskConfigs(name))
-    this.#checkTasksMax(name, entry, newConfigs.length)
+    const tooMany = tasksMaxError(name, entry.config, newConfigs.length, this.#log)
+    if (tooMany !== null) {
+      this.#onConnectorState(name, 'FAILED', errorTrace(tooMany))
+      throw tooMany
+    }
     const changed =
       newConfigs.length !== entry.taskConfigs.length ||
       newConfigs.some((c, i) => !sameStringMap(c, entry.taskConfigs[i] ?? {})) ||
@@ -645,33 +567,16 @@ export class StandaloneHerder implements Herder {
       !sameStringMap(entry.applied, entry.config)
     if (!changed) return
     await this.#removeConnectorTasks(name)
-    entry.taskConfigs = newConfigs
-    entry.applied = { ...entry.config }
+    // Task configs take effect together with their commit record, as on a config topic.
+    await this.#configs.write([
+      ...newConfigs.map((c, task) => taskConfigRecord(name, task, c)),
+      commitRecord(name, newConfigs.length),
+    ])
+    this.#applied.set(name, { ...entry.config })
     await this.#createConnectorTasks(
       name,
       newConfigs.map((_c, task) => ({ connector: name, task })),
     )
-  }
-
-  /** Kafka's `tasks.max` enforcement: too many task configs fail the connector. */
-  #checkTasksMax(name: string, entry: ConnectorEntry, count: number): void {
-    const maxTasks = Number(entry.config[TASKS_MAX_CONFIG] ?? '1')
-    const enforce = (entry.config[TASKS_MAX_ENFORCE_CONFIG] ?? 'true').trim().toLowerCase() !== 'false'
-    if (!(count > maxTasks)) return
-    const message = `The connector ${name} has generated ${count} tasks, which is greater than ${maxTasks}, the maximum number of tasks it is configured to create. `
-    if (!enforce) {
-      this.#log.info(
-        `${message}This behavior should be considered a bug and will be disallowed in future releases of Kafka Connect.`,
-      )
-      return
-    }
-    const err = new ConnectError(
-      'XC_CONNECT',
-      `${message}This behaviour should be considered a bug and is disallowed. If necessary, it can be permitted by reconfiguring the connector with '${TASKS_MAX_ENFORCE_CONFIG}' set to false; however, this option will be removed in a future release of Kafka Connect.`,
-      { connector: name },
-    )
-    this.#onConnectorState(name, 'FAILED', errorTrace(err))
-    throw err
   }
 
   /** Starts tasks with their stored configs; a task that fails to start is reported FAILED by the worker. */
@@ -690,26 +595,26 @@ export class StandaloneHerder implements Herder {
 
   /** Kafka's `removeConnectorTasks`: stops the tasks, forgets their configs and statuses. */
   async #removeConnectorTasks(name: string): Promise<void> {
-    const entry = this.#configs.get(name)
+    const entry = this.#find(name)
     if (entry === undefined || entry.taskConfigs.length === 0) return
     const ids = entry.taskConfigs.map((_c, task) => ({ connector: name, task }))
     await this.worker.stopTasks(ids)
-    entry.taskConfigs = []
-    entry.applied = null
-    for (const id of ids) this.#status.removeTask(id)
+    await this.#configs.write([commitRecord(name, 0)])
+    this.#applied.delete(name)
+    for (const id of ids) void this.#status.putTask(id, null)
   }
 
   /** Kafka's `putTargetState` + `onConnectorTargetStateChange`: only a change reaches the worker. */
   async #putTargetState(name: string, target: TargetState): Promise<void> {
     const entry = this.#entry(name, `Connector ${name} not found`)
     if (entry.target === target) return
-    entry.target = target
+    await this.#configs.write([targetStateRecord(name, target)])
     await this.worker.setTargetState(name, target)
     if (target === 'STARTED') await this.#updateConnectorTasks(name)
   }
 
   async #requestTaskReconfiguration(name: string): Promise<void> {
-    if (!this.#configs.has(name)) {
+    if (!this.#has(name)) {
       this.#log.error(`Task that requested reconfiguration does not exist: ${name}`)
       return
     }
@@ -721,37 +626,24 @@ export class StandaloneHerder implements Herder {
     this.#entry(name, `Connector ${name} not found`)
     await this.worker.stopConnector(name)
     await this.#startConnector(name)
-    if (this.#configs.get(name)?.target === 'STARTED') await this.#updateConnectorTasks(name)
+    if (this.#find(name)?.target === 'STARTED') await this.#updateConnectorTasks(name)
   }
 
   /** KIP-745 restart: plans from the current statuses, marks what restarts RESTARTING, restarts it. */
   async #restartConnectorAndTasks(request: RestartRequest): Promise<ConnectorStateInfo> {
     const name = request.connector
     const entry = this.#entry(name, `Unknown connector: ${name}`)
-    const connectorStatus = this.#status.connector(name)
-    if (connectorStatus === undefined) throw new NotFoundError(`Status for connector ${name} not found`)
-    const restartConnector = !request.onlyFailed || connectorStatus.state === 'FAILED'
-    const taskStates = this.#status.tasks(name).map(({ task, status }) => {
-      const restart = request.includeTasks && (!request.onlyFailed || status.state === 'FAILED')
-      return { task, restart, state: { id: task, ...stateOf(status, restart ? 'RESTARTING' : undefined) } }
-    })
-    const plan: ConnectorStateInfo = {
-      name,
-      connector: stateOf(connectorStatus, restartConnector ? 'RESTARTING' : undefined),
-      tasks: taskStates.map((t) => t.state),
-      type: connectorTypeOf(this.worker.plugins, entry.config),
-    }
-    const taskIds = taskStates.filter((t) => t.restart).map((t) => ({ connector: name, task: t.task }))
+    const plan = restartPlan(request, this.#status, this.#core.connectorType(entry.config))
     const worker = this.worker
-    if (restartConnector) {
+    if (plan.restartConnector) {
       await worker.stopConnector(name)
       this.#onConnectorState(name, 'RESTARTING', undefined)
     }
-    if (taskIds.length > 0) {
-      await worker.stopTasks(taskIds)
-      for (const id of taskIds) this.#onTaskState(id, 'RESTARTING', undefined)
+    if (plan.tasks.length > 0) {
+      await worker.stopTasks(plan.tasks)
+      for (const id of plan.tasks) this.#onTaskState(id, 'RESTARTING', undefined)
     }
-    if (restartConnector) {
+    if (plan.restartConnector) {
       try {
         await this.#startConnector(name)
       } catch (err) {
@@ -759,17 +651,7 @@ export class StandaloneHerder implements Herder {
         this.#log.error(`Connector '${name}' restart failed`, err)
       }
     }
-    if (taskIds.length > 0) await this.#createConnectorTasks(name, taskIds)
-    return plan
-  }
-}
-
-/** A status record as the REST entity shows it (`trace`/`version` only when present). */
-function stateOf(s: StatusRecord, override?: State): ConnectorState {
-  return {
-    state: override ?? s.state,
-    worker_id: s.workerId,
-    ...(s.trace !== undefined && { trace: s.trace }),
-    ...(s.version !== undefined && { version: s.version }),
+    if (plan.tasks.length > 0) await this.#createConnectorTasks(name, plan.tasks)
+    return plan.info
   }
 }

@@ -42,6 +42,35 @@ const ASSIGNORS: Record<string, string> = {
   'org.apache.kafka.clients.consumer.StickyAssignor': 'cooperative-sticky',
 }
 
+/** JAAS login modules whose username/password librdkafka takes as `sasl.username`/`sasl.password`. */
+const CREDENTIAL_MODULES = [
+  'org.apache.kafka.common.security.plain.PlainLoginModule',
+  'org.apache.kafka.common.security.scram.ScramLoginModule',
+]
+
+/**
+ * Java's `sasl.jaas.config` as librdkafka keys. librdkafka has no JAAS: PLAIN and SCRAM credentials become
+ * `sasl.username`/`sasl.password`; any other login module cannot be expressed and is a config error
+ * naming the key, never passed through for librdkafka to reject with a less helpful message.
+ */
+function jaasToLibrdkafka(jaas: string): ClientConfig {
+  const module = /^\s*([\w.$]+)\s+(required|requisite|sufficient|optional)\b/.exec(jaas)?.[1]
+  const opt = (name: string) => new RegExp(`\\b${name}\\s*=\\s*"([^"]*)"`).exec(jaas)?.[1]
+  const username = opt('username')
+  const password = opt('password')
+  if (
+    module === undefined ||
+    !CREDENTIAL_MODULES.includes(module) ||
+    username === undefined ||
+    password === undefined
+  )
+    throw new ConfigError(
+      `Invalid value for configuration sasl.jaas.config: Sluice's Kafka clients take PLAIN or SCRAM credentials (${CREDENTIAL_MODULES.join(' or ')} required username="…" password="…";), not ${module ?? 'this JAAS text'}`,
+      { 'sasl.jaas.config': [`unsupported login module ${module ?? '(none)'} or missing username/password`] },
+    )
+  return { 'sasl.username': username, 'sasl.password': password }
+}
+
 /**
  * Turns Kafka Connect client settings (worker `producer.*`/`consumer.*`, connector
  * `*.override.*`) into a librdkafka config map, keeping every key librdkafka knows.
@@ -50,6 +79,10 @@ export function toLibrdkafkaConfig(props: Readonly<Record<string, string>>): Cli
   const out: ClientConfig = {}
   for (const [k, v] of Object.entries(props)) {
     if (JAVA_ONLY.has(k)) continue
+    if (k === 'sasl.jaas.config') {
+      Object.assign(out, jaasToLibrdkafka(v))
+      continue
+    }
     if (k === 'partition.assignment.strategy') {
       out[k] = v
         .split(',')

@@ -1,7 +1,8 @@
 import type { SourceOffset, SourcePartition } from '@sluice/api'
-import { KafkaLog, type LogRecord } from '@sluice/kafka'
+import { KafkaLog, KafkaWriteError, type LogRecord } from '@sluice/kafka'
 import type { ConnectorOffsetStore } from '../worker/worker.js'
 import type { ConnectorTaskId } from '../worker/worker-api.js'
+import { type ConfigBackingStore, canWriteSafely, type StatusBackingStore } from './backing-stores.js'
 import { ConfigRecordError, type EncodedRecord, parseConfigRecord } from './config-records.js'
 import { type ClusterConfigSnapshot, type ConfigChange, ConfigStateBuilder } from './config-state.js'
 import {
@@ -42,7 +43,7 @@ function isolation(readCommitted: boolean): Readonly<Record<string, string>> {
 }
 
 /** Config topic: connector/task configs, target states, session key; listeners see every change. */
-export class KafkaConfigStore {
+export class KafkaConfigStore implements ConfigBackingStore {
   readonly #log: KafkaLog
   readonly #state = new ConfigStateBuilder()
   #listeners: Array<(change: ConfigChange, snapshot: ClusterConfigSnapshot) => void> = []
@@ -109,43 +110,117 @@ export class KafkaConfigStore {
   }
 }
 
-/** Status topic: every worker's reports, cached for `GET /connectors/{c}/status` on any worker. */
-export class KafkaStatusStore {
-  readonly #log: KafkaLog
-  readonly #connectors = new Map<string, StatusValue>()
-  readonly #tasks = new Map<string, Map<number, StatusValue>>()
+/** What the status store needs of its log (a `KafkaLog`; a fake in unit tests). */
+export interface StatusLog {
+  start(): Promise<void>
+  readToEnd(timeoutMs: number): Promise<void>
+  send(key: string, value: Buffer | null): Promise<void>
+  stop(): Promise<void>
+}
 
-  constructor(topic: string, client: Client, logger: StoreLogger) {
-    this.#log = new KafkaLog({
-      topic,
-      client,
-      // Java's status producer: no retries, no idempotence (a stale status must not overwrite a newer one).
-      producer: { acks: 'all', retries: 0, 'enable.idempotence': false },
-      consumer: isolation(false),
-      onRecord: (r) => this.#apply(r),
-      onError: (err) => logger.warn(`reading ${topic}: ${err.message}`),
-    })
+/** One cached status with Kafka's write sequence: a retry is dropped once a newer write was issued. */
+interface StatusEntry {
+  value: StatusValue | undefined
+  sequence: number
+  deleted: boolean
+}
+
+/** Options of {@link KafkaStatusStore} beyond the topic and client. */
+export interface KafkaStatusStoreOptions {
+  /** Builds the log (defaults to a `KafkaLog` on the topic); tests pass a fake. */
+  readonly createLog?: (onRecord: (r: LogRecord) => void) => StatusLog
+  /** Pause before resending a status after a retriable error (Java resends at once; the producer backs off). */
+  readonly retryBackoffMs?: number
+}
+
+/**
+ * Status topic: every worker's reports, cached for `GET /connectors/{c}/status` on any worker (Kafka's
+ * `KafkaStatusBackingStore`). Writes are sequence-checked as Java's: a status that failed with a
+ * retriable error is resent only while no newer write for the same key was issued, the store's
+ * generation is still the one the status carries, and the entry was not deleted — so a stale RUNNING
+ * can never land after a newer UNASSIGNED. Conditional (`putSafe`) writes also re-check, before each
+ * resend, that no other worker reported from a newer generation meanwhile.
+ */
+export class KafkaStatusStore implements StatusBackingStore {
+  readonly #log: StatusLog
+  readonly #logger: StoreLogger
+  readonly #connectors = new Map<string, StatusEntry>()
+  readonly #tasks = new Map<string, Map<number, StatusEntry>>()
+  readonly #retryBackoffMs: number
+  /** The generation of the last status this worker wrote (Java's `KafkaStatusBackingStore.generation`). */
+  #generation = -1
+  #stopped = false
+
+  constructor(topic: string, client: Client, logger: StoreLogger, options: KafkaStatusStoreOptions = {}) {
+    this.#logger = logger
+    this.#retryBackoffMs = options.retryBackoffMs ?? 100
+    const onRecord = (r: LogRecord) => this.#apply(r)
+    this.#log =
+      options.createLog?.(onRecord) ??
+      new KafkaLog({
+        topic,
+        client,
+        // Java's status producer: no retries, no idempotence (a stale status must not overwrite a newer one).
+        producer: { acks: 'all', retries: 0, 'enable.idempotence': false },
+        consumer: isolation(false),
+        onRecord,
+        onError: (err) => logger.warn(`reading ${topic}: ${err.message}`),
+      })
+  }
+
+  #taskEntry(id: ConnectorTaskId, create: boolean): StatusEntry | undefined {
+    let tasks = this.#tasks.get(id.connector)
+    if (tasks === undefined) {
+      if (!create) return undefined
+      tasks = new Map()
+      this.#tasks.set(id.connector, tasks)
+    }
+    let e = tasks.get(id.task)
+    if (e === undefined && create) {
+      e = { value: undefined, sequence: 0, deleted: false }
+      tasks.set(id.task, e)
+    }
+    return e
+  }
+
+  #connectorEntry(name: string, create: boolean): StatusEntry | undefined {
+    let e = this.#connectors.get(name)
+    if (e === undefined && create) {
+      e = { value: undefined, sequence: 0, deleted: false }
+      this.#connectors.set(name, e)
+    }
+    return e
   }
 
   #apply(r: LogRecord): void {
     const rec = parseStatusRecord(r.key?.toString('utf8') ?? '', r.value)
     if (rec === undefined || rec.kind === 'topic') return
     if (rec.kind === 'connector') {
-      if (rec.status === null) this.#connectors.delete(rec.connector)
-      else this.#connectors.set(rec.connector, rec.status)
+      if (rec.status === null) {
+        // Kafka's remove(connector): the connector's and its tasks' entries go, and pending retries stop.
+        const e = this.#connectors.get(rec.connector)
+        if (e !== undefined) e.deleted = true
+        this.#connectors.delete(rec.connector)
+        for (const t of this.#tasks.get(rec.connector)?.values() ?? []) t.deleted = true
+        this.#tasks.delete(rec.connector)
+        return
+      }
+      const e = this.#connectorEntry(rec.connector, true) as StatusEntry
+      e.value = rec.status
+      e.deleted = false
       return
     }
-    let tasks = this.#tasks.get(rec.id.connector)
     if (rec.status === null) {
+      const tasks = this.#tasks.get(rec.id.connector)
+      const e = tasks?.get(rec.id.task)
+      if (e !== undefined) e.deleted = true
       tasks?.delete(rec.id.task)
       if (tasks?.size === 0) this.#tasks.delete(rec.id.connector)
       return
     }
-    if (tasks === undefined) {
-      tasks = new Map()
-      this.#tasks.set(rec.id.connector, tasks)
-    }
-    tasks.set(rec.id.task, rec.status)
+    const e = this.#taskEntry(rec.id, true) as StatusEntry
+    e.value = rec.status
+    e.deleted = false
   }
 
   async start(timeoutMs: number): Promise<void> {
@@ -154,42 +229,87 @@ export class KafkaStatusStore {
   }
 
   connector(name: string): StatusValue | undefined {
-    return this.#connectors.get(name)
+    return this.#connectors.get(name)?.value
   }
 
   task(id: ConnectorTaskId): StatusValue | undefined {
-    return this.#tasks.get(id.connector)?.get(id.task)
+    return this.#tasks.get(id.connector)?.get(id.task)?.value
   }
 
   tasks(connector: string): Array<{ task: number; status: StatusValue }> {
-    return [...(this.#tasks.get(connector) ?? new Map<number, StatusValue>())]
-      .map(([task, status]) => ({ task, status }))
-      .sort((a, b) => a.task - b.task)
+    const out: Array<{ task: number; status: StatusValue }> = []
+    for (const [task, e] of this.#tasks.get(connector) ?? [])
+      if (e.value !== undefined) out.push({ task, status: e.value })
+    return out.sort((a, b) => a.task - b.task)
   }
 
   /** Every connector and task with a status (for the leader's cleanup of deleted ones). */
   known(): { connectors: string[]; tasks: ConnectorTaskId[] } {
     return {
-      connectors: [...this.#connectors.keys()],
-      tasks: [...this.#tasks].flatMap(([connector, m]) => [...m.keys()].map((task) => ({ connector, task }))),
+      connectors: [...this.#connectors].filter(([, e]) => e.value !== undefined).map(([c]) => c),
+      tasks: [...this.#tasks].flatMap(([connector, m]) =>
+        [...m].filter(([, e]) => e.value !== undefined).map(([task]) => ({ connector, task })),
+      ),
     }
   }
 
   putConnector(name: string, status: StatusValue | null): Promise<void> {
-    if (status !== null) this.#connectors.set(name, status)
-    return this.#log.send(connectorStatusKey(name), encodeStatus(status))
+    return this.#send(
+      connectorStatusKey(name),
+      status,
+      this.#connectorEntry(name, true) as StatusEntry,
+      false,
+    )
   }
 
   putTask(id: ConnectorTaskId, status: StatusValue | null): Promise<void> {
+    return this.#send(taskStatusKey(id), status, this.#taskEntry(id, true) as StatusEntry, false)
+  }
+
+  putConnectorSafe(name: string, status: StatusValue): Promise<void> {
+    return this.#send(connectorStatusKey(name), status, this.#connectorEntry(name, true) as StatusEntry, true)
+  }
+
+  putTaskSafe(id: ConnectorTaskId, status: StatusValue): Promise<void> {
+    return this.#send(taskStatusKey(id), status, this.#taskEntry(id, true) as StatusEntry, true)
+  }
+
+  /**
+   * Kafka's `KafkaStatusBackingStore.send`: a safe write that another worker's newer report forbids is
+   * skipped; otherwise the write takes the entry's next sequence number and is resent after a retriable
+   * error only while that sequence (and the generation) is still current.
+   */
+  async #send(key: string, status: StatusValue | null, entry: StatusEntry, safe: boolean): Promise<void> {
     if (status !== null) {
-      let tasks = this.#tasks.get(id.connector)
-      if (tasks === undefined) {
-        tasks = new Map()
-        this.#tasks.set(id.connector, tasks)
-      }
-      tasks.set(id.task, status)
+      if (safe && !canWriteSafely(entry.value, status)) return
+      this.#generation = status.generation
+      // Read-your-writes: this worker's REST answers see its report before the topic echoes it back.
+      entry.value = status
+      entry.deleted = false
     }
-    return this.#log.send(taskStatusKey(id), encodeStatus(status))
+    const sequence = ++entry.sequence
+    const generation = status?.generation
+    const value = encodeStatus(status)
+    for (;;) {
+      try {
+        await this.#log.send(key, value)
+        return
+      } catch (err) {
+        if (!(err instanceof KafkaWriteError) || !err.retriable) throw err
+        const superseded =
+          this.#stopped ||
+          entry.deleted ||
+          entry.sequence !== sequence ||
+          (generation !== undefined && generation !== this.#generation) ||
+          (safe && status !== null && !canWriteSafely(entry.value, status))
+        if (superseded) return
+        this.#logger.warn(`${err.message}; resending ${key}`)
+        await new Promise((r) => setTimeout(r, this.#retryBackoffMs))
+        // The wait may have let a newer write, a deletion or a stop happen: check again before resending.
+        if (this.#stopped || entry.deleted || entry.sequence !== sequence) return
+        if (generation !== undefined && generation !== this.#generation) return
+      }
+    }
   }
 
   readToEnd(timeoutMs: number): Promise<void> {
@@ -197,6 +317,7 @@ export class KafkaStatusStore {
   }
 
   stop(): Promise<void> {
+    this.#stopped = true
     return this.#log.stop()
   }
 }
