@@ -109,8 +109,8 @@ describe('exactly-once source in a mixed Sluice/Java group', { timeout: 600_000 
         })
       let current = await owner(live)
       kinds.push(current.side)
-      // kill -9 of the task's worker, twice; a replacement of the killed kind joins each time, so the task
-      // moves from Java to Sluice and from Sluice to Java.
+      // kill -9 of the task's worker, twice; the task must move to the one live worker of the other kind,
+      // and a replacement of the killed kind joins after that, so the task moves both ways.
       const moves = new Set<string>()
       for (let kill = 0; kill < 2; kill++) {
         await new Promise((r) => setTimeout(r, 1500))
@@ -118,7 +118,6 @@ describe('exactly-once source in a mixed Sluice/Java group', { timeout: 600_000 
         const t0 = Date.now()
         await victim.kill()
         live = live.filter((w) => w !== victim)
-        const replacement = start(victim.side, kill + 3)
         const movedId = await pollUntil('eos-file task 0 RUNNING off the killed worker', 90_000, async () => {
           for (const w of live) {
             const st = await restJson<Status>(`${w.url}/connectors/eos-file/status`).catch(() => undefined)
@@ -127,7 +126,8 @@ describe('exactly-once source in a mixed Sluice/Java group', { timeout: 600_000 
           }
           return undefined
         })
-        live.push(await replacement)
+        // The replacement starts only now: one joining earlier could take the task itself (same kind).
+        live.push(await start(victim.side, kill + 3))
         current = live.find((w) => w.workerId === movedId) as DistributedWorker
         console.log(
           `kill -9 of ${victim.side} ${victim.workerId}: task RUNNING on ${current.side} ${current.workerId} after ${((Date.now() - t0) / 1000).toFixed(1)} s`,
