@@ -276,17 +276,7 @@ export class TaskActor {
           continue
         }
         const pollEnd = nowMs() // telemetry
-        const topics: string[] = []
-        const topicIdx = new Map<string, number>()
-        const intern = (t: string): number => {
-          let i = topicIdx.get(t)
-          if (i === undefined) {
-            i = topics.length
-            topics.push(t)
-            topicIdx.set(t, i)
-          }
-          return i
-        }
+        const { topics, intern } = topicTable()
         let out: ProduceRecord[] = []
         let offsets = new Map<string, readonly [SourcePartition, SourceOffset]>()
         const plugins = this.#plugins
@@ -384,17 +374,7 @@ export class TaskActor {
   async #replaySource(msg: Extract<ToTask, { type: 'source.replay' }>): Promise<void> {
     const replayErrors = this.#errorHandler({ ...this.#spec.errors, tolerance: 'all', retryTimeoutMs: 0 })
     const plugins = this.#plugins
-    const topics: string[] = []
-    const topicIdx = new Map<string, number>()
-    const intern = (t: string): number => {
-      let i = topicIdx.get(t)
-      if (i === undefined) {
-        i = topics.length
-        topics.push(t)
-        topicIdx.set(t, i)
-      }
-      return i
-    }
+    const { topics, intern } = topicTable()
     const out: ProduceRecord[] = []
     const from: number[] = []
     for (const [i, d] of msg.records.entries()) {
@@ -843,4 +823,22 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
       { once: true },
     )
   })
+}
+
+/** A batch's topic names, each once, and the index of each (packed records name topics by index). */
+function topicTable(): { topics: string[]; intern: (topic: string) => number } {
+  const topics: string[] = []
+  const index = new Map<string, number>()
+  return {
+    topics,
+    intern: (t) => {
+      let i = index.get(t)
+      if (i === undefined) {
+        i = topics.length
+        topics.push(t)
+        index.set(t, i)
+      }
+      return i
+    },
+  }
 }
