@@ -3,7 +3,7 @@ import { AlreadyExistsError, BadRequestError, ConnectError, errorTrace, NotFound
 import { ensureInternalTopic, GroupClient, GroupErrors, GroupProtocolError } from '@sluice/kafka'
 import { type Clock, type ClockTimer, systemClock } from '../clock.js'
 import { CONNECTOR_CLASS_CONFIG } from '../herder/connector-config.js'
-import { connectorTypeOf } from '../herder/connector-validation.js'
+import { connectorTypeOf, invalidConnectorConfigError } from '../herder/connector-validation.js'
 import type {
   ConnectorInfo,
   ConnectorOffsets,
@@ -1047,7 +1047,9 @@ export class DistributedHerder implements Herder {
     config: Record<string, string>,
     options: { allowReplace: boolean; initialState?: InitialState },
   ): Promise<PutConnectorResult> {
-    await this.#core.validateOrThrow(config)
+    // This herder's validation: the shared one plus the KIP-618 checks (exactly.once.support=required…).
+    const invalid = invalidConnectorConfigError(await this.validateConnectorConfig(config))
+    if (invalid !== null) throw invalid
     this.#requireLeader('Only the leader can set connector configs.')
     const exists = this.#config.snapshot().connectorConfig(name) !== undefined
     if (exists && !options.allowReplace) throw new AlreadyExistsError(`Connector ${name} already exists`)

@@ -137,7 +137,9 @@ export class ExactlyOnceSourceTaskOwner extends TaskOwner {
   protected onDetached(): void {
     // The actor is gone: what it sent since the last commit must never become visible.
     this.#gen++
-    this.#chain = this.#chain.then(() => this.#abort())
+    this.#chain = this.#chain.then(async () => {
+      await this.#abort()
+    })
   }
 
   protected onData(msg: FromTask): void {
@@ -306,9 +308,10 @@ export class ExactlyOnceSourceTaskOwner extends TaskOwner {
     this.post({ type: 'offsets.committed' })
   }
 
-  async #abort(): Promise<void> {
+  /** Aborts the open transaction; returns the abort's error when it says this producer was fenced. */
+  async #abort(): Promise<unknown> {
     const producer = this.#producer
-    if (this.#txn === undefined || producer === undefined) return
+    if (this.#txn === undefined || producer === undefined) return undefined
     this.#txn = undefined
     // Acks of the aborted records still arrive (or fail); nobody waits for them.
     try {
@@ -320,20 +323,30 @@ export class ExactlyOnceSourceTaskOwner extends TaskOwner {
       this.log.warn(`Could not abort the transaction: ${(err as Error).message}`)
       this.#producer = undefined
       await producer.close(this.deps.gracefulTimeoutMs).catch(() => undefined)
+      if (isFenced(err)) return err
     }
+    return undefined
   }
 
   /** Any error under exactly-once aborts the transaction; the supervisor decides what follows. */
   async #onError(err: unknown, gen: number): Promise<void> {
     if (gen !== this.#gen) return
-    const fenced = isFenced(err)
+    let fenced = isFenced(err)
     if (fenced) {
       // Fenced: the broker already aborted our transaction; nothing more may be written by this producer.
       this.#txn = undefined
       const producer = this.#producer
       this.#producer = undefined
       await producer?.close(this.deps.gracefulTimeoutMs).catch(() => undefined)
-    } else await this.#abort()
+    } else {
+      // A send can fail with another code (a purged queue, an invalid state) when the real cause is a
+      // newer instance: the abort then tells, and the task must not be restarted into a fencing war.
+      const abortError = await this.#abort()
+      if (abortError !== undefined) {
+        fenced = true
+        err = abortError
+      }
+    }
     this.fail(
       fenced
         ? new ConnectError(
