@@ -364,6 +364,22 @@ describe('FileStreamSourceTask on real files', () => {
     await task.stop()
   })
 
+  test('a change of the file ends the wait at its end at once (file watch); the next poll reads it', async () => {
+    // The frozen clock never ends a wait by itself: only the watch of the file can.
+    const clock = new FrozenClock()
+    const file = tmp.file('watch.txt')
+    await writeFile(file, 'first\n')
+    const task = startTask({ file, topic: TOPIC }, { clock })
+    const signal = new AbortController().signal
+    assert.deepEqual(values(await task.poll(signal)), ['first'])
+    const pending = task.poll(signal)
+    while (clock.sleeping === 0) await new Promise((r) => setImmediate(r))
+    await appendFile(file, 'second\n')
+    assert.equal(await within(pending, 5_000, 'poll woken by the file change'), null)
+    assert.deepEqual(values(await task.poll(signal)), ['second'])
+    await task.stop()
+  })
+
   test('stop() ends a waiting poll even if the signal is not aborted; later polls return null', async () => {
     const clock = new FrozenClock()
     const file = tmp.file('stop.txt')
