@@ -29,6 +29,8 @@ export interface ByteSource {
  * Where the watch is unavailable (or fails) the wait simply runs its full length, as Kafka's does.
  */
 export class FileByteSource implements ByteSource {
+  /** After a change, how long to let more lines arrive before reading (see {@link waitForData}). */
+  static readonly COALESCE_MS = 5
   readonly #handle: FileHandle
   readonly #path: string | undefined
   #position: number
@@ -55,11 +57,16 @@ export class FileByteSource implements ByteSource {
     return bytesRead
   }
 
-  waitForData(ms: number, clock: TaskClock, signals: readonly AbortSignal[]): Promise<void> {
+  async waitForData(ms: number, clock: TaskClock, signals: readonly AbortSignal[]): Promise<void> {
     if (this.#watcher === undefined) return clock.sleep(ms, ...signals)
-    // The file changed since the last read began: read again at once.
-    if (this.#changed.signal.aborted) return Promise.resolve()
-    return clock.sleep(ms, ...signals, this.#changed.signal)
+    const changed = this.#changed.signal
+    // Unchanged since the last read began: wait for a change (or the full wait, as Kafka does).
+    if (!changed.aborted) await clock.sleep(ms, ...signals, changed)
+    // Changed: a writer appending steadily fires a change per write. Lines that come within a few
+    // milliseconds are read together, so a trickle makes a few larger batches instead of one per write
+    // (each batch costs the runtime a fixed amount of CPU); the latency added is at most this.
+    if (changed.aborted && !signals.some((s) => s.aborted))
+      await clock.sleep(FileByteSource.COALESCE_MS, ...signals)
   }
 
   #startWatch(): void {
