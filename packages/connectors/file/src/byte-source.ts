@@ -26,7 +26,8 @@ export interface ByteSource {
  * Reads a regular file from a byte position, following it as it grows. At the end of the file the caller
  * waits (Kafka: 1 s); when `path` is given a file watch (inotify on Linux) ends that wait as soon as the
  * file changes, so appended lines are read within milliseconds instead of after the rest of the second.
- * Where the watch is unavailable (or fails) the wait simply runs its full length, as Kafka's does.
+ * The watch exists only during a wait: a writer appending while the source is busy costs nothing. Where
+ * the watch is unavailable the wait runs its full length, as Kafka's does.
  */
 export class FileByteSource implements ByteSource {
   /** After a change, how long to let more lines arrive before reading (see {@link waitForData}). */
@@ -35,10 +36,7 @@ export class FileByteSource implements ByteSource {
   readonly #path: string | undefined
   #position: number
   #closed = false
-  #watcher: FSWatcher | undefined
   #watchFailed = false
-  /** Aborted when the file changes; renewed before each read, so a change after it ends the next wait. */
-  #changed = new AbortController()
 
   constructor(handle: FileHandle, position: number, path?: string) {
     this.#handle = handle
@@ -48,8 +46,6 @@ export class FileByteSource implements ByteSource {
 
   async read(buffer: Buffer, offset: number, length: number): Promise<number> {
     if (this.#closed || length === 0) return 0
-    this.#startWatch()
-    if (this.#changed.signal.aborted) this.#changed = new AbortController()
     // Explicit positions: the handle's own file position is never used, so a stop racing a read is
     // harmless and resuming needs no seek.
     const { bytesRead } = await this.#handle.read(buffer, offset, length, this.#position)
@@ -58,38 +54,51 @@ export class FileByteSource implements ByteSource {
   }
 
   async waitForData(ms: number, clock: TaskClock, signals: readonly AbortSignal[]): Promise<void> {
-    if (this.#watcher === undefined) return clock.sleep(ms, ...signals)
-    const changed = this.#changed.signal
-    // Unchanged since the last read began: wait for a change (or the full wait, as Kafka does).
-    if (!changed.aborted) await clock.sleep(ms, ...signals, changed)
-    // Changed: a writer appending steadily fires a change per write. Lines that come within a few
-    // milliseconds are read together, so a trickle makes a few larger batches instead of one per write
-    // (each batch costs the runtime a fixed amount of CPU); the latency added is at most this.
-    if (changed.aborted && !signals.some((s) => s.aborted))
+    const changed = new AbortController()
+    const watcher = this.#closed ? undefined : this.#watch(() => changed.abort())
+    if (watcher === undefined) return clock.sleep(ms, ...signals)
+    try {
+      // Bytes written after the last read but before the watch began raise no event: the size tells.
+      if (this.#sizeNow() <= this.#position) await clock.sleep(ms, ...signals, changed.signal)
+      else changed.abort()
+    } finally {
+      watcher.close()
+    }
+    // Changed: lines that come within a few milliseconds are read together, so a writer appending a
+    // line at a time makes a few larger batches rather than one per write (each batch costs the runtime
+    // a fixed amount of CPU); the latency added is at most this.
+    if (changed.signal.aborted && !signals.some((s) => s.aborted))
       await clock.sleep(FileByteSource.COALESCE_MS, ...signals)
   }
 
-  #startWatch(): void {
-    if (this.#watcher !== undefined || this.#watchFailed || this.#path === undefined) return
+  #watch(onChange: () => void): FSWatcher | undefined {
+    if (this.#watchFailed || this.#path === undefined) return undefined
     try {
       // Not persistent: the watch alone never keeps the thread alive.
-      const w = watch(this.#path, { persistent: false }, () => this.#changed.abort())
+      const w = watch(this.#path, { persistent: false }, onChange)
+      // A failing watch (the file went away) ends the wait; the next one falls back to sleeping.
       w.on('error', () => {
         this.#watchFailed = true
-        this.#watcher = undefined
-        w.close()
+        onChange()
       })
-      this.#watcher = w
+      return w
     } catch {
       this.#watchFailed = true
+      return undefined
+    }
+  }
+
+  #sizeNow(): number {
+    try {
+      return fstatSync(this.#handle.fd).size
+    } catch {
+      return this.#position
     }
   }
 
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    this.#watcher?.close()
-    this.#watcher = undefined
     // FileHandle.close waits for an in-flight read before closing the descriptor.
     await this.#handle.close()
   }
