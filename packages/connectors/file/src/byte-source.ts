@@ -31,7 +31,7 @@ export interface ByteSource {
  */
 export class FileByteSource implements ByteSource {
   /** After a change, how long to let more lines arrive before reading (see {@link waitForData}). */
-  static readonly COALESCE_MS = 5
+  static readonly COALESCE_MS = 20
   readonly #handle: FileHandle
   readonly #path: string | undefined
   #position: number
