@@ -40,9 +40,10 @@ const VALUE_SCHEMA = Schemas.STRING
 /**
  * Kafka's `FileStreamSourceTask`: turns each line of a file (or standard input) into a record with a null
  * key, a STRING value, source partition `{filename}` and source offset `{position}` — the byte position
- * just after the line, so a restart resumes with the next line. At end of input it waits (1 s, cut short
- * by the poll's `AbortSignal` or {@link stop}) and polls again, so it follows a growing file. A file that
- * does not exist yet is waited for the same way.
+ * just after the line, so a restart resumes with the next line. At end of input it waits (1 s, as Kafka;
+ * cut short by a change of the file, the poll's `AbortSignal` or {@link stop}) and polls again, so it
+ * follows a growing file and reads appended lines within milliseconds. A file that does not exist yet is
+ * waited for the same way.
  *
  * Reads are large (1 MiB) and asynchronous, lines are split on bytes (see {@link LineBuffer}), and a poll
  * first returns lines already buffered before reading more, so no line waits for new input.
@@ -250,7 +251,7 @@ export class FileStreamSourceTask extends SourceTask {
           'waiting for the file to grow past it (reset the connector offsets to read it from the start)',
       )
     }
-    this.#source = new FileByteSource(handle, position, size)
+    this.#source = new FileByteSource(handle, position, size, filename)
     this.#streamOffset = position
     return true
   }

@@ -3,6 +3,7 @@ import { appendFile, open, writeFile } from 'node:fs/promises'
 import { PassThrough } from 'node:stream'
 import { after, before, describe, test } from 'node:test'
 import { ConfigError, ConnectError, Schemas, type SourceRecord } from '@sluice/api'
+import { FileByteSource } from '../src/byte-source.js'
 import { FileStreamSourceConnector, FileStreamSourceTask, plugins } from '../src/index.js'
 import { FixedOffsets, FrozenClock, pollRecords, sourceContext, tempDir, within } from './support.js'
 
@@ -18,6 +19,13 @@ function startTask(
   task.initialize(sourceContext(props, offsets))
   task.start(props)
   return task
+}
+
+/** A frozen clock (waits end only by abort) whose short coalescing waits after a file change end at once. */
+class WatchClock extends FrozenClock {
+  override sleep(ms: number, ...signals: readonly AbortSignal[]): Promise<void> {
+    return ms === FileByteSource.COALESCE_MS ? Promise.resolve() : super.sleep(ms, ...signals)
+  }
 }
 
 const values = (records: readonly SourceRecord[] | null): unknown[] => (records ?? []).map((r) => r.value)
@@ -387,6 +395,35 @@ describe('FileStreamSourceTask on real files', () => {
     setTimeout(() => ac.abort(), 20)
     assert.equal(await within(pending, 5_000, 'aborted poll'), null)
     await task.stop()
+  })
+
+  test('a change of the file ends the wait at its end at once (file watch); the next poll reads it', async () => {
+    // The frozen clock never ends the 1 s wait by itself: only the watch of the file can. The short wait
+    // that lets a trickle of lines come together after a change ends at once.
+    const clock = new WatchClock()
+    const file = tmp.file('watch.txt')
+    await writeFile(file, 'first\n')
+    const task = startTask({ file, topic: TOPIC }, { clock })
+    const signal = new AbortController().signal
+    assert.deepEqual(values(await task.poll(signal)), ['first'])
+    const pending = task.poll(signal)
+    while (clock.sleeping === 0) await new Promise((r) => setImmediate(r))
+    await appendFile(file, 'second\n')
+    assert.equal(await within(pending, 5_000, 'poll woken by the file change'), null)
+    assert.deepEqual(values(await task.poll(signal)), ['second'])
+    await task.stop()
+  })
+
+  test('bytes written after the last read but before the wait began end the wait at once', async () => {
+    const file = tmp.file('race.txt')
+    await writeFile(file, 'unread\n')
+    // Position 0 with 7 bytes in the file: what a source sees when a write lands between its read of
+    // 0 bytes and its wait (the watch starts with the wait, so that write raised no event).
+    const source = new FileByteSource(await open(file, 'r'), 0, 0, file)
+    const clock = new WatchClock()
+    await within(source.waitForData(60_000, clock, []), 5_000, 'wait with unread bytes')
+    assert.equal(clock.sleeping, 0)
+    await source.close()
   })
 
   test('stop() ends a waiting poll even if the signal is not aborted; later polls return null', async () => {

@@ -6,7 +6,7 @@ import { ByteWriter, ParquetWriter } from 'hyparquet-writer'
 import { snappyCompress } from 'hyparquet-writer/src/snappy.js'
 import { toAvroSchema, toAvroValue } from './avro-data.js'
 import type { FormatName, S3SinkConfig } from './config.js'
-import { toJson } from './json-writer.js'
+import { type JsonWriteOptions, toJson } from './json-writer.js'
 import { parquetColumns, parquetSchema } from './parquet-data.js'
 import { describeRecord } from './partitioner.js'
 import type { MultipartObject } from './s3-storage.js'
@@ -42,6 +42,11 @@ class ByteOutput {
   readonly #gzip: Gzip | null
   #pending: Buffer[] = []
   #pendingBytes = 0
+  /**
+   * Text appended since the last Buffer: line formats hand over one string per record, and encoding
+   * them to UTF-8 once per drain instead of once per record saves a Buffer allocation and copy each.
+   */
+  #text = ''
 
   constructor(out: MultipartObject, gzipLevel: number | null) {
     this.#out = out
@@ -53,15 +58,26 @@ class ByteOutput {
   }
 
   push(bytes: Buffer): void {
+    this.#encodeText()
     this.#pending.push(bytes)
     this.#pendingBytes += bytes.length
   }
 
-  get pendingBytes(): number {
-    return this.#pendingBytes
+  /** Appends text, written as UTF-8 (in order with {@link push}). */
+  pushText(text: string): void {
+    this.#text += text
+  }
+
+  #encodeText(): void {
+    if (this.#text === '') return
+    const bytes = Buffer.from(this.#text, 'utf8')
+    this.#text = ''
+    this.#pending.push(bytes)
+    this.#pendingBytes += bytes.length
   }
 
   async drain(): Promise<void> {
+    this.#encodeText()
     const data = this.#pending.length === 1 ? this.#pending[0]! : Buffer.concat(this.#pending)
     this.#pending = []
     this.#pendingBytes = 0
@@ -94,22 +110,19 @@ class ByteOutput {
 
 /** Shared frame of line-oriented formats (JSON, ByteArray): one encoded record plus a separator each. */
 abstract class LineWriter implements FileWriter {
-  readonly #output: ByteOutput
+  protected readonly output: ByteOutput
   constructor(out: MultipartObject, gzipLevel: number | null) {
-    this.#output = new ByteOutput(out, gzipLevel)
+    this.output = new ByteOutput(out, gzipLevel)
   }
-  protected abstract encode(view: View, record: SinkRecord): Buffer
-  write(view: View, record: SinkRecord): void {
-    this.#output.push(this.encode(view, record))
-  }
+  abstract write(view: View, record: SinkRecord): void
   drain(): Promise<void> {
-    return this.#output.drain()
+    return this.output.drain()
   }
   commit(): Promise<void> {
-    return this.#output.finish()
+    return this.output.finish()
   }
   abort(): Promise<void> {
-    return this.#output.abort()
+    return this.output.abort()
   }
 }
 
@@ -119,17 +132,15 @@ function gzipLevel(config: S3SinkConfig): number | null {
 }
 
 class JsonFileWriter extends LineWriter {
-  readonly #decimalFormat: S3SinkConfig['decimalFormat']
+  readonly #options: JsonWriteOptions
   constructor(out: MultipartObject, config: S3SinkConfig) {
     super(out, gzipLevel(config))
-    this.#decimalFormat = config.decimalFormat
+    this.#options = { decimalFormat: config.decimalFormat }
   }
-  protected encode(view: View, record: SinkRecord): Buffer {
+  write(view: View, record: SinkRecord): void {
+    let line: string
     try {
-      return Buffer.from(
-        `${toJson({ decimalFormat: this.#decimalFormat }, view.schema, view.value)}\n`,
-        'utf8',
-      )
+      line = toJson(this.#options, view.schema, view.value)
     } catch (err) {
       throw new DataError(
         `JsonFormat cannot write record ${describeRecord(record)}: ${(err as Error).message}`,
@@ -139,6 +150,7 @@ class JsonFileWriter extends LineWriter {
         },
       )
     }
+    this.output.pushText(`${line}\n`)
   }
 }
 
@@ -148,7 +160,7 @@ class ByteArrayFileWriter extends LineWriter {
     super(out, gzipLevel(config))
     this.#separator = Buffer.from(config.byteArraySeparator, 'utf8')
   }
-  protected encode(view: View, record: SinkRecord): Buffer {
+  write(view: View, record: SinkRecord): void {
     const v = view.value
     if (view.schema !== null && view.schema.type !== 'BYTES')
       throw new DataError(
@@ -158,7 +170,8 @@ class ByteArrayFileWriter extends LineWriter {
       throw new DataError(
         `ByteArrayFormat needs byte[] values, but record ${describeRecord(record)} has ${v === null ? 'null' : typeof v}; use ByteArrayConverter or another format`,
       )
-    return Buffer.concat([v, this.#separator])
+    this.output.push(Buffer.from(v.buffer, v.byteOffset, v.byteLength))
+    this.output.push(this.#separator)
   }
 }
 

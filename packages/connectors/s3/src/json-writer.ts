@@ -129,7 +129,7 @@ export function toJson(opts: JsonWriteOptions, schema: Schema | null, value: unk
       for (let i = 0; i < fields.length; i++) {
         const f = fields[i]!
         if (i > 0) out += ','
-        out += `${JSON.stringify(f.name)}:${toJson(opts, f.schema, value.get(f.name))}`
+        out += `${keyJson(f.name)}:${toJson(opts, f.schema, value.get(f.name))}`
       }
       return `${out}}`
     }
@@ -138,41 +138,78 @@ export function toJson(opts: JsonWriteOptions, schema: Schema | null, value: unk
 
 /** Jackson's `writeObject` of a schemaless Connect value. */
 function schemaless(opts: JsonWriteOptions, value: unknown): string {
-  if (value === null || value === undefined) return 'null'
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value)
+    case 'number':
+      return Number.isInteger(value) ? String(value) : javaDouble(value as number)
     case 'boolean':
       return value ? 'true' : 'false'
     case 'bigint':
-      return value.toString()
-    case 'number':
-      return Number.isInteger(value) ? String(value) : javaDouble(value)
+      return (value as bigint).toString()
+    case 'object':
+      break
+    default:
+      return 'null'
   }
-  if (value instanceof Uint8Array) return `"${base64(value)}"`
-  if (value instanceof Struct) return toJson(opts, value.schema, value)
-  if (value instanceof Decimal) return value.toString()
-  if (value instanceof Date) return String(value.getTime())
+  if (value === null) return 'null'
+  // Plain objects first: what JsonConverter makes of every schemaless JSON object, so the hot path of
+  // schemaless records; a prototype check is cheaper than the chain of instanceof tests below.
+  const proto = Object.getPrototypeOf(value)
+  if (proto === Object.prototype || proto === null)
+    return schemalessObject(opts, value as Record<string, unknown>)
   if (Array.isArray(value)) {
     let out = '['
     for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + schemaless(opts, value[i])
     return `${out}]`
   }
-  // Plain loops and concatenation: this is the per-record hot path for schemaless JSON.
-  let out = '{'
-  let first = true
+  if (value instanceof Uint8Array) return `"${base64(value)}"`
+  if (value instanceof Struct) return toJson(opts, value.schema, value)
+  if (value instanceof Decimal) return value.toString()
+  if (value instanceof Date) return String(value.getTime())
   if (value instanceof Map) {
+    let out = '{'
+    let first = true
     for (const [k, v] of value) {
       out += `${first ? '' : ','}${JSON.stringify(String(k))}:${schemaless(opts, v)}`
       first = false
     }
-  } else {
-    const obj = value as Record<string, unknown>
-    for (const k in obj) {
-      if (!Object.hasOwn(obj, k)) continue
-      out += `${first ? '' : ','}${JSON.stringify(k)}:${schemaless(opts, obj[k])}`
-      first = false
-    }
+    return `${out}}`
+  }
+  return schemalessObject(opts, value as Record<string, unknown>)
+}
+
+/**
+ * JSON text of object keys and field names, cached: the same few keys come back record after record,
+ * and a lookup is cheaper than escaping each again. Bounded, so arbitrary keys cannot grow it forever.
+ */
+const KEY_JSON = new Map<string, string>()
+const KEY_JSON_MAX = 10_000
+
+function keyJson(k: string): string {
+  let j = KEY_JSON.get(k)
+  if (j === undefined) {
+    j = JSON.stringify(k)
+    if (KEY_JSON.size < KEY_JSON_MAX) KEY_JSON.set(k, j)
+  }
+  return j
+}
+
+/** A schemaless object's own enumerable string keys, in order (plain loops: the per-record hot path). */
+function schemalessObject(opts: JsonWriteOptions, obj: Record<string, unknown>): string {
+  const keys = Object.keys(obj)
+  let out = '{'
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!
+    const v = obj[k]
+    // Strings and integers inline: most values of JSON records.
+    const text =
+      typeof v === 'string'
+        ? JSON.stringify(v)
+        : typeof v === 'number' && Number.isInteger(v)
+          ? String(v)
+          : schemaless(opts, v)
+    out += i > 0 ? `,${keyJson(k)}:${text}` : `${keyJson(k)}:${text}`
   }
   return `${out}}`
 }

@@ -19,6 +19,7 @@ import {
   SCHEMAS_ENABLE_CONFIG,
 } from './json-converter-config.js'
 import { type JsonDataOptions, readJson, writeJson } from './json-data.js'
+import { NEEDS_READER, readSchemalessFast } from './json-fast.js'
 import { schemaFromJson, schemaToJson } from './json-schema.js'
 import { decodeUtf8, JsonReader, JsonSyntaxError, type JsonValue } from './json-text.js'
 
@@ -292,9 +293,11 @@ export class JsonConverter implements Converter, HeaderConverter {
     if (bytes === null || bytes === undefined) return NULL_SCHEMA_AND_VALUE
     try {
       if (!this.#schemasEnabled) {
+        const text = decodeUtf8(bytes)
+        const fast = readSchemalessFast(text)
         return {
           schema: null,
-          value: readJson(this.#opts, null, new JsonReader(decodeUtf8(bytes)).readRoot()),
+          value: fast !== NEEDS_READER ? fast : readJson(this.#opts, null, new JsonReader(text).readRoot()),
         }
       }
       const recent = this.#recent

@@ -30,7 +30,8 @@ export interface ConsumedMessage {
   readonly timestamp?: number
   readonly key?: Buffer | string | null
   readonly value: Buffer | null
-  readonly headers?: Array<Record<string, string | Buffer>>
+  /** Header values; null is a null value (the patched binding keeps it apart from an empty one). */
+  readonly headers?: Array<Record<string, string | Buffer | null>>
 }
 
 /** What the patched binding's `consumeColumnar` returns (the layout is `PackedRecords`, @sluice/kafka). */

@@ -496,8 +496,8 @@ export function packMessages(messages: readonly ConsumedMessage[]): ColumnarBatc
       headers = []
       for (const h of m.headers) {
         for (const hk in h) {
-          const v = h[hk]!
-          headers.push(hk, typeof v === 'string' ? Buffer.from(v) : v)
+          const v = h[hk]
+          headers.push(hk, v === null || v === undefined ? null : typeof v === 'string' ? Buffer.from(v) : v)
         }
       }
     }

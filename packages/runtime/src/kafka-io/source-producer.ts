@@ -577,6 +577,9 @@ export class SourceProducer {
           // A traceparent the connector set itself is replaced: a traced record's trace starts here.
           if (trace !== undefined && h[j] === TRACEPARENT) continue
           const v = h[j + 1] as Uint8Array | null
+          // The stock produce() takes Buffers only. A zero-length Buffer of its own has no data pointer,
+          // which librdkafka sends as a null value; an empty value is a zero-length view into the batch
+          // (it has one) and goes out empty (kafka-batch.test.ts pins both against the broker).
           headers.push({ [h[j] as string]: v === null ? Buffer.alloc(0) : asBuffer(v) })
         }
       }

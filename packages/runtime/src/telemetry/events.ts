@@ -6,7 +6,7 @@
  * hot path pays nothing when nobody does.
  */
 import type { SourceBacklog, SourceTask, TopicPartitionOffset } from '@sluice/api'
-import { forEachPacked, INTS_PER_RECORD, type PackedRecords, packedViews } from '@sluice/kafka'
+import { forEachPacked, INTS_PER_RECORD, type PackedRecords, packedViews } from '@sluice/kafka/packed'
 import {
   CHANNELS,
   type ObservedState,

@@ -1,5 +1,5 @@
-import type { PackedRecords } from '@sluice/kafka'
-import { forEachPacked, packRecords } from '@sluice/kafka'
+import type { PackedRecords } from '@sluice/kafka/packed'
+import { forEachPacked, packRecords } from '@sluice/kafka/packed'
 import type { ConsumedRecord, ProduceRecord } from './messages.js'
 
 /**
