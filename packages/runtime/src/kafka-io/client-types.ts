@@ -113,8 +113,8 @@ export interface ConsumerClient {
 
 /** Creates Kafka clients from librdkafka-style config maps; supplied by `@sluice/kafka`. */
 export interface KafkaClientFactory {
-  producer(config: Record<string, string | number | boolean | Function>): ProducerClient
-  consumer(config: Record<string, string | number | boolean | Function>): ConsumerClient
+  producer(config: Record<string, string | number | boolean | ((...args: never) => unknown)>): ProducerClient
+  consumer(config: Record<string, string | number | boolean | ((...args: never) => unknown)>): ConsumerClient
   /**
    * True when the clients carry the batch calls (columnar consume, batch produce, batched delivery
    * reports, given as `dr_batch_cb`); absent or false means the stock per-message calls.

@@ -673,6 +673,16 @@ export class Worker implements ConnectWorker, ConnectorSupervisor {
     const from = Math.max(0, range.from)
     const to = Math.min(range.to ?? Number.MAX_SAFE_INTEGER, from + MAX_REPLAY_RECORDS)
     const messages = await this.#readRange(topic, from, to)
+    const last = messages.at(-1)?.offset
+    const summary = (r: { put: number; failed: number }) => ({
+      connector: name,
+      topic,
+      from,
+      to: last === undefined ? from : last + 1,
+      read: messages.length,
+      put: r.put,
+      failed: r.failed,
+    })
     if (owner instanceof ExactlyOnceSourceTaskOwner)
       // The replay's own producer is not transactional: it would write outside the task's transactions.
       throw new BadRequestError(
@@ -680,23 +690,9 @@ export class Worker implements ConnectWorker, ConnectorSupervisor {
       )
     if (owner instanceof SourceTaskOwner) {
       const replayed = messages.map(sourceReplayRecord)
-      let put = 0
-      let failed = 0
-      for (let i = 0; i < replayed.length; i += REPLAY_BATCH) {
-        const r = await owner.replay(replayed.slice(i, i + REPLAY_BATCH), 60_000)
-        put += r.put
-        failed += r.failed
-      }
-      const last = messages.at(-1)?.offset
-      return {
-        connector: name,
-        topic,
-        from,
-        to: last === undefined ? from : last + 1,
-        read: messages.length,
-        put,
-        failed,
-      }
+      return summary(
+        await inReplayBatches(replayed.length, (i, j) => owner.replay(replayed.slice(i, j), 60_000)),
+      )
     }
     const topics: string[] = []
     const topicIdx = new Map<string, number>()
@@ -732,23 +728,9 @@ export class Worker implements ConnectWorker, ConnectorSupervisor {
         headers.length > 0 ? headers : null,
       ]
     })
-    let put = 0
-    let failed = 0
-    for (let i = 0; i < records.length; i += REPLAY_BATCH) {
-      const r = await owner.replay(topics, records.slice(i, i + REPLAY_BATCH), 60_000)
-      put += r.put
-      failed += r.failed
-    }
-    const last = messages.at(-1)?.offset
-    return {
-      connector: name,
-      topic,
-      from,
-      to: last === undefined ? from : last + 1,
-      read: messages.length,
-      put,
-      failed,
-    }
+    return summary(
+      await inReplayBatches(records.length, (i, j) => owner.replay(topics, records.slice(i, j), 60_000)),
+    )
   }
 
   /** Reads partition 0 of `topic` from `from` up to `to` (exclusive) or its end, outside any group. */
@@ -914,3 +896,18 @@ export class Worker implements ConnectWorker, ConnectorSupervisor {
 }
 
 export type { PluginRef, TransformRef }
+
+/** Replays `count` records in chunks of {@link REPLAY_BATCH} (`[i, j)` each), summing what each chunk put and failed. */
+async function inReplayBatches(
+  count: number,
+  replay: (i: number, j: number) => Promise<{ put: number; failed: number }>,
+): Promise<{ put: number; failed: number }> {
+  let put = 0
+  let failed = 0
+  for (let i = 0; i < count; i += REPLAY_BATCH) {
+    const r = await replay(i, Math.min(count, i + REPLAY_BATCH))
+    put += r.put
+    failed += r.failed
+  }
+  return { put, failed }
+}
